@@ -1,0 +1,2 @@
+// Placeholder while this subpath is built: see the open issue.
+export {};

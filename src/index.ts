@@ -1,0 +1,19 @@
+export { verifyAndParse } from './verify/verify-and-parse.js';
+export { verifyAndParseAsync } from './verify/verify-and-parse-async.js';
+export { WebhookVerificationError, type WebhookVerificationErrorCode } from './verify/errors.js';
+export {
+  createWebhookRouter,
+  type WebhookRouter,
+  type EventHandler,
+  type AnyEventHandler,
+  type ErrorHandler,
+  type CheckoutSessionHandler,
+  type DispatchOptions,
+} from './router/create-webhook-router.js';
+export { NonRetryableError } from './router/non-retryable-error.js';
+export { orderReference } from './router/order-reference.js';
+export { createWebhookHandler, toWebhookHandler } from './handler/create-webhook-handler.js';
+export { isWebhookHandler, type WebhookHandler, type WebhookHandlerOptions } from './handler/build-webhook-handler.js';
+export { memoryStore, type MemoryStore, type MemoryStoreOptions } from './stores/memory-store.js';
+export { defaultLogger, silentLogger } from './logger.js';
+export type * from './types.js';

@@ -1,0 +1,128 @@
+import type Stripe from 'stripe';
+import type { StripeEventOf, StripeEventType, WebhookContext, WebhookLogger } from '../types.js';
+import { createContext } from './context.js';
+
+/** A handler for one event type, or for several (it then receives their union). */
+export type EventHandler<T extends StripeEventType = StripeEventType> = (event: StripeEventOf<T>, ctx: WebhookContext) => unknown;
+export type AnyEventHandler = (event: Stripe.Event, ctx: WebhookContext) => unknown;
+/** Called once after a dispatch in which any handler failed; `error.errors` holds their errors. */
+export type ErrorHandler = (error: AggregateError, event: Stripe.Event, ctx: WebhookContext) => unknown;
+/** A handler for a Checkout Session event, given the session first. */
+export type CheckoutSessionHandler<T extends StripeEventType = CheckoutSessionEventType> = (
+  session: Stripe.Checkout.Session,
+  event: StripeEventOf<T>,
+  ctx: WebhookContext,
+) => unknown;
+
+type CheckoutSessionEventType =
+  | 'checkout.session.completed'
+  | 'checkout.session.async_payment_succeeded'
+  | 'checkout.session.async_payment_failed';
+
+export interface DispatchOptions {
+  logger?: WebhookLogger;
+}
+
+/** Routes verified events to typed handlers. */
+export interface WebhookRouter {
+  /** Runs `handler` for events of `type` (or of any type in the array), narrowed to that type. */
+  on<T extends StripeEventType>(type: T | readonly T[], handler: EventHandler<T>): this;
+  /** Runs `handler` for every event. */
+  onAny(handler: AnyEventHandler): this;
+  /** Runs after any handler of a dispatch failed, including with a `NonRetryableError`. */
+  onError(handler: ErrorHandler): this;
+  /**
+   * Fulfill here: `checkout.session.completed` with `payment_status` `paid` or
+   * `no_payment_required`, and `checkout.session.async_payment_succeeded`.
+   */
+  onCheckoutPaid(handler: CheckoutSessionHandler<'checkout.session.completed' | 'checkout.session.async_payment_succeeded'>): this;
+  /** `checkout.session.completed` with `payment_status` `unpaid`: a delayed method such as a bank debit. */
+  onCheckoutAwaitingPayment(handler: CheckoutSessionHandler<'checkout.session.completed'>): this;
+  /** `checkout.session.async_payment_failed`: the delayed payment did not go through. */
+  onCheckoutPaymentFailed(handler: CheckoutSessionHandler<'checkout.session.async_payment_failed'>): this;
+  /**
+   * Runs every matching handler (concurrently). Rejects with an `AggregateError` of the
+   * handlers' errors if any failed, after calling the `onError` handlers once.
+   */
+  dispatch(event: Stripe.Event, options?: DispatchOptions): Promise<void>;
+  /** The event types with a handler of their own (not counting `onAny`). */
+  readonly eventTypes: ReadonlySet<StripeEventType>;
+}
+
+export function createWebhookRouter(): WebhookRouter {
+  const byType = new Map<string, AnyEventHandler[]>();
+  const anyHandlers: AnyEventHandler[] = [];
+  const errorHandlers: ErrorHandler[] = [];
+
+  const add = (type: string, handler: AnyEventHandler) => {
+    if (typeof type !== 'string' || type.length === 0) throw new TypeError('router.on: the event type must be a non-empty string.');
+    const handlers = byType.get(type) ?? [];
+    handlers.push(handler);
+    byType.set(type, handlers);
+  };
+  const requireFunction = (method: string, handler: unknown) => {
+    if (typeof handler !== 'function') throw new TypeError(`router.${method}: the handler must be a function.`);
+  };
+
+  const router: WebhookRouter = {
+    get eventTypes() {
+      return new Set(byType.keys()) as ReadonlySet<StripeEventType>;
+    },
+    on(type, handler) {
+      requireFunction('on', handler);
+      for (const one of typeof type === 'string' ? [type] : type) add(one, handler as AnyEventHandler);
+      return router;
+    },
+    onAny(handler) {
+      requireFunction('onAny', handler);
+      anyHandlers.push(handler);
+      return router;
+    },
+    onError(handler) {
+      requireFunction('onError', handler);
+      errorHandlers.push(handler);
+      return router;
+    },
+    onCheckoutPaid(handler) {
+      requireFunction('onCheckoutPaid', handler);
+      return router.on(['checkout.session.completed', 'checkout.session.async_payment_succeeded'], (event, ctx) => {
+        const session = event.data.object;
+        const paid = event.type === 'checkout.session.async_payment_succeeded' || session.payment_status === 'paid' || session.payment_status === 'no_payment_required';
+        return paid ? handler(session, event, ctx) : undefined;
+      });
+    },
+    onCheckoutAwaitingPayment(handler) {
+      requireFunction('onCheckoutAwaitingPayment', handler);
+      return router.on('checkout.session.completed', (event, ctx) =>
+        event.data.object.payment_status === 'unpaid' ? handler(event.data.object, event, ctx) : undefined,
+      );
+    },
+    onCheckoutPaymentFailed(handler) {
+      requireFunction('onCheckoutPaymentFailed', handler);
+      return router.on('checkout.session.async_payment_failed', (event, ctx) => handler(event.data.object, event, ctx));
+    },
+    async dispatch(event, options) {
+      const ctx = createContext(event, options?.logger);
+      const handlers = [...(byType.get(event.type) ?? []), ...anyHandlers];
+      const results = await Promise.allSettled(handlers.map(async (handler) => handler(event, ctx)));
+      const errors = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+      if (errors.length === 0) return;
+
+      const failure = new AggregateError(errors, `${errors.length} of ${handlers.length} handlers failed for ${event.type} ${event.id}`);
+      for (const onError of errorHandlers) {
+        try {
+          await onError(failure, event, ctx);
+        } catch (error) {
+          // An error reporter that fails must not hide the handlers' own failure.
+          ctx.logger.error('an onError handler threw', { eventId: event.id, error: describeError(error) });
+        }
+      }
+      throw failure;
+    },
+  };
+  return router;
+}
+
+export function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

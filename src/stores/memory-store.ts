@@ -1,0 +1,72 @@
+import type { ClaimResult, IdempotencyStore } from '../types.js';
+
+export interface MemoryStoreOptions {
+  /** Most event ids remembered; the oldest are forgotten first. Default 100,000. */
+  maxEntries?: number;
+  /** How long a done event is remembered, in ms. Default 7 days (Stripe retries for 3). */
+  retentionMs?: number;
+  /** The clock, in epoch ms (for tests). Default `Date.now`. */
+  now?: () => number;
+}
+
+export interface MemoryStore extends IdempotencyStore {
+  /** Event ids currently remembered (claimed or done). */
+  readonly size: number;
+}
+
+interface Entry {
+  state: 'in_progress' | 'done';
+  expiresAt: number;
+}
+
+/**
+ * Deduplicates within one process. Enough for a single instance; several instances need a shared
+ * store (`stripe-webhook-kit/postgres` or `stripe-webhook-kit/redis`).
+ */
+export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
+  const maxEntries = options.maxEntries ?? 100_000;
+  const retentionMs = options.retentionMs ?? 7 * 24 * 60 * 60 * 1000;
+  const now = options.now ?? Date.now;
+  if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError('memoryStore: maxEntries must be a positive integer.');
+  if (!(retentionMs > 0)) throw new RangeError('memoryStore: retentionMs must be a positive number of milliseconds.');
+
+  // Insertion order is age order: every write re-inserts its key at the end.
+  const entries = new Map<string, Entry>();
+  let writesSinceSweep = 0;
+
+  const write = (eventId: string, entry: Entry) => {
+    entries.delete(eventId);
+    entries.set(eventId, entry);
+    if (++writesSinceSweep >= 1024 || entries.size > maxEntries) sweep();
+  };
+
+  const sweep = () => {
+    writesSinceSweep = 0;
+    const time = now();
+    for (const [eventId, entry] of entries) if (entry.expiresAt <= time) entries.delete(eventId);
+    for (const eventId of entries.keys()) {
+      if (entries.size <= maxEntries) break;
+      entries.delete(eventId);
+    }
+  };
+
+  return {
+    get size() {
+      return entries.size;
+    },
+    // Nothing awaits between the read and the write, so a claim is atomic within the process.
+    async claim(eventId, leaseMs): Promise<ClaimResult> {
+      const time = now();
+      const entry = entries.get(eventId);
+      if (entry && entry.expiresAt > time) return entry.state === 'done' ? 'done' : 'in_progress';
+      write(eventId, { state: 'in_progress', expiresAt: time + leaseMs });
+      return 'claimed';
+    },
+    async complete(eventId) {
+      write(eventId, { state: 'done', expiresAt: now() + retentionMs });
+    },
+    async release(eventId) {
+      if (entries.get(eventId)?.state === 'in_progress') entries.delete(eventId);
+    },
+  };
+}

@@ -1,0 +1,45 @@
+/** Why a delivery failed verification; switch on it rather than on the message. */
+export type WebhookVerificationErrorCode =
+  | 'missing_secret'
+  | 'missing_signature'
+  | 'malformed_signature'
+  | 'no_matching_signature'
+  | 'timestamp_out_of_tolerance'
+  | 'body_not_raw'
+  | 'invalid_json'
+  | 'not_an_event';
+
+// Configuration problems are the server's fault (500: Stripe keeps retrying while it is fixed);
+// everything else is a bad request that no retry can mend.
+const statusByCode: Record<WebhookVerificationErrorCode, number> = {
+  missing_secret: 500,
+  body_not_raw: 500,
+  missing_signature: 400,
+  malformed_signature: 400,
+  no_matching_signature: 400,
+  timestamp_out_of_tolerance: 400,
+  invalid_json: 400,
+  not_an_event: 400,
+};
+
+// A brand that survives two copies of this class (ESM and CJS builds loaded side by side).
+const brand = Symbol.for('stripe-webhook-kit.WebhookVerificationError');
+
+/** Thrown when a delivery cannot be trusted or read. The message says how to fix it. */
+export class WebhookVerificationError extends Error {
+  override readonly name = 'WebhookVerificationError';
+  readonly code: WebhookVerificationErrorCode;
+  /** The HTTP status an endpoint should answer. */
+  readonly status: number;
+
+  constructor(code: WebhookVerificationErrorCode, message: string) {
+    super(message);
+    this.code = code;
+    this.status = statusByCode[code];
+    Object.defineProperty(this, brand, { value: true });
+  }
+
+  static is(value: unknown): value is WebhookVerificationError {
+    return typeof value === 'object' && value !== null && brand in value;
+  }
+}

@@ -1,0 +1,34 @@
+import type { RawBody } from '../types.js';
+import { WebhookVerificationError } from './errors.js';
+
+const decoder = new TextDecoder();
+
+/** The body as it was signed, and its text. */
+export interface RawPayload {
+  /** What the HMAC runs over: the bytes as received, or the string (hashed as UTF-8). */
+  signed: string | Uint8Array;
+  text: string;
+  isEmpty: boolean;
+}
+
+/** Accepts the raw body in the forms frameworks hand it over; refuses a parsed object. */
+export function readPayload(payload: RawBody | unknown): RawPayload {
+  if (typeof payload === 'string') return { signed: payload, text: payload, isEmpty: payload.length === 0 };
+  if (payload instanceof Uint8Array) return { signed: payload, text: decoder.decode(payload), isEmpty: payload.byteLength === 0 };
+  if (payload instanceof ArrayBuffer) {
+    const bytes = new Uint8Array(payload);
+    return { signed: bytes, text: decoder.decode(bytes), isEmpty: bytes.byteLength === 0 };
+  }
+  throw bodyNotRawError(payload);
+}
+
+export function bodyNotRawError(payload: unknown): WebhookVerificationError {
+  const what = payload === null || payload === undefined ? String(payload) : `a ${typeof payload === 'object' ? (payload.constructor?.name ?? 'object') : typeof payload}`;
+  return new WebhookVerificationError(
+    'body_not_raw',
+    `The webhook payload is ${what}, not the raw request body. Stripe signs the exact bytes it sent, so a body parser must not run first: ` +
+      'in Express mount the webhook route before `express.json()` or use `express.raw({ type: "application/json" })` on it; ' +
+      'in NestJS create the app with `{ rawBody: true }`; in Fastify register the webhook plugin (it parses its own route raw); ' +
+      'in a Web handler pass `await request.text()` or `request.arrayBuffer()`.',
+  );
+}

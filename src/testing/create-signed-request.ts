@@ -13,7 +13,7 @@ export interface SignedRequest {
   url?: string;
   /** The exact body that was signed: send it byte for byte. */
   body: string;
-  headers: Record<string, string>;
+  headers: { 'content-type': string; 'stripe-signature': string };
 }
 
 /**

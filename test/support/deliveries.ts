@@ -9,7 +9,7 @@ export const testSecret = 'whsec_test_6f1c0c3f2b7e4a0d9c8b7a6f5e4d3c2b';
 export interface Delivery<E extends Stripe.Event = Stripe.Event> {
   event: E;
   body: string;
-  headers: Record<string, string>;
+  headers: { 'content-type': string; 'stripe-signature': string };
 }
 
 /** A realistic event of `type`, serialized and signed with `secret`. */

@@ -8,6 +8,7 @@ export {
   type AnyEventHandler,
   type ErrorHandler,
   type CheckoutSessionHandler,
+  type CheckoutSessionEventType,
   type DispatchOptions,
 } from './router/create-webhook-router.js';
 export { NonRetryableError } from './router/non-retryable-error.js';

@@ -14,7 +14,8 @@ export type CheckoutSessionHandler<T extends StripeEventType = CheckoutSessionEv
   ctx: WebhookContext,
 ) => unknown;
 
-type CheckoutSessionEventType =
+/** The three Checkout Session events of Stripe's fulfillment guide. */
+export type CheckoutSessionEventType =
   | 'checkout.session.completed'
   | 'checkout.session.async_payment_succeeded'
   | 'checkout.session.async_payment_failed';

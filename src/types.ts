@@ -51,6 +51,11 @@ export interface WebhookRequest {
    * `body_not_raw`.
    */
   body: unknown;
+  /**
+   * Set by an adapter that stopped reading because the body is larger than `maxBodyBytes` (by its
+   * Content-Length, or by what it read so far): the answer is 413 without looking at `body`.
+   */
+  bodyTooLarge?: boolean;
 }
 
 /** What the adapter must write back. `body` is JSON. */

@@ -68,6 +68,7 @@ export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Veri
   async function handle(request: WebhookRequest): Promise<WebhookResponse> {
     if (request.method.toUpperCase() !== 'POST') return respond(405, { error: 'method_not_allowed' }, { allow: 'POST' });
 
+    if (request.bodyTooLarge === true) return respond(413, { error: 'payload_too_large' });
     const body = request.body;
     if (typeof body !== 'string' && !(body instanceof Uint8Array) && !(body instanceof ArrayBuffer)) {
       const error = bodyNotRawError(body);

@@ -1,0 +1,96 @@
+import { announcesTooLarge, createBodyCollector } from '../handler/capped-body.js';
+import type { WebhookRequest } from '../types.js';
+
+/**
+ * The parts of a Node `IncomingMessage` (as Express, Connect or Nest hand it over) that the raw
+ * body is read from. Structural, so that users need neither `express` nor `@types/express`.
+ */
+export interface NodeRequestLike {
+  method?: string;
+  headers: Record<string, string | readonly string[] | undefined>;
+  /** Set by body parsers: a Buffer from `express.raw()`, a string from `express.text()`, else parsed. */
+  body?: unknown;
+  /** The raw copy a `verify` hook of `express.json()`, or Nest's `{ rawBody: true }`, keeps. */
+  rawBody?: unknown;
+  /** body-parser 1 (Express 4) marks a request whose body it read. */
+  _body?: unknown;
+  readableEnded?: boolean;
+  readableDidRead?: boolean;
+  destroyed?: boolean;
+  on(event: string, listener: (value?: unknown) => void): unknown;
+  removeListener(event: string, listener: (value?: unknown) => void): unknown;
+  resume(): unknown;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Finds the raw body wherever a Node framework left it, and reads the stream only when nobody
+ * did: a consumed stream never ends again, so waiting on it would hang the request forever.
+ * Resolves `undefined` when the client hung up before its body arrived.
+ */
+export async function readNodeRequest(request: NodeRequestLike, maxBodyBytes: number): Promise<WebhookRequest | undefined> {
+  const base = { method: request.method ?? 'GET', headers: request.headers };
+  if (isRaw(request.body)) return { ...base, body: request.body };
+  if (isRaw(request.rawBody)) return { ...base, body: request.rawBody };
+  // The core answers 500 body_not_raw for a parsed body and logs how to fix the mounting order.
+  if (wasConsumed(request)) return { ...base, body: request.body };
+  if (announcesTooLarge(request.headers, maxBodyBytes)) {
+    drain(request);
+    return { ...base, body: undefined, bodyTooLarge: true };
+  }
+  const read = await readStream(request, maxBodyBytes);
+  return read && { ...base, ...read };
+}
+
+function isRaw(value: unknown): value is string | Uint8Array {
+  return typeof value === 'string' || value instanceof Uint8Array;
+}
+
+function wasConsumed(request: NodeRequestLike): boolean {
+  if (request._body === true || request.readableEnded === true || request.readableDidRead === true || request.destroyed === true) return true;
+  // body-parser 1 sets `{}` on every request it skips (another content type, no body) without
+  // reading the stream, so only a body with content proves that a parser ran.
+  const body = request.body;
+  if (body === undefined || body === null) return false;
+  return !(typeof body === 'object' && Object.getPrototypeOf(body) === Object.prototype && Object.keys(body).length === 0);
+}
+
+function readStream(request: NodeRequestLike, maxBodyBytes: number): Promise<Pick<WebhookRequest, 'body' | 'bodyTooLarge'> | undefined> {
+  return new Promise((resolve) => {
+    const collector = createBodyCollector(maxBodyBytes);
+    const finish = (result: Pick<WebhookRequest, 'body' | 'bodyTooLarge'> | undefined) => {
+      request.removeListener('data', onData);
+      request.removeListener('end', onEnd);
+      request.removeListener('error', onGone);
+      request.removeListener('close', onGone);
+      resolve(result);
+    };
+    const onData = (chunk: unknown) => {
+      const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : (chunk as Uint8Array);
+      if (collector.add(bytes)) return;
+      finish({ body: undefined, bodyTooLarge: true });
+      drain(request);
+    };
+    const onEnd = () => finish({ body: collector.bytes() });
+    // The client hung up before the body ended: there is nobody left to answer.
+    const onGone = () => finish(undefined);
+    request.on('data', onData);
+    request.on('end', onEnd);
+    request.on('error', onGone);
+    request.on('close', onGone);
+    // A stream paused by earlier code stays paused when a data listener is added.
+    request.resume();
+  });
+}
+
+/**
+ * Lets the rest of an oversized body flow to nowhere: the 413 then reaches the client, which is
+ * usually still sending, and the connection stays usable. Nothing of it is kept.
+ */
+function drain(request: NodeRequestLike): void {
+  request.on('error', ignore);
+  request.resume();
+}
+
+function ignore(): void {}

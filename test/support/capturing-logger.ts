@@ -1,0 +1,16 @@
+import type { WebhookLogger } from '../../src/types.js';
+
+export interface LoggedLine {
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+/** A logger that keeps what it was told, so a test can assert on what the kit logged. */
+export function capturingLogger(): { logger: WebhookLogger; lines: LoggedLine[] } {
+  const lines: LoggedLine[] = [];
+  const at = (level: LoggedLine['level']) => (message: string, details?: Record<string, unknown>) => {
+    lines.push({ level, message, details });
+  };
+  return { logger: { info: at('info'), warn: at('warn'), error: at('error') }, lines };
+}

@@ -1,0 +1,33 @@
+// Nest 10 and 12 (Nest 11 is the root's, in nest.test.ts): each major's smoke test, from its ESM
+// and its CommonJS entry, against the packed tarball that test/nest-matrix/run.sh installs, and
+// the README's Nest snippet compiled by tsc.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const matrix = new URL('../nest-matrix/', import.meta.url);
+const inCi = process.env.CI === 'true';
+const install = 'test/nest-matrix/run.sh install';
+/** Express and Fastify, rawBody off and on, NestFactory and @nestjs/testing; plus, from ESM, the README snippet. */
+const cases = { 'smoke.mjs': 9, 'smoke.cjs': 8 };
+
+describe.each(['nest10', 'nest12'])('%s', (major) => {
+  const installed = existsSync(new URL(`${major}/node_modules/stripe-webhook-kit/package.json`, matrix));
+
+  if (!installed && !inCi) {
+    it.skip(`${major} is not installed, so its smoke test is skipped here (CI fails instead): run ${install}`, () => {});
+    return;
+  }
+
+  it.each(['smoke.mjs', 'smoke.cjs'] as const)('%s passes every case over real HTTP', async (script) => {
+    if (!installed) throw new Error(`${major} is not installed: CI must run \`${install}\` before the tests`);
+    const { stdout } = await run('node', [script], { cwd: new URL(major, matrix) }).catch((error: { stdout?: string; stderr?: string }) => {
+      throw new Error(`${major}/${script} failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+    });
+    const lines = stdout.trim().split('\n');
+    expect(lines.filter((line) => line.startsWith('FAIL'))).toEqual([]);
+    expect(lines.filter((line) => line.startsWith('ok ')).length).toBe(cases[script]);
+  }, 120_000);
+});

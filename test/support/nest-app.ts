@@ -1,0 +1,45 @@
+// Boots a Nest 11 app on a real socket (127.0.0.1, port 0), on the Express or the Fastify
+// platform, with or without `{ rawBody: true }`: the four ways the Nest adapter must work.
+import type { AddressInfo } from 'node:net';
+import type { INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+
+export type NestPlatform = 'express' | 'fastify';
+
+export interface NestSetup {
+  platform: NestPlatform;
+  rawBody: boolean;
+}
+
+/** Every platform with `rawBody` off and on, labelled for `describe.each`. */
+export const nestSetups: readonly (readonly [string, NestSetup])[] = (['express', 'fastify'] as const).flatMap((platform) =>
+  [false, true].map((rawBody) => [`${platform}, rawBody ${rawBody ? 'on' : 'off'}`, { platform, rawBody }] as const),
+);
+
+export interface RunningNestApp {
+  app: INestApplication;
+  /** `http://127.0.0.1:<port>`. */
+  origin: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the app as a user's main.ts would; `configure` runs between `create` and `listen`
+ * (where main.ts calls `setGlobalPrefix`, `useBodyParser`, `use`).
+ */
+export async function startNestApp(module: Type, setup: NestSetup, configure?: (app: INestApplication) => void): Promise<RunningNestApp> {
+  const adapter = setup.platform === 'express' ? new ExpressAdapter() : new FastifyAdapter();
+  // abortOnError: false makes a failed bootstrap reject instead of killing the test process.
+  const app = await NestFactory.create(module, adapter, { rawBody: setup.rawBody, logger: false, abortOnError: false });
+  try {
+    configure?.(app);
+    await app.listen(0, '127.0.0.1');
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  const { port } = (app.getHttpServer() as { address(): AddressInfo }).address();
+  return { app, origin: `http://127.0.0.1:${port}`, close: () => app.close() };
+}

@@ -1,0 +1,43 @@
+// Compile-only: @OnStripeEvent takes only Stripe's event types, and the decorated method must
+// accept the event of those types.
+import type Stripe from 'stripe';
+import { describe, it } from 'vitest';
+import { OnStripeEvent } from '../../../../src/adapters/nest/index.js';
+import type { WebhookContext } from '../../../../src/types.js';
+
+describe('@OnStripeEvent types', () => {
+  it('accepts the narrowed event, a wider one, the context, or no parameter at all', () => {
+    class Handlers {
+      @OnStripeEvent('checkout.session.completed')
+      exact(_event: Stripe.CheckoutSessionCompletedEvent, _ctx: WebhookContext) {}
+
+      @OnStripeEvent('invoice.paid')
+      wide(_event: Stripe.Event) {}
+
+      @OnStripeEvent(['checkout.session.async_payment_succeeded', 'checkout.session.async_payment_failed'])
+      async union(_event: Stripe.CheckoutSessionAsyncPaymentSucceededEvent | Stripe.CheckoutSessionAsyncPaymentFailedEvent) {}
+
+      @OnStripeEvent('customer.created')
+      @OnStripeEvent('customer.updated')
+      stacked() {}
+    }
+    void Handlers;
+  });
+
+  it('refuses unknown event types and methods that cannot take the event', () => {
+    class Handlers {
+      // @ts-expect-error not a Stripe event type
+      @OnStripeEvent('checkout.session.complete')
+      typo() {}
+
+      // @ts-expect-error an invoice handler on a Checkout event
+      @OnStripeEvent('checkout.session.completed')
+      wrongEvent(_event: Stripe.InvoicePaidEvent) {}
+
+      // @ts-expect-error the method takes one event type, the decorator gives two
+      @OnStripeEvent(['checkout.session.async_payment_succeeded', 'checkout.session.async_payment_failed'])
+      tooNarrow(_event: Stripe.CheckoutSessionAsyncPaymentSucceededEvent) {}
+    }
+    void Handlers;
+  });
+});

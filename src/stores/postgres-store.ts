@@ -1,2 +1,144 @@
-// Placeholder while this subpath is built: see the open issue.
-export {};
+import type { ClaimResult, IdempotencyStore } from '../types.js';
+import { createLeaseTokens } from './lease-tokens.js';
+import { isConnectionError, sqlState, unusableClientReason, type PostgresClient } from './postgres/client-health.js';
+import { createTableGuard } from './postgres/ensure-table.js';
+import { claimStatement, cleanupStatement, completeStatement, readyStatement, releaseStatement, schemaScript } from './postgres/statements.js';
+import { defaultTableName, parseTableName } from './postgres/table-name.js';
+import { IdempotencyStoreError, causeText } from './store-error.js';
+
+export type { PostgresClient } from './postgres/client-health.js';
+export { IdempotencyStoreError, type IdempotencyStoreErrorCode } from './store-error.js';
+
+export interface PostgresStoreOptions {
+  /** The table, optionally schema-qualified (`billing.webhook_events`). Default `stripe_webhook_events`. */
+  table?: string;
+  /** How long a done event is remembered, in ms. Default 7 days (Stripe retries for 3). */
+  retentionMs?: number;
+  /**
+   * Create the table on first use when it is missing. Default `true`. Pass `false` when a
+   * migration creates it (see `postgresStoreSchema`) and the role may not run DDL.
+   */
+  createTable?: boolean;
+}
+
+export interface PostgresStore extends IdempotencyStore {
+  /** The table, as configured. */
+  readonly table: string;
+  /**
+   * Creates the table if needed, and checks that it can be reached and read. Optional: the first
+   * claim does the same; call it at startup to fail fast on a misconfiguration.
+   */
+  ready(): Promise<void>;
+  /**
+   * Deletes expired leases and done events past their retention; resolves the number of rows
+   * removed. Run it now and then (a daily job, or an unref'd interval): claims stay correct
+   * without it, the table only grows.
+   */
+  cleanup(options?: { batchSize?: number }): Promise<number>;
+}
+
+const sevenDaysMs = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * The SQL that creates the store's table and index (idempotent), for users who run migrations
+ * themselves; pair it with `postgresStore(client, { table, createTable: false })`.
+ */
+export function postgresStoreSchema(table: string = defaultTableName): string {
+  return schemaScript(parseTableName(table));
+}
+
+/**
+ * Deduplicates Stripe events in a PostgreSQL table shared by every instance of the app. Takes a
+ * `pg` Pool (recommended) or connected Client, or a PGlite instance. A claim and a complete are
+ * one statement each, so a delivery costs two round trips; lease and retention times come from
+ * the database clock, so hosts with skewed clocks agree.
+ *
+ * @example
+ * const store = postgresStore(new pg.Pool({ connectionString: process.env.DATABASE_URL }));
+ * app.post('/v1/webhook', stripeWebhookMiddleware({ secret, router, store }));
+ */
+export function postgresStore(client: PostgresClient, options: PostgresStoreOptions = {}): PostgresStore {
+  if (typeof client !== 'object' || client === null || typeof client.query !== 'function') {
+    throw new TypeError('postgresStore: pass a pg Pool or Client, or a PGlite instance (anything with `query(text, params)`).');
+  }
+  const table = parseTableName(options.table ?? defaultTableName);
+  const retentionMs = options.retentionMs ?? sevenDaysMs;
+  if (!(retentionMs > 0) || !Number.isFinite(retentionMs)) throw new RangeError('postgresStore: retentionMs must be a positive number of milliseconds.');
+  const createTable = options.createTable ?? true;
+  const guard = createTableGuard(client, table);
+  const tokens = createLeaseTokens();
+  const sql = {
+    ready: readyStatement(table),
+    claim: claimStatement(table),
+    complete: completeStatement(table),
+    release: releaseStatement(table),
+    cleanup: cleanupStatement(table),
+  };
+
+  /** Runs one statement, after the table exists, with errors that name the table and the cause. */
+  async function run(action: string, text: string, params: unknown[], retried = false): Promise<unknown[]> {
+    const unusable = unusableClientReason(client);
+    if (unusable) throw new IdempotencyStoreError('postgres', 'not_connected', `postgresStore (table "${table.name}"): ${unusable}.`);
+    if (createTable) await guard.ensure();
+    try {
+      return (await client.query(text, params)).rows;
+    } catch (error) {
+      // undefined_table: dropped since it was created (a test reset, a manual cleanup).
+      if (sqlState(error) === '42P01' && createTable && !retried) {
+        guard.forget();
+        return run(action, text, params, true);
+      }
+      throw statementError(action, error);
+    }
+  }
+
+  function statementError(action: string, error: unknown): IdempotencyStoreError {
+    const cause = causeText(error);
+    if (isConnectionError(error)) {
+      return new IdempotencyStoreError('postgres', 'not_connected', `postgresStore: cannot reach the database to ${action} (table "${table.name}"): ${cause}.`, { cause: error });
+    }
+    if (sqlState(error) === '42P01') {
+      return new IdempotencyStoreError(
+        'postgres',
+        'table_unavailable',
+        `postgresStore: the table "${table.name}" does not exist: ${cause}. Create it with the SQL from postgresStoreSchema(${JSON.stringify(table.name)}), or leave createTable on.`,
+        { cause: error },
+      );
+    }
+    return new IdempotencyStoreError('postgres', 'query_failed', `postgresStore: failed to ${action} in table "${table.name}": ${cause}.`, { cause: error });
+  }
+
+  return {
+    table: table.name,
+    async ready() {
+      await run('check the table', sql.ready, []);
+    },
+    async claim(eventId, leaseMs): Promise<ClaimResult> {
+      if (!(leaseMs > 0)) throw new RangeError('postgresStore: leaseMs must be a positive number of milliseconds.');
+      const token = tokens.create();
+      const [row] = (await run(`claim event ${JSON.stringify(eventId)}`, sql.claim, [eventId, token, leaseMs])) as Array<{ state: string; claimed: boolean }>;
+      if (row?.claimed === true) {
+        tokens.remember(eventId, token);
+        return 'claimed';
+      }
+      return row?.state === 'done' ? 'done' : 'in_progress';
+    },
+    async complete(eventId) {
+      tokens.take(eventId);
+      await run(`complete event ${JSON.stringify(eventId)}`, sql.complete, [eventId, retentionMs]);
+    },
+    async release(eventId) {
+      await run(`release event ${JSON.stringify(eventId)}`, sql.release, [eventId, tokens.take(eventId) ?? null]);
+    },
+    async cleanup({ batchSize = 10_000 } = {}) {
+      if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('postgresStore: cleanup batchSize must be a positive integer.');
+      let removed = 0;
+      for (;;) {
+        const [row] = (await run('clean up expired events', sql.cleanup, [batchSize])) as Array<{ removed: number }>;
+        const batch = Number(row?.removed ?? 0);
+        removed += batch;
+        if (batch < batchSize) return removed;
+      }
+    },
+  };
+}

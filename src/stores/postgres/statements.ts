@@ -1,0 +1,114 @@
+import type { TableName } from './table-name.js';
+
+/*
+ * Every time below is the database's (`statement_timestamp()`), never the application's: hosts
+ * whose clocks disagree still agree on when a lease ends. `statement_timestamp()` is read once per
+ * statement, so each statement sees one consistent "now".
+ *
+ * One row per event id:
+ * - `in_progress` with the claimer's `lease_token`, until `expires_at` (the lease);
+ * - `done`, remembered until `expires_at` (the retention).
+ * A row whose `expires_at` passed counts as absent: a claim takes it over, `cleanup` deletes it.
+ */
+
+/** The table and its index, idempotent: for users who create tables with their own migrations. */
+export function schemaStatements(table: TableName): string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS ${table.quoted} (
+  event_id    text        PRIMARY KEY,
+  state       text        NOT NULL CHECK (state IN ('in_progress', 'done')),
+  lease_token uuid,
+  expires_at  timestamptz NOT NULL,
+  updated_at  timestamptz NOT NULL
+)`,
+    // For cleanup, which deletes by expiry.
+    `CREATE INDEX IF NOT EXISTS "${table.indexName}" ON ${table.quoted} (expires_at)`,
+  ];
+}
+
+/** The same, as one script to paste into a migration. */
+export function schemaScript(table: TableName): string {
+  return schemaStatements(table).join(';\n\n') + ';\n';
+}
+
+/**
+ * Creates the table once across any number of processes starting together. `CREATE TABLE IF NOT
+ * EXISTS` alone is not safe under concurrency: two sessions can both find the name free and one
+ * then fails on the `pg_type` unique index. A transaction-scoped advisory lock serializes the
+ * creators (a DO block is one statement, hence one transaction, which also suits PgBouncer's
+ * transaction pooling). Checking `to_regclass` first lets a role without CREATE privilege use a
+ * table that a migration made.
+ */
+export function ensureTableStatement(table: TableName): string {
+  // Safe to splice: `parseTableName` admits only [A-Za-z0-9_] and one dot. The lock's first key
+  // ('SWK1' as an int) keeps it apart from the app's own advisory locks, the second per table.
+  const [createTable, createIndex] = schemaStatements(table);
+  return `DO $stripe_webhook_kit$
+BEGIN
+  IF to_regclass('${table.quoted}') IS NULL THEN
+    PERFORM pg_advisory_xact_lock(1398229809, hashtext('${table.quoted}'));
+    IF to_regclass('${table.quoted}') IS NULL THEN
+      ${createTable};
+      ${createIndex};
+    END IF;
+  END IF;
+END
+$stripe_webhook_kit$`;
+}
+
+/** Proves the connection works and the table is there and readable, without reading a row. */
+export function readyStatement(table: TableName): string {
+  return `SELECT 1 FROM ${table.quoted} LIMIT 0`;
+}
+
+/**
+ * $1 event id, $2 a fresh lease token, $3 lease in ms. One statement: it inserts the row, or takes
+ * over an expired one, or leaves a live one untouched. The conflicting row is locked and read at
+ * its latest committed version, so of concurrent claims exactly one sees its own token come back;
+ * the others learn the current state in the same round trip (no read-then-write race).
+ */
+export function claimStatement(table: TableName): string {
+  const expired = 'held.expires_at <= statement_timestamp()';
+  return `INSERT INTO ${table.quoted} AS held (event_id, state, lease_token, expires_at, updated_at)
+VALUES ($1, 'in_progress', $2::uuid, statement_timestamp() + $3::double precision * interval '1 millisecond', statement_timestamp())
+ON CONFLICT (event_id) DO UPDATE SET
+  state       = CASE WHEN ${expired} THEN EXCLUDED.state       ELSE held.state       END,
+  lease_token = CASE WHEN ${expired} THEN EXCLUDED.lease_token ELSE held.lease_token END,
+  updated_at  = CASE WHEN ${expired} THEN EXCLUDED.updated_at  ELSE held.updated_at  END,
+  expires_at  = CASE WHEN ${expired} THEN EXCLUDED.expires_at  ELSE held.expires_at  END
+RETURNING held.state, held.lease_token IS NOT DISTINCT FROM $2::uuid AS claimed`;
+}
+
+/**
+ * $1 event id, $2 retention in ms. An upsert rather than an update: the row may be gone if a
+ * lease expired and `cleanup` ran while a slow handler was still working.
+ */
+export function completeStatement(table: TableName): string {
+  return `INSERT INTO ${table.quoted} AS held (event_id, state, lease_token, expires_at, updated_at)
+VALUES ($1, 'done', NULL, statement_timestamp() + $2::double precision * interval '1 millisecond', statement_timestamp())
+ON CONFLICT (event_id) DO UPDATE SET
+  state = 'done', lease_token = NULL, expires_at = EXCLUDED.expires_at, updated_at = EXCLUDED.updated_at`;
+}
+
+/**
+ * $1 event id, $2 the releasing claim's token, or NULL when this store instance holds none. A done
+ * row is never deleted: a late release must not let the event run again.
+ */
+export function releaseStatement(table: TableName): string {
+  return `DELETE FROM ${table.quoted}
+WHERE event_id = $1 AND state = 'in_progress' AND ($2::uuid IS NULL OR lease_token = $2::uuid)`;
+}
+
+/**
+ * $1 batch size. Deletes expired leases and done rows past their retention, a batch per
+ * statement so no transaction holds many row locks; rows being claimed right now are skipped.
+ */
+export function cleanupStatement(table: TableName): string {
+  return `WITH gone AS (
+  DELETE FROM ${table.quoted} WHERE event_id IN (
+    SELECT event_id FROM ${table.quoted}
+    WHERE expires_at <= statement_timestamp()
+    LIMIT $1 FOR UPDATE SKIP LOCKED)
+  RETURNING 1)
+SELECT count(*)::int AS removed FROM gone`;
+}

@@ -1,0 +1,35 @@
+/** A validated table name, ready to be placed in SQL. */
+export interface TableName {
+  /** As the user wrote it, for messages. */
+  readonly name: string;
+  /** Double-quoted, schema-qualified when a schema was given: `"billing"."webhook_events"`. */
+  readonly quoted: string;
+  /** The expiry index's name; `CREATE INDEX` puts it in the table's schema. */
+  readonly indexName: string;
+}
+
+// Plain identifiers only: the name is spliced into DDL, where parameters cannot go, so anything
+// that could close a quote or start another statement must be refused, not escaped.
+const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// PostgreSQL silently truncates longer identifiers, so two long names could share one table.
+const maxIdentifierBytes = 63;
+const indexSuffix = '_expires_at_idx';
+
+export const defaultTableName = 'stripe_webhook_events';
+
+/** Validates `schema.table` or `table`; throws a `TypeError` that says what is allowed. */
+export function parseTableName(name: unknown): TableName {
+  if (typeof name !== 'string') throw new TypeError(`postgresStore: \`table\` must be a string, got ${typeof name}.`);
+  const parts = name.split('.');
+  const valid = parts.length <= 2 && parts.every((part) => identifier.test(part) && part.length <= maxIdentifierBytes);
+  if (!valid) {
+    throw new TypeError(
+      `postgresStore: invalid table name ${JSON.stringify(name)}. Use letters, digits and underscores (not starting with a digit, ` +
+        `at most ${maxIdentifierBytes} characters), optionally prefixed by a schema: "webhook_events" or "billing.webhook_events".`,
+    );
+  }
+  const table = parts[parts.length - 1] as string;
+  const schema = parts.length === 2 ? parts[0] : undefined;
+  const indexName = table.slice(0, maxIdentifierBytes - indexSuffix.length) + indexSuffix;
+  return { name, quoted: schema === undefined ? `"${table}"` : `"${schema}"."${table}"`, indexName };
+}

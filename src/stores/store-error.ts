@@ -1,0 +1,46 @@
+/** Why a durable store failed; switch on it rather than on the message. */
+export type IdempotencyStoreErrorCode =
+  /** The client is not connected, was closed, or cannot reach its server. */
+  | 'not_connected'
+  /** PostgreSQL: the table is missing and could not be created (permissions, a missing schema). */
+  | 'table_unavailable'
+  /** The server refused or failed a claim, complete, release or cleanup. */
+  | 'query_failed';
+
+// A brand that survives two copies of this class (ESM and CJS builds loaded side by side).
+const brand = Symbol.for('stripe-webhook-kit.IdempotencyStoreError');
+
+/**
+ * Thrown by `postgresStore` and `redisStore`. The webhook handler turns it into a 500 (Stripe
+ * retries) and logs the message, which names the table or key prefix, the cause and the fix.
+ */
+export class IdempotencyStoreError extends Error {
+  override readonly name = 'IdempotencyStoreError';
+  readonly code: IdempotencyStoreErrorCode;
+  readonly store: 'postgres' | 'redis';
+
+  constructor(store: 'postgres' | 'redis', code: IdempotencyStoreErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.store = store;
+    this.code = code;
+    Object.defineProperty(this, brand, { value: true });
+  }
+
+  /** True for an `IdempotencyStoreError` from any copy of this package (ESM or CJS). */
+  static is(value: unknown): value is IdempotencyStoreError {
+    return typeof value === 'object' && value !== null && brand in value;
+  }
+}
+
+/** The message of whatever a client threw, for error messages that name the cause. */
+export function causeText(error: unknown): string {
+  if (error instanceof Error) {
+    // Node's connection errors from `net` can be an AggregateError with an empty message.
+    if (error.message) return error.message;
+    if (error instanceof AggregateError && error.errors.length > 0) return causeText(error.errors[0]);
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    return error.name;
+  }
+  return String(error);
+}

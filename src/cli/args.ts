@@ -1,0 +1,85 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { usageError } from './errors.js';
+
+type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * `parseArgs` in strict mode, with its errors turned into one-line usage errors that point at the
+ * command's help. (`--help` never gets here: main.ts answers it first.)
+ */
+export function parseCommandLine<const O extends OptionsConfig>(command: string, args: readonly string[], options: O) {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    // Node's messages continue with advice about `--`; the first sentence is the useful part.
+    const message = error instanceof Error ? (error.message.split(/\.\s/)[0] ?? error.message) : String(error);
+    const sentence = message.replace(/\.$/, '');
+    throw usageError(`${sentence.charAt(0).toLowerCase()}${sentence.slice(1)} (see: stripe-webhook-kit ${command} --help)`);
+  }
+}
+
+/** Exactly one positional argument, named in the error when it is missing or doubled. */
+export function singlePositional(command: string, positionals: readonly string[], name: string): string {
+  if (positionals.length === 0) throw usageError(`missing <${name}> (see: stripe-webhook-kit ${command} --help)`);
+  if (positionals.length > 1) throw usageError(`expected one <${name}>, got ${positionals.length}: ${positionals.join(' ')}`);
+  return positionals[0] as string;
+}
+
+/**
+ * The signing secret from `--secret`, else STRIPE_WEBHOOK_SECRET. Only an endpoint secret
+ * (`whsec_...`) is accepted: signing with an API key or a secret with stray whitespace would
+ * produce deliveries the server rightly refuses, which looks like a bug in the server.
+ * The secret itself is never echoed.
+ */
+export function resolveSecret(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  const secret = flag ?? env.STRIPE_WEBHOOK_SECRET;
+  const source = flag === undefined ? 'STRIPE_WEBHOOK_SECRET' : '--secret';
+  if (secret === undefined || secret === '') {
+    throw usageError('missing the signing secret: pass --secret whsec_... or set STRIPE_WEBHOOK_SECRET');
+  }
+  if (secret.trim() !== secret) throw usageError(`${source} has leading or trailing whitespace: remove it, the server compares the exact secret`);
+  if (/^(sk|rk|pk)_/.test(secret)) {
+    throw usageError(`${source} looks like an API key; deliveries are signed with the endpoint's signing secret, which starts with whsec_`);
+  }
+  if (!secret.startsWith('whsec_')) throw usageError(`${source} must be a webhook signing secret starting with whsec_`);
+  return secret;
+}
+
+/**
+ * The `--forward-to` URL. Like `stripe listen --forward-to`, a URL without a scheme
+ * (`localhost:8000/v1/webhook`) means plain http.
+ */
+export function parseForwardTo(value: string | undefined): URL {
+  if (value === undefined || value === '') throw usageError('missing --forward-to <url>, e.g. --forward-to localhost:8000/v1/webhook');
+  if (value.startsWith('/')) throw usageError(`--forward-to "${value}" has no host: write e.g. localhost:8000${value}`);
+  const withScheme = /^[a-z][a-z\d+.-]*:\/\//i.test(value) ? value : `http://${value}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw usageError(`--forward-to "${value}" is not a valid URL; write e.g. http://localhost:8000/v1/webhook`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw usageError(`--forward-to "${value}" must be an http:// or https:// URL, not ${url.protocol}//`);
+  }
+  return url;
+}
+
+/** A whole number of at least 1, for `--repeat` and `--concurrency`. */
+export function parsePositiveInteger(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const number = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(number) || number < 1) throw usageError(`${flag} must be a whole number of at least 1, got "${value}"`);
+  return number;
+}
+
+/** `--metadata key=value`, repeatable; the value may itself contain `=`. */
+export function parseMetadata(pairs: readonly string[] | undefined): Record<string, string> {
+  const metadata: Record<string, string> = {};
+  for (const pair of pairs ?? []) {
+    const separator = pair.indexOf('=');
+    if (separator < 1) throw usageError(`--metadata "${pair}" must look like key=value, e.g. --metadata orderId=ord_123`);
+    metadata[pair.slice(0, separator)] = pair.slice(separator + 1);
+  }
+  return metadata;
+}

@@ -1,0 +1,10 @@
+// Compile-only: the CLI's generated list is exactly the union stripe-node types events with.
+import type Stripe from 'stripe';
+import { describe, expectTypeOf, it } from 'vitest';
+import type { KnownEventType } from '../../src/cli/event-types.js';
+
+describe('src/cli/event-types.ts', () => {
+  it("equals Stripe.Event['type']: no type missing, none extra", () => {
+    expectTypeOf<KnownEventType>().toEqualTypeOf<Stripe.Event['type']>();
+  });
+});

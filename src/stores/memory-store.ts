@@ -37,17 +37,18 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const write = (eventId: string, entry: Entry) => {
     entries.delete(eventId);
     entries.set(eventId, entry);
-    if (++writesSinceSweep >= 1024 || entries.size > maxEntries) sweep();
+    // At the cap, each write forgets the one oldest id: constant time, where a sweep of the whole
+    // map on every write made a full store hundreds of times slower.
+    if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+    // Expired ids are swept once per quarter of the map's size in writes (at least 1,024), so a
+    // sweep costs a few checks per write however large the map is.
+    if (++writesSinceSweep >= Math.max(1024, entries.size >> 2)) sweepExpired();
   };
 
-  const sweep = () => {
+  const sweepExpired = () => {
     writesSinceSweep = 0;
     const time = now();
     for (const [eventId, entry] of entries) if (entry.expiresAt <= time) entries.delete(eventId);
-    for (const eventId of entries.keys()) {
-      if (entries.size <= maxEntries) break;
-      entries.delete(eventId);
-    }
   };
 
   return {

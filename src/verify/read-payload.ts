@@ -23,7 +23,8 @@ export function readPayload(payload: RawBody | unknown): RawPayload {
 }
 
 export function bodyNotRawError(payload: unknown): WebhookVerificationError {
-  const what = payload === null || payload === undefined ? String(payload) : `a ${typeof payload === 'object' ? (payload.constructor?.name ?? 'object') : typeof payload}`;
+  const kind = typeof payload === 'object' && payload !== null ? (payload.constructor?.name ?? 'object') : typeof payload;
+  const what = payload === null || payload === undefined ? String(payload) : `${/^[aeiou]/i.test(kind) ? 'an' : 'a'} ${kind}`;
   return new WebhookVerificationError(
     'body_not_raw',
     `The webhook payload is ${what}, not the raw request body. Stripe signs the exact bytes it sent, so a body parser must not run first: ` +

@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import type { RawBody, VerifyOptions } from '../types.js';
+import { constantTimeEqual } from './constant-time-equal.js';
 import { finishVerification, prepareVerification, signedPrefix } from './verification-steps.js';
 
 const encoder = new TextEncoder();
@@ -49,11 +50,4 @@ function toHex(bytes: Uint8Array): string {
   let hex = '';
   for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
   return hex;
-}
-
-function constantTimeEqual(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let difference = 0;
-  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return difference === 0;
 }

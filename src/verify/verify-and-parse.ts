@@ -1,7 +1,26 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import type * as NodeCrypto from 'node:crypto';
 import type Stripe from 'stripe';
 import type { RawBody, VerifyOptions } from '../types.js';
 import { finishVerification, prepareVerification, signedPrefix } from './verification-steps.js';
+
+// Loading node:crypto takes about 3 ms, most of what importing this package would cost, so it is
+// loaded at the first verification instead (at once if the app has loaded it already, as apps
+// using stripe, express or pg have). A built-in module, so nothing can fail to resolve.
+let nodeCrypto: typeof NodeCrypto | undefined;
+const crypto = (): typeof NodeCrypto => (nodeCrypto ??= process.getBuiltinModule('node:crypto'));
+
+// `createHmac` turns a string key into a key object on every call; a process has few secrets, so
+// each is turned into one once (a few percent of a small delivery's verification, see bench/).
+const keyCache = new Map<string, NodeCrypto.KeyObject>();
+const maxCachedKeys = 32;
+
+// A `v1` signature is the hex HMAC-SHA256: 64 ASCII characters. Both sides of a comparison are
+// encoded into these arrays (`encodeInto` is the cheapest way in; new Buffers cost more than the
+// rest of a small delivery's checks, see bench/).
+const signatureBytes = 64;
+const encoder = new TextEncoder();
+const expectedBytes = new Uint8Array(signatureBytes);
+const givenBytes = new Uint8Array(signatureBytes);
 
 /**
  * Verifies a Stripe webhook delivery and returns its event, synchronously, with `node:crypto`.
@@ -21,12 +40,33 @@ export function verifyAndParse(
   const prefix = signedPrefix(prepared.header);
   let matched = false;
   for (const key of prepared.secrets) {
-    const expected = Buffer.from(createHmac('sha256', key).update(prefix).update(prepared.payload.signed).digest('hex'));
-    for (const candidate of prepared.header.signatures) {
-      // Compared as text, like stripe-node: uppercase hex does not match.
-      const given = Buffer.from(candidate);
-      if (given.length === expected.length && timingSafeEqual(given, expected)) matched = true;
-    }
+    encoder.encodeInto(crypto().createHmac('sha256', hmacKey(key)).update(prefix).update(prepared.payload.signed).digest('hex'), expectedBytes);
+    // Every candidate is compared (no early exit), so the time does not say which one matched.
+    for (const candidate of prepared.header.signatures) if (sameSignature(candidate)) matched = true;
   }
   return finishVerification(prepared, matched, options);
+}
+
+function hmacKey(secret: string): NodeCrypto.KeyObject {
+  let key = keyCache.get(secret);
+  if (!key) {
+    if (keyCache.size >= maxCachedKeys) keyCache.clear();
+    // The same bytes `createHmac` takes from a string key: its UTF-8 encoding.
+    key = crypto().createSecretKey(secret, 'utf8');
+    keyCache.set(secret, key);
+  }
+  return key;
+}
+
+/**
+ * Whether `candidate` is the text in `expectedBytes`, compared with `timingSafeEqual`. As
+ * stripe-node compares them, as text: uppercase hex does not match. Lengths are public (every
+ * signature is 64 characters), so only the comparison of equal lengths needs constant time.
+ */
+function sameSignature(candidate: string): boolean {
+  if (candidate.length !== signatureBytes) return false;
+  // All 64 characters fit in 64 bytes only if each is ASCII, one byte each. Nothing between this
+  // write and the comparison can run other code, so the shared arrays cannot change under it.
+  if (encoder.encodeInto(candidate, givenBytes).read !== signatureBytes) return false;
+  return crypto().timingSafeEqual(givenBytes, expectedBytes);
 }

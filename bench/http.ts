@@ -1,0 +1,232 @@
+// Row 2: requests per second and p99 latency over HTTP, our adapters against the hand-written
+// handler of Stripe's docs and the framework's ceiling. Each server runs in its own process
+// (bench/servers/*.ts); autocannon drives it from this one with 32 connections. Every request is
+// a distinct, validly signed Checkout Session event (a new event id each time), so deduplication
+// lets every delivery through and all contenders do the same work.
+import { fork, type ChildProcess } from 'node:child_process';
+import autocannon from 'autocannon';
+import { deliveryTemplate, signBody, type DeliveryTemplate } from './payloads.js';
+import { frameworks, serverVariants, type ServerVariant } from './servers/shared.js';
+import { collectGarbage, formatNumber, formatRatio, formatSpread, formatTarget, interleave, pairedRatio, summarize, type Summary, type TableData, type Target } from './stats.js';
+
+export interface HttpConfig {
+  repetitions: number;
+  /** Seconds of load per measurement. */
+  durationSeconds: number;
+  /** Seconds of load per server before any measurement, so each is JIT-compiled. */
+  warmupSeconds: number;
+  connections: number;
+  /** Server names (`express`, `fastify`, `nest-express`, `nest-fastify`) to run; default all. */
+  frameworks?: readonly string[];
+}
+
+export interface HttpContenderResult {
+  variant: ServerVariant;
+  requestsPerSecond: Summary;
+  /** Milliseconds. */
+  p99: Summary;
+  /** Throughput over the hand-written handler's, paired by repetition. */
+  ratioToHandwritten: Summary;
+  /** Requests that got no 2xx answer, or failed, over the whole measurement: must be 0. */
+  failures: number;
+}
+
+export interface HttpFrameworkResult {
+  framework: string;
+  contenders?: HttpContenderResult[];
+  /** Why the framework was skipped (an adapter not written yet, a server that did not start). */
+  skipped?: string;
+  target?: Target;
+}
+
+const minRatio = 1.0;
+
+export async function runHttpBench(config: HttpConfig, progress: (line: string) => void): Promise<HttpFrameworkResult[]> {
+  const template = deliveryTemplate();
+  // One sequence for the whole run: no event id is ever sent twice, to any server.
+  const sequence = { next: 1 };
+  const results: HttpFrameworkResult[] = [];
+  for (const { name, server } of frameworks.filter((framework) => !config.frameworks || config.frameworks.includes(framework.server))) {
+    const servers = new Map<ServerVariant, RunningServer>();
+    try {
+      // Started together (nothing is measured yet): the start-ups of Nest apps take seconds.
+      const started = await Promise.allSettled(serverVariants.map((variant) => startServer(server, variant)));
+      started.forEach((outcome, index) => {
+        if (outcome.status === 'fulfilled') servers.set(serverVariants[index] as ServerVariant, outcome.value);
+      });
+      const failed = started.find((outcome) => outcome.status === 'rejected');
+      if (failed) throw failed.reason;
+      for (const [variant, running] of servers) await checkServer(running.port, variant, template, sequence);
+    } catch (error) {
+      for (const running of servers.values()) running.child.kill();
+      results.push({ framework: name, skipped: (error as Error).message });
+      progress(`http ${name}: skipped (${(error as Error).message.split('\n')[0]})`);
+      continue;
+    }
+    try {
+      for (const [, running] of servers) await load(running.port, config.warmupSeconds, config.connections, template, sequence);
+      const runs = new Map<ServerVariant, LoadResult[]>(serverVariants.map((variant) => [variant, []]));
+      const throughput = await interleave(serverVariants, config.repetitions, async (variant) => {
+        const result = await load((servers.get(variant) as RunningServer).port, config.durationSeconds, config.connections, template, sequence);
+        runs.get(variant)?.push(result);
+        return result.requestsPerSecond;
+      });
+      const contenders = serverVariants.map((variant): HttpContenderResult => {
+        const variantRuns = runs.get(variant) ?? [];
+        return {
+          variant,
+          requestsPerSecond: summarize(throughput[variant]),
+          p99: summarize(variantRuns.map((run) => run.p99)),
+          ratioToHandwritten: pairedRatio(throughput[variant], throughput.handwritten),
+          failures: variantRuns.reduce((sum, run) => sum + run.failures, 0),
+        };
+      });
+      const ours = contenders.find((contender) => contender.variant === 'ours') as HttpContenderResult;
+      const ratio = ours.ratioToHandwritten.median;
+      const failures = contenders.reduce((sum, contender) => sum + contender.failures, 0);
+      results.push({
+        framework: name,
+        contenders,
+        target: {
+          description: `ours (store: false) >= ${minRatio.toFixed(2)}x hand-written (${ratio.toFixed(2)}x)${failures > 0 ? `; ${failures} failed requests` : ''}`,
+          met: ratio >= minRatio && failures === 0,
+        },
+      });
+      progress(`http ${name}: ours ${ratio.toFixed(2)}x hand-written`);
+    } finally {
+      for (const running of servers.values()) running.child.kill();
+    }
+  }
+  return results;
+}
+
+interface RunningServer {
+  child: ChildProcess;
+  port: number;
+}
+
+/** Forks `bench/servers/<server>.ts <variant>` under tsx and waits for the port it listens on. */
+function startServer(server: string, variant: ServerVariant): Promise<RunningServer> {
+  const file = new URL(`./servers/${server}.ts`, import.meta.url);
+  const child = fork(file, [variant], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    // Kept short: only the start of what a failing server printed is worth showing.
+    if (stderr.length < 4000) stderr += chunk.toString('utf8');
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`${server} ${variant} did not start within 60 s`));
+    }, 60_000);
+    child.once('message', (message: { port?: number }) => {
+      clearTimeout(timer);
+      if (typeof message.port === 'number') resolve({ child, port: message.port });
+      else reject(new Error(`${server} ${variant} sent ${JSON.stringify(message)}`));
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${server} ${variant} exited (${code}) before listening: ${firstErrorLine(stderr)}`));
+    });
+  });
+}
+
+function firstErrorLine(stderr: string): string {
+  return stderr.split('\n').find((line) => /error/i.test(line))?.trim() ?? stderr.trim().split('\n')[0] ?? '';
+}
+
+function signedRequest(template: DeliveryTemplate, sequence: { next: number }) {
+  const { body, signature } = signBody(template.body(sequence.next++));
+  return { body, headers: { 'content-type': 'application/json', 'stripe-signature': signature } };
+}
+
+/**
+ * A contender counts only if it answers like a webhook endpoint: 200 `received` for a signed
+ * delivery, 400 for a bad signature (except the ceiling, which verifies nothing), and, with the
+ * memory store, `duplicate` for the same delivery again. A bench of a broken server is worthless.
+ */
+async function checkServer(port: number, variant: ServerVariant, template: DeliveryTemplate, sequence: { next: number }): Promise<void> {
+  const url = `http://127.0.0.1:${port}/v1/webhook`;
+  const post = async (request: { body: string; headers: Record<string, string> }) => {
+    const response = await fetch(url, { method: 'POST', ...request });
+    return { status: response.status, body: await response.text() };
+  };
+  const delivery = signedRequest(template, sequence);
+  const first = await post(delivery);
+  if (first.status !== 200 || !first.body.includes('"received":true')) throw new Error(`${variant} answered a signed delivery with ${first.status} ${first.body.slice(0, 200)}`);
+  if (variant === 'ceiling') return;
+  const forged = await post({ body: delivery.body, headers: { ...delivery.headers, 'stripe-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}` } });
+  if (forged.status !== 400) throw new Error(`${variant} answered a forged signature with ${forged.status}`);
+  if (variant === 'ours-memory') {
+    const again = await post(delivery);
+    if (!again.body.includes('"duplicate":true')) throw new Error(`ours-memory did not recognize a duplicate: ${again.status} ${again.body}`);
+  }
+}
+
+interface LoadResult {
+  requestsPerSecond: number;
+  p99: number;
+  failures: number;
+}
+
+async function load(port: number, seconds: number, connections: number, template: DeliveryTemplate, sequence: { next: number }): Promise<LoadResult> {
+  collectGarbage();
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}/v1/webhook`,
+    connections,
+    duration: seconds,
+    // autocannon stops at its first sample tick after `duration`: ticks every 100 ms, not every
+    // second, let short runs last what they are asked to.
+    sampleInt: 100,
+    method: 'POST',
+    // Called for every request: a new event id, signed now.
+    requests: [{ setupRequest: (request) => ({ ...request, method: 'POST', ...signedRequest(template, sequence) }) }],
+  });
+  return {
+    requestsPerSecond: result['2xx'] / result.duration,
+    p99: result.latency.p99,
+    failures: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+const variantLabels: Record<ServerVariant, string> = {
+  ceiling: 'ceiling: raw body, no verification',
+  handwritten: 'hand-written: constructEvent (Stripe docs)',
+  ours: 'ours, store: false',
+  'ours-memory': 'ours, memory store (default)',
+};
+
+export function httpTable(results: readonly HttpFrameworkResult[], config: HttpConfig): TableData {
+  const rows: string[][] = [];
+  for (const result of results) {
+    if (!result.contenders) {
+      rows.push([result.framework, `skipped: ${result.skipped ?? ''}`, '', '', '', '']);
+      continue;
+    }
+    result.contenders.forEach((contender, index) => {
+      rows.push([
+        index === 0 ? result.framework : '',
+        variantLabels[contender.variant] + (contender.failures > 0 ? ` (${contender.failures} failed)` : ''),
+        formatSpread(contender.requestsPerSecond),
+        formatNumber(contender.p99.median),
+        contender.variant === 'handwritten' ? 'baseline' : formatRatio(contender.ratioToHandwritten),
+        contender.variant === 'ours' ? formatTarget(result.target) : '',
+      ]);
+    });
+  }
+  const collapsed = results.flatMap((result) =>
+    (result.contenders ?? []).filter((contender) => contender.requestsPerSecond.min < contender.requestsPerSecond.max / 3).map((contender) => `${result.framework} ${contender.variant}`),
+  );
+  return {
+    title: `2. HTTP: requests/s, median (min-max) of ${config.repetitions} interleaved ${config.durationSeconds} s runs, ${config.connections} connections`,
+    header: ['framework', 'handler', 'requests/s', 'p99 ms', 'vs hand-written', 'target'],
+    rows,
+    notes: [
+      'Server in its own process, autocannon in the bench process. Every request is a distinct, validly signed checkout.session.completed event (~5 KB, a new event id each), so the memory store lets each through.',
+      'Nest: hand-written and ceiling apps use { rawBody: true }; ours uses the default app (the module reads the raw body itself).',
+      ...(collapsed.length > 0
+        ? [`Throughput collapsed in some runs of: ${collapsed.join(', ')} (min < max/3): the machine was busy, or a contender stalled; rerun before quoting.`]
+        : []),
+    ],
+  };
+}

@@ -1,0 +1,60 @@
+// What every bench server shares: the contenders, the secret, the same no-op fulfillment for ours
+// and the hand-written handler, and the hand-shake with bench/http.ts (the port over IPC).
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Stripe from 'stripe';
+import { createWebhookRouter } from '../../src/index.js';
+import type { WebhookHandlerOptions } from '../../src/index.js';
+import { benchSecret } from '../payloads.js';
+
+/**
+ * - `ceiling`: reads the raw body and answers `{"received":true}` without verifying: the most any
+ *   webhook route in the framework could do.
+ * - `handwritten`: the framework's raw body and `stripe.webhooks.constructEvent`, as Stripe's docs
+ *   show it.
+ * - `ours`: our adapter with `store: false`, the like-for-like comparison (no deduplication).
+ * - `ours-memory`: our adapter with its default memory store (deduplication on).
+ */
+export const serverVariants = ['ceiling', 'handwritten', 'ours', 'ours-memory'] as const;
+export type ServerVariant = (typeof serverVariants)[number];
+
+/** Each framework's server is bench/servers/<server>.ts. */
+export const frameworks = [
+  { name: 'Express 5', server: 'express' },
+  { name: 'Fastify 5', server: 'fastify' },
+  { name: 'Nest 11 / Express', server: 'nest-express' },
+  { name: 'Nest 11 / Fastify', server: 'nest-fastify' },
+] as const;
+
+export const webhookPath = '/v1/webhook';
+export const secret = benchSecret;
+export const stripe = new Stripe('sk_test_bench');
+
+export function readVariant(): ServerVariant {
+  const variant = process.argv[2] as ServerVariant;
+  if (!serverVariants.includes(variant)) throw new Error(`unknown variant ${String(variant)}; expected one of ${serverVariants.join(', ')}`);
+  return variant;
+}
+
+/** Stands for the work a shop does on a paid session: the same trivial call for every contender. */
+export function fulfill(session: Stripe.Checkout.Session): boolean {
+  return session.payment_status === 'paid';
+}
+
+/** Our handler options for a variant: only the store differs. */
+export function ourOptions(variant: ServerVariant): WebhookHandlerOptions {
+  const router = createWebhookRouter();
+  router.on('checkout.session.completed', (event) => fulfill(event.data.object));
+  return { secret, router, ...(variant === 'ours' ? { store: false as const } : {}) };
+}
+
+/** Tells the parent which port the server listens on; exits when the parent goes away. */
+export function announce(port: number): void {
+  process.on('disconnect', () => process.exit(0));
+  process.send?.({ port });
+}
+
+/** The port of a Node server listening on TCP. */
+export function portOf(server: Server): number {
+  return (server.address() as AddressInfo).port;
+}

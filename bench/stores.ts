@@ -1,0 +1,275 @@
+// Row 4: what deduplication costs. Deliveries per second through `createWebhookHandler().handle()`
+// at concurrency 64 with no store, the memory store, PGlite, PostgreSQL and Redis, and the store's
+// round trips per delivery, counted by wrapping the client's query/command method.
+import type { Redis } from 'ioredis';
+import { createWebhookHandler, createWebhookRouter, memoryStore } from '../src/index.js';
+import type { IdempotencyStore, WebhookHandler } from '../src/index.js';
+import { postgresStore } from '../src/stores/postgres-store.js';
+import { redisStore } from '../src/stores/redis-store.js';
+import { benchSecret, deliveryTemplate, signBody, type DeliveryTemplate } from './payloads.js';
+import { collectGarbage, formatRatio, formatSpread, formatTarget, interleave, pairedRatio, summarize, type Summary, type TableData, type Target } from './stats.js';
+
+export interface StoresConfig {
+  repetitions: number;
+  /** About how long one measurement lasts (its delivery count is set from the warm-up rate). */
+  durationSeconds: number;
+  concurrency: number;
+}
+
+export const storeContenders = ['none', 'memory', 'pglite', 'postgres', 'redis'] as const;
+export type StoreContender = (typeof storeContenders)[number];
+
+export interface StoreResult {
+  store: StoreContender;
+  /** What the store talked to, or why it was skipped. */
+  detail: string;
+  skipped?: boolean;
+  deliveriesPerSecond?: Summary;
+  /** Throughput over `store: false`'s, paired by repetition. */
+  ratioToNone?: Summary;
+  /** Store queries or commands per delivery, over every timed delivery. */
+  roundTripsPerDelivery?: number;
+  /** Deliveries not answered 200 `{"received":true}`: must be 0. */
+  failures?: number;
+  target?: Target;
+}
+
+const maxRoundTrips = 2;
+const postgresUrl = process.env.PGURL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+// Its own table and key prefix, so the bench never touches what tests or apps use.
+const benchTable = 'stripe_webhook_kit_bench_events';
+
+interface Contender {
+  handler: WebhookHandler;
+  detail: string;
+  /** Store calls so far (queries or commands); undefined for stores without a client. */
+  roundTrips?: () => number;
+  close(): Promise<void>;
+}
+
+export async function runStoresBench(config: StoresConfig, progress: (line: string) => void): Promise<StoreResult[]> {
+  const template = deliveryTemplate();
+  const sequence = { next: 1 };
+  const contenders = new Map<StoreContender, Contender>();
+  const skipped = new Map<StoreContender, string>();
+  for (const name of storeContenders) {
+    try {
+      contenders.set(name, await openContender(name));
+    } catch (error) {
+      skipped.set(name, (error as Error).message.split('\n')[0] ?? 'failed to open');
+      progress(`stores: ${name} skipped (${skipped.get(name)})`);
+    }
+  }
+  const active = storeContenders.filter((name) => contenders.has(name));
+
+  try {
+    // Warm-up: JIT, connections, the table's creation; its rate sizes the measurements.
+    const deliveriesPerRun = new Map<StoreContender, number>();
+    for (const name of active) {
+      const contender = contenders.get(name) as Contender;
+      const warm = await deliver(contender.handler, makeDeliveries(template, sequence, 300), config.concurrency);
+      const rate = await deliver(contender.handler, makeDeliveries(template, sequence, 600), config.concurrency);
+      if (warm.failures + rate.failures > 0) throw new Error(`the ${name} store failed ${warm.failures + rate.failures} warm-up deliveries`);
+      deliveriesPerRun.set(name, Math.max(200, Math.min(100_000, Math.round(rate.perSecond * config.durationSeconds))));
+    }
+
+    const calls = new Map<StoreContender, { roundTrips: number; deliveries: number; failures: number }>(
+      active.map((name) => [name, { roundTrips: 0, deliveries: 0, failures: 0 }]),
+    );
+    const throughput = await interleave(active, config.repetitions, async (name) => {
+      const contender = contenders.get(name) as Contender;
+      // Signed before the clock starts: signing is the sender's work, not the receiver's.
+      const deliveries = makeDeliveries(template, sequence, deliveriesPerRun.get(name) as number);
+      collectGarbage();
+      const before = contender.roundTrips?.() ?? 0;
+      const run = await deliver(contender.handler, deliveries, config.concurrency);
+      const tally = calls.get(name) as { roundTrips: number; deliveries: number; failures: number };
+      tally.roundTrips += (contender.roundTrips?.() ?? 0) - before;
+      tally.deliveries += deliveries.length;
+      tally.failures += run.failures;
+      return run.perSecond;
+    });
+
+    const results = storeContenders.map((name): StoreResult => {
+      const contender = contenders.get(name);
+      if (!contender) return { store: name, detail: skipped.get(name) ?? 'skipped', skipped: true };
+      const tally = calls.get(name) as { roundTrips: number; deliveries: number; failures: number };
+      const result: StoreResult = {
+        store: name,
+        detail: contender.detail,
+        deliveriesPerSecond: summarize(throughput[name]),
+        ratioToNone: throughput.none.length > 0 ? pairedRatio(throughput[name], throughput.none) : undefined,
+        failures: tally.failures,
+      };
+      if (contender.roundTrips) {
+        const perDelivery = tally.roundTrips / tally.deliveries;
+        result.roundTripsPerDelivery = perDelivery;
+        result.target = { description: `<= ${maxRoundTrips} round trips per delivery (${perDelivery.toFixed(2)})`, met: perDelivery <= maxRoundTrips && tally.failures === 0 };
+      }
+      return result;
+    });
+    progress(`stores: ${results.filter((result) => !result.skipped).map((result) => `${result.store} ${Math.round(result.deliveriesPerSecond?.median ?? 0)}/s`).join(', ')}`);
+    return results;
+  } finally {
+    for (const contender of contenders.values()) await contender.close().catch(() => undefined);
+  }
+}
+
+function handlerWith(store: IdempotencyStore | false): WebhookHandler {
+  const router = createWebhookRouter();
+  router.on('checkout.session.completed', () => undefined);
+  return createWebhookHandler({ secret: benchSecret, router, store, logger: false });
+}
+
+/** Replaces `object[method]` with a wrapper that counts its calls: each is one round trip. */
+function countCalls<T extends object>(object: T, method: keyof T & string): () => number {
+  let count = 0;
+  const original = (object[method] as (...args: unknown[]) => unknown).bind(object);
+  Object.defineProperty(object, method, {
+    configurable: true,
+    writable: true,
+    value: (...args: unknown[]) => {
+      count++;
+      return original(...args);
+    },
+  });
+  return () => count;
+}
+
+async function openContender(name: StoreContender): Promise<Contender> {
+  const noClose = async () => undefined;
+  switch (name) {
+    case 'none':
+      return { handler: handlerWith(false), detail: 'store: false (no deduplication)', close: noClose };
+    case 'memory':
+      return { handler: handlerWith(memoryStore()), detail: 'memoryStore() (the default)', close: noClose };
+    // Database clients are loaded only when their contender opens (see run.ts on why loading
+    // modules early matters).
+    case 'pglite': {
+      const { PGlite } = await import('@electric-sql/pglite');
+      const db = new PGlite();
+      await db.waitReady;
+      const store = postgresStore(db);
+      await store.ready();
+      // Counted after the table exists: only what deliveries cost.
+      const roundTrips = countCalls(db, 'query');
+      return { handler: handlerWith(store), detail: 'PGlite in-memory, in process', roundTrips, close: () => db.close() };
+    }
+    case 'postgres': {
+      const { default: pg } = await import('pg');
+      const pool = new pg.Pool({ connectionString: postgresUrl, max: 10, connectionTimeoutMillis: 3000 });
+      try {
+        const store = postgresStore(pool, { table: benchTable });
+        await store.ready();
+        const roundTrips = countCalls(pool, 'query');
+        const { rows } = await pool.query<{ server_version: string }>('show server_version');
+        return {
+          handler: handlerWith(store),
+          detail: `pg Pool (max 10), PostgreSQL ${rows[0]?.server_version.split(' ')[0] ?? '?'} at ${redact(postgresUrl)}`,
+          roundTrips,
+          close: async () => {
+            await pool.query(`drop table if exists ${benchTable}`);
+            await pool.end();
+          },
+        };
+      } catch (error) {
+        await pool.end().catch(() => undefined);
+        throw error;
+      }
+    }
+    case 'redis': {
+      const prefix = `stripe-webhook-kit:bench:${process.pid}:`;
+      const { Redis } = await import('ioredis');
+      const client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+      try {
+        await client.connect();
+        const version = /redis_version:(\S+)/.exec(await client.info('server'))?.[1] ?? '?';
+        const roundTrips = countCalls(client, 'sendCommand');
+        return {
+          handler: handlerWith(redisStore(client, { prefix })),
+          detail: `ioredis, Redis ${version} at ${redact(redisUrl)}`,
+          roundTrips,
+          close: async () => {
+            await deleteKeys(client, `${prefix}*`);
+            await client.quit();
+          },
+        };
+      } catch (error) {
+        client.disconnect();
+        throw error;
+      }
+    }
+  }
+}
+
+function redact(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}
+
+async function deleteKeys(client: Redis, pattern: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    if (keys.length > 0) await client.unlink(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
+interface Delivery {
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+function makeDeliveries(template: DeliveryTemplate, sequence: { next: number }, count: number): Delivery[] {
+  return Array.from({ length: count }, () => {
+    const { body, signature } = signBody(template.body(sequence.next++));
+    // A Buffer, as the adapters pass the body.
+    return { headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: Buffer.from(body, 'utf8') };
+  });
+}
+
+/** Sends every delivery through the handler, `concurrency` at a time; deliveries per second. */
+async function deliver(handler: WebhookHandler, deliveries: Delivery[], concurrency: number): Promise<{ perSecond: number; failures: number }> {
+  let next = 0;
+  let failures = 0;
+  const worker = async () => {
+    while (next < deliveries.length) {
+      const delivery = deliveries[next++] as Delivery;
+      const response = await handler.handle({ method: 'POST', headers: delivery.headers, body: delivery.body });
+      if (response.status !== 200 || response.body !== '{"received":true}') failures++;
+    }
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = (performance.now() - start) / 1000;
+  return { perSecond: deliveries.length / seconds, failures };
+}
+
+export function storesTable(results: readonly StoreResult[], config: StoresConfig): TableData {
+  const rows = results.map((result) =>
+    result.skipped
+      ? [result.store, `skipped: ${result.detail}`, '', '', '', '']
+      : [
+          result.store,
+          result.detail + (result.failures ? ` (${result.failures} failed)` : ''),
+          formatSpread(result.deliveriesPerSecond as Summary),
+          result.store === 'none' ? 'baseline' : formatRatio(result.ratioToNone),
+          result.roundTripsPerDelivery === undefined ? '' : result.roundTripsPerDelivery.toFixed(2),
+          formatTarget(result.target),
+        ],
+  );
+  return {
+    title: `4. Deduplication: deliveries/s through handler.handle() at concurrency ${config.concurrency}, median (min-max) of ${config.repetitions} interleaved runs`,
+    header: ['store', 'client', 'deliveries/s', 'vs none', 'round trips', 'target'],
+    rows,
+    notes: [
+      'Distinct signed ~5 KB events (Buffer bodies), verification included; round trips are the client\'s query()/sendCommand() calls per delivery.',
+      ...results
+        .filter((result) => result.deliveriesPerSecond && result.deliveriesPerSecond.min < result.deliveriesPerSecond.max / 3)
+        .map((result) => `${result.store}: throughput collapsed in some runs (min < max/3): the machine was busy, or the store stalled; rerun before quoting.`),
+    ],
+  };
+}

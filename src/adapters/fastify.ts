@@ -18,7 +18,7 @@ interface FastifyReplyLike {
 interface FastifyInstanceLike {
   initialConfig: { bodyLimit?: number };
   removeAllContentTypeParsers(): void;
-  addContentTypeParser(contentType: '*', options: { parseAs: 'buffer' }, parser: (request: unknown, body: Uint8Array, done: (error: null, body: Uint8Array) => void) => void): void;
+  addContentTypeParser(contentType: string, options: { parseAs: 'buffer' }, parser: (request: unknown, body: Uint8Array, done: (error: null, body: Uint8Array) => void) => void): void;
   setErrorHandler(handler: (error: { code?: string }, request: FastifyRequestLike, reply: FastifyReplyLike) => Promise<FastifyReplyLike>): void;
   all(path: string, options: { bodyLimit: number }, handler: (request: FastifyRequestLike, reply: FastifyReplyLike) => Promise<FastifyReplyLike>): void;
 }
@@ -53,7 +53,12 @@ export async function stripeWebhookPlugin(instance: object, options: StripeWebho
   // Registered parsers are inherited from the parent; in this context only raw bytes are wanted,
   // whatever the content type, so the signature is checked over exactly what Stripe sent.
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  const keepRaw = (_request: unknown, body: Uint8Array, done: (error: null, body: Uint8Array) => void) => done(null, body);
+  // Stripe sends `application/json`. Fastify caches the parser it found for an exact type, but
+  // parses the content type anew on every request that only the catch-all matches (about a tenth
+  // of this route's throughput, see bench/).
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, keepRaw);
+  fastify.addContentTypeParser('*', { parseAs: 'buffer' }, keepRaw);
 
   // Fastify enforces the limit while it reads; its error becomes the contract's 413.
   fastify.setErrorHandler(async (error, request, reply) => {

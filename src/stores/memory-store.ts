@@ -1,7 +1,10 @@
 import type { ClaimResult, IdempotencyStore } from '../types.js';
 
 export interface MemoryStoreOptions {
-  /** Most event ids remembered; the oldest are forgotten first. Default 100,000. */
+  /**
+   * Most event ids remembered. Past it the oldest are forgotten first, 1/64 of this at a time (so
+   * the store holds between 63/64 of it and all of it). Default 100,000.
+   */
   maxEntries?: number;
   /** How long a done event is remembered, in ms. Default 7 days (Stripe retries for 3). */
   retentionMs?: number;
@@ -37,12 +40,22 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const write = (eventId: string, entry: Entry) => {
     entries.delete(eventId);
     entries.set(eventId, entry);
-    // At the cap, each write forgets the one oldest id: constant time, where a sweep of the whole
-    // map on every write made a full store hundreds of times slower.
-    if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+    if (entries.size > maxEntries) forgetOldest();
     // Expired ids are swept once per quarter of the map's size in writes (at least 1,024), so a
     // sweep costs a few checks per write however large the map is.
     if (++writesSinceSweep >= Math.max(1024, entries.size >> 2)) sweepExpired();
+  };
+
+  // Past the cap, the oldest ids are forgotten a batch at a time (1/64 of the cap): V8 leaves a
+  // hole for each deleted Map entry until it rehashes, and every new iterator walks the holes from
+  // the start, so forgetting one id per write cost a walk over up to the whole map every time.
+  const evictionBatch = Math.max(1, maxEntries >> 6);
+  const forgetOldest = () => {
+    let excess = entries.size - maxEntries + evictionBatch - 1;
+    for (const eventId of entries.keys()) {
+      if (excess-- <= 0) break;
+      entries.delete(eventId);
+    }
   };
 
   const sweepExpired = () => {

@@ -61,6 +61,19 @@ describe('memoryStore', () => {
     expect(await store.claim('evt_0', 1000)).toBe('claimed');
   });
 
+  it('forgets the oldest 1/64 of a large cap at once, keeping the newest', async () => {
+    const store = memoryStore({ maxEntries: 6400 });
+    for (let i = 0; i < 10_000; i++) {
+      await store.claim(`evt_${i}`, 60_000);
+      await store.complete(`evt_${i}`);
+      expect(store.size).toBeLessThanOrEqual(6400);
+    }
+    expect(store.size).toBeGreaterThan(6400 - 100);
+    expect(await store.claim('evt_9999', 1000)).toBe('done');
+    expect(await store.claim(`evt_${10_000 - 6300}`, 1000)).toBe('done');
+    expect(await store.claim('evt_0', 1000)).toBe('claimed');
+  });
+
   it('sweeps expired entries as it goes, so retention also bounds memory', async () => {
     const time = clock();
     const store = memoryStore({ now: time.now, retentionMs: 1000 });

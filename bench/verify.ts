@@ -157,6 +157,8 @@ export function verifyTable(results: readonly VerifySizeResult[], config: Verify
       'A signed checkout.session.completed event (Stripe\'s example session) as a Buffer, padded with metadata notes; the 1 KiB one is the session trimmed to its essential fields.',
       'floor: one createHmac(sha256, secret string) over "<t>." and the bytes, hex digest, plus JSON.parse of the decoded bytes; "KeyObject key": the same with',
       'a key object made once (as verifyAndParse does), the cheapest HMAC in node:crypto. Ratios are medians of per-batch ratios to the floor (min-max).',
+      'The floor skips what a verifier must do on every call: parse the header, compare in constant time (timingSafeEqual), check the timestamp and',
+      'the event\'s shape. That fixed cost (under a microsecond) shows at 1 KiB and fades at larger sizes.',
     ],
   };
 }

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type Express from 'express';
 import type Stripe from 'stripe';
 import { stripeWebhookMiddleware } from '../../src/adapters/express.js';
-import { announce, fulfill, ourOptions, portOf, readVariant, secret, stripe, webhookPath } from './shared.js';
+import { announce, handleLikeStripeDocs, ourOptions, portOf, readVariant, secret, stripe, webhookPath } from './shared.js';
 
 // Express 5 is installed under the alias `express5`; @types/express describes it.
 const express = createRequire(import.meta.url)('express5') as typeof Express;
@@ -25,13 +25,7 @@ if (variant === 'ceiling') {
       response.status(400).send(`Webhook Error: ${(error as Error).message}`);
       return;
     }
-    switch (event.type) {
-      case 'checkout.session.completed':
-        fulfill(event.data.object);
-        break;
-      default:
-        break;
-    }
+    handleLikeStripeDocs(event);
     response.json({ received: true });
   });
 } else {

@@ -2,7 +2,7 @@
 import type Stripe from 'stripe';
 import Fastify from 'fastify5';
 import { stripeWebhookPlugin } from '../../src/adapters/fastify.js';
-import { announce, fulfill, ourOptions, portOf, readVariant, secret, stripe, webhookPath } from './shared.js';
+import { announce, handleLikeStripeDocs, ourOptions, portOf, readVariant, secret, stripe, webhookPath } from './shared.js';
 
 const variant = readVariant();
 const app = Fastify();
@@ -22,13 +22,7 @@ if (variant === 'ours' || variant === 'ours-memory') {
       } catch (error) {
         return reply.code(400).send(`Webhook Error: ${(error as Error).message}`);
       }
-      switch (event.type) {
-        case 'checkout.session.completed':
-          fulfill(event.data.object);
-          break;
-        default:
-          break;
-      }
+      handleLikeStripeDocs(event);
       return { received: true };
     });
   }

@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { BadRequestException, Controller, Headers, HttpCode, Injectable, Module, Post, Req, type RawBodyRequest, type Type } from '@nestjs/common';
 import type Stripe from 'stripe';
 import { OnStripeEvent, StripeWebhookModule } from '../../src/adapters/nest/index.js';
-import { fulfill, ourOptions, secret, stripe, type ServerVariant } from './shared.js';
+import { fulfill, handleLikeStripeDocs, ourOptions, secret, stripe, type ServerVariant } from './shared.js';
 
 // Nest's route path has no leading slash.
 const path = 'v1/webhook';
@@ -20,13 +20,7 @@ class HandwrittenWebhookController {
     } catch (error) {
       throw new BadRequestException(`Webhook Error: ${(error as Error).message}`);
     }
-    switch (event.type) {
-      case 'checkout.session.completed':
-        fulfill(event.data.object);
-        break;
-      default:
-        break;
-    }
+    handleLikeStripeDocs(event);
     return { received: true };
   }
 }

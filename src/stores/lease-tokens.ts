@@ -24,9 +24,14 @@ export function createLeaseTokens(): LeaseTokens {
     remember(eventId, token) {
       tokens.delete(eventId);
       tokens.set(eventId, token);
+      // The oldest 1/64 go at once: V8 walks every deleted Map entry on each new iterator, so one
+      // at a time would walk up to the whole map on every claim (see memoryStore).
       if (tokens.size > maxRemembered) {
-        const oldest = tokens.keys().next();
-        if (!oldest.done) tokens.delete(oldest.value);
+        let excess = tokens.size - maxRemembered + (maxRemembered >> 6);
+        for (const oldest of tokens.keys()) {
+          if (excess-- <= 0) break;
+          tokens.delete(oldest);
+        }
       }
     },
     take(eventId) {

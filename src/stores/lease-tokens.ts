@@ -1,3 +1,5 @@
+import { forgetOldest } from './forget-oldest.js';
+
 /**
  * Remembers the token of each claim this store instance holds, so that `release` gives up only
  * its own lease. Without it, a process whose lease ran out (a handler slower than `leaseMs`)
@@ -24,15 +26,7 @@ export function createLeaseTokens(): LeaseTokens {
     remember(eventId, token) {
       tokens.delete(eventId);
       tokens.set(eventId, token);
-      // The oldest 1/64 go at once: V8 walks every deleted Map entry on each new iterator, so one
-      // at a time would walk up to the whole map on every claim (see memoryStore).
-      if (tokens.size > maxRemembered) {
-        let excess = tokens.size - maxRemembered + (maxRemembered >> 6);
-        for (const oldest of tokens.keys()) {
-          if (excess-- <= 0) break;
-          tokens.delete(oldest);
-        }
-      }
+      forgetOldest(tokens, maxRemembered);
     },
     take(eventId) {
       const token = tokens.get(eventId);

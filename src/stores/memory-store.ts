@@ -1,4 +1,5 @@
 import type { ClaimResult, IdempotencyStore } from '../types.js';
+import { forgetOldest } from './forget-oldest.js';
 
 export interface MemoryStoreOptions {
   /**
@@ -40,22 +41,10 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const write = (eventId: string, entry: Entry) => {
     entries.delete(eventId);
     entries.set(eventId, entry);
-    if (entries.size > maxEntries) forgetOldest();
+    forgetOldest(entries, maxEntries);
     // Expired ids are swept once per quarter of the map's size in writes (at least 1,024), so a
     // sweep costs a few checks per write however large the map is.
     if (++writesSinceSweep >= Math.max(1024, entries.size >> 2)) sweepExpired();
-  };
-
-  // Past the cap, the oldest ids are forgotten a batch at a time (1/64 of the cap): V8 leaves a
-  // hole for each deleted Map entry until it rehashes, and every new iterator walks the holes from
-  // the start, so forgetting one id per write cost a walk over up to the whole map every time.
-  const evictionBatch = Math.max(1, maxEntries >> 6);
-  const forgetOldest = () => {
-    let excess = entries.size - maxEntries + evictionBatch - 1;
-    for (const eventId of entries.keys()) {
-      if (excess-- <= 0) break;
-      entries.delete(eventId);
-    }
   };
 
   const sweepExpired = () => {

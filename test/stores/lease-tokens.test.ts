@@ -15,10 +15,10 @@ describe('createLeaseTokens', () => {
   it('past 10,000 claims forgets the oldest 1/64 at once and keeps the newest', () => {
     const tokens = createLeaseTokens();
     for (let i = 0; i <= 10_000; i++) tokens.remember(`evt_${i}`, `token_${i}`);
-    // 10,001 remembered: the oldest 10,001 - 10,000 + 156 = 157 are forgotten.
+    // 10,001 remembered: the oldest 10,001 - 10,000 + 156 - 1 = 156 are forgotten.
     expect(tokens.take('evt_0')).toBeUndefined();
-    expect(tokens.take('evt_156')).toBeUndefined();
-    expect(tokens.take('evt_157')).toBe('token_157');
+    expect(tokens.take('evt_155')).toBeUndefined();
+    expect(tokens.take('evt_156')).toBe('token_156');
     expect(tokens.take('evt_10000')).toBe('token_10000');
   });
 });

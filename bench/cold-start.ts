@@ -3,11 +3,11 @@
 // process). The child first imports an empty module, as an app's own entry module would be
 // loaded, so the time is what the package adds and not Node's one-off start of its ESM loader.
 import { execFile } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { signPayload } from '../src/testing/index.js';
 import { formatSpread, formatTarget, interleave, summarize, type Summary, type TableData, type Target } from './stats.js';
 
 const run = promisify(execFile);
@@ -146,9 +146,7 @@ async function importTime({ specifier, preload, then }: ImportCase): Promise<{ e
 function signedSample(): { body: string; header: string; secret: string } {
   const secret = 'whsec_cold_start';
   const body = JSON.stringify({ id: 'evt_cold_start', object: 'event', type: 'checkout.session.completed', data: { object: { object: 'checkout.session' } } });
-  const timestamp = Math.floor(Date.now() / 1000);
-  const signature = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
-  return { body, header: `t=${timestamp},v1=${signature}`, secret };
+  return { body, header: signPayload(body, secret), secret };
 }
 
 function filesUnder(directory: string): string[] {

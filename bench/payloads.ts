@@ -1,19 +1,12 @@
-// Realistic signed deliveries for the bench: Stripe's own example Checkout Session (from
-// test/fixtures/fixtures3.json) wrapped in Stripe's example Event envelope, serialized the way
-// Stripe sends it (pretty-printed), optionally padded to an exact size.
+// Realistic signed deliveries for the bench: a completed, paid Checkout Session event built by
+// `createTestEvent` from Stripe's own example objects, serialized the way Stripe sends it
+// (pretty-printed), optionally padded to an exact size.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { signPayload } from '../src/testing/index.js';
+import { createTestEvent, signPayload } from '../src/testing/index.js';
 
 export const benchSecret = 'whsec_bench_3b9f1c2a7d6e4f5a8b0c1d2e3f4a5b6c';
 
 type Json = Record<string, unknown>;
-
-const fixtures = JSON.parse(readFileSync(new URL('../test/fixtures/fixtures3.json', import.meta.url), 'utf8')) as {
-  resources: Record<string, Json>;
-};
-const exampleSession = fixtures.resources['checkout.session'] as Json;
-const exampleEnvelope = fixtures.resources.event as Json;
 
 // Fields a shop's fulfillment reads: what a trimmed-down 1 KiB session keeps (the full example
 // session alone is over 3 KiB, so the smallest size cannot be reached by padding).
@@ -24,26 +17,10 @@ const essentialSessionFields = [
 
 /** A completed, paid Checkout Session event, as an object. `trimmed` keeps only the essential fields. */
 export function checkoutSessionEvent(eventId: string, trimmed = false): Json {
-  const created = Math.floor(Date.now() / 1000);
-  const fullSession: Json = {
-    ...exampleSession,
-    amount_subtotal: 2000,
-    amount_total: 2000,
-    currency: 'usd',
-    status: 'complete',
-    payment_status: 'paid',
-    url: null,
-    metadata: { orderId: 'order_000123' },
-  };
-  const session = trimmed ? Object.fromEntries(essentialSessionFields.map((key) => [key, fullSession[key]])) : fullSession;
-  return {
-    ...exampleEnvelope,
-    id: eventId,
-    api_version: '2026-10-28.endive',
-    created,
-    type: 'checkout.session.completed',
-    data: { object: session },
-  };
+  const event = createTestEvent('checkout.session.completed', { id: eventId, data: { object: { url: null, metadata: { orderId: 'order_000123' } } } }) as unknown as Json;
+  if (!trimmed) return event;
+  const session = (event.data as Json).object as Json;
+  return { ...event, data: { object: Object.fromEntries(essentialSessionFields.map((key) => [key, session[key]])) } };
 }
 
 const serialize = (event: Json) => JSON.stringify(event, null, 2);

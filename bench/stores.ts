@@ -1,11 +1,11 @@
 // Row 4: what deduplication costs. Deliveries per second through `createWebhookHandler().handle()`
 // at concurrency 64 with no store, the memory store, PGlite, PostgreSQL and Redis, and the store's
 // round trips per delivery, counted by wrapping the client's query/command method.
-import type { Redis } from 'ioredis';
 import { createWebhookHandler, createWebhookRouter, memoryStore } from '../src/index.js';
 import type { IdempotencyStore, WebhookHandler } from '../src/index.js';
 import { postgresStore } from '../src/stores/postgres-store.js';
 import { redisStore } from '../src/stores/redis-store.js';
+import { deleteKeys } from '../test/support/service-cleanup.js';
 import { benchSecret, deliveryTemplate, signBody, type DeliveryTemplate } from './payloads.js';
 import { collectGarbage, formatRatio, formatSpread, formatTarget, interleave, pairedRatio, summarize, type Summary, type TableData, type Target } from './stats.js';
 
@@ -191,7 +191,7 @@ async function openContender(name: StoreContender): Promise<Contender> {
           detail: `ioredis, Redis ${version} at ${redact(redisUrl)}`,
           roundTrips,
           close: async () => {
-            await deleteKeys(client, `${prefix}*`);
+            await deleteKeys(client, prefix);
             await client.quit();
           },
         };
@@ -207,15 +207,6 @@ function redact(url: string): string {
   const parsed = new URL(url);
   if (parsed.password) parsed.password = '***';
   return parsed.toString();
-}
-
-async function deleteKeys(client: Redis, pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    if (keys.length > 0) await client.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
 }
 
 interface Delivery {

@@ -6,8 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { stripeWebhookMiddleware } from '../../src/adapters/express.js';
 import type { WebhookHandlerOptions } from '../../src/handler/build-webhook-handler.js';
 import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
-import type { WebhookLogger } from '../../src/types.js';
-import { capturingLogger } from '../support/capturing-logger.js';
+import { capturingLogger, throwingLogger } from '../support/capturing-logger.js';
 import { paidCheckout, signedDelivery, testSecret } from '../support/deliveries.js';
 import { listening } from '../support/listen.js';
 import { expectAnswer, send, sendChunked, statusContract, type RunningServer } from '../support/status-contract.js';
@@ -186,13 +185,7 @@ describe.each([
     });
 
     it('passes an exception the core cannot answer to next(err): here a logger that throws', async () => {
-      const brokenLogger: WebhookLogger = {
-        info() {},
-        error() {},
-        warn() {
-          throw new Error('log transport closed');
-        },
-      };
+      const brokenLogger = throwingLogger();
       const caught: unknown[] = [];
       const app = express();
       app.post('/v1/webhook', stripeWebhookMiddleware({ secret: testSecret, router: createWebhookRouter(), logger: brokenLogger }));

@@ -5,8 +5,7 @@ import fastify5, { type FastifyInstance, type FastifyServerOptions } from 'fasti
 import { afterEach, describe, expect, it } from 'vitest';
 import { stripeWebhookPlugin, type StripeWebhookPluginOptions } from '../../src/adapters/fastify.js';
 import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
-import type { WebhookLogger } from '../../src/types.js';
-import { capturingLogger } from '../support/capturing-logger.js';
+import { capturingLogger, throwingLogger } from '../support/capturing-logger.js';
 import { leakCheck, paidCheckout, testSecret, type Delivery } from '../support/deliveries.js';
 import { expectAnswer, send, statusContract } from '../support/status-contract.js';
 
@@ -121,13 +120,7 @@ describe.each([
     });
 
     it('hands an exception the core cannot answer to the app\'s error handler: here a logger that throws', async () => {
-      const brokenLogger: WebhookLogger = {
-        info() {},
-        error() {},
-        warn() {
-          throw new Error('log transport closed');
-        },
-      };
+      const brokenLogger = throwingLogger();
       const caught: unknown[] = [];
       const { post } = await start({ logger: brokenLogger }, (app) => {
         app.setErrorHandler(async (error, _request, reply) => {

@@ -1,21 +1,12 @@
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IdempotencyStoreError, postgresStore, postgresStoreSchema, type PostgresClient } from '../../src/stores/postgres-store.js';
+import { postgresStore, postgresStoreSchema, type PostgresClient } from '../../src/stores/postgres-store.js';
 import { dropTables } from '../support/service-cleanup.js';
 import { pgUrl, serviceAvailable, uniqueName } from '../support/services.js';
+import { storeError } from '../support/store-error.js';
 
 const postgres = await serviceAvailable('PostgreSQL');
-
-/** Rejects with an IdempotencyStoreError; resolves it for further checks. */
-async function storeError(promise: Promise<unknown>): Promise<IdempotencyStoreError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(IdempotencyStoreError.is(error), `expected an IdempotencyStoreError, got ${String(error)}`).toBe(true);
-  return error as IdempotencyStoreError;
-}
 
 describe('postgresStore table names', () => {
   const db = new PGlite();

@@ -1,22 +1,14 @@
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IdempotencyStoreError, redisStore, type RedisClient } from '../../src/stores/redis-store.js';
+import { redisStore, type RedisClient } from '../../src/stores/redis-store.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis.js';
 import { deleteKeys } from '../support/service-cleanup.js';
 import { redisUrl, serviceAvailable, uniqueName } from '../support/services.js';
+import { storeError } from '../support/store-error.js';
 
 const redis = await serviceAvailable('Redis');
 const sevenDaysMs = 7 * 24 * 60 * 60 * 1000;
-
-async function storeError(promise: Promise<unknown>): Promise<IdempotencyStoreError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(IdempotencyStoreError.is(error), `expected an IdempotencyStoreError, got ${String(error)}`).toBe(true);
-  return error as IdempotencyStoreError;
-}
 
 describe('redisStore clients', () => {
   it('rejects what is neither an ioredis nor a node-redis client', () => {

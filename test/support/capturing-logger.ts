@@ -14,3 +14,14 @@ export function capturingLogger(): { logger: WebhookLogger; lines: LoggedLine[] 
   };
   return { logger: { info: at('info'), warn: at('warn'), error: at('error') }, lines };
 }
+
+/** A logger whose `warn` throws, as a closed log transport would: an error the core cannot answer. */
+export function throwingLogger(): WebhookLogger {
+  return {
+    info() {},
+    error() {},
+    warn() {
+      throw new Error('log transport closed');
+    },
+  };
+}

@@ -1,5 +1,6 @@
 import type { ClaimResult, IdempotencyStore } from '../types.js';
 import { forgetOldest } from './forget-oldest.js';
+import { defaultRetentionMs } from './retention.js';
 
 export interface MemoryStoreOptions {
   /**
@@ -29,7 +30,7 @@ interface Entry {
  */
 export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const maxEntries = options.maxEntries ?? 100_000;
-  const retentionMs = options.retentionMs ?? 7 * 24 * 60 * 60 * 1000;
+  const retentionMs = options.retentionMs ?? defaultRetentionMs;
   const now = options.now ?? Date.now;
   if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError('memoryStore: maxEntries must be a positive integer.');
   if (!(retentionMs > 0)) throw new RangeError('memoryStore: retentionMs must be a positive number of milliseconds.');

@@ -4,6 +4,7 @@ import { isConnectionError, sqlState, unusableClientReason, type PostgresClient 
 import { createTableGuard } from './postgres/ensure-table.js';
 import { claimStatement, cleanupStatement, completeStatement, readyStatement, releaseStatement, schemaScript } from './postgres/statements.js';
 import { defaultTableName, parseTableName } from './postgres/table-name.js';
+import { durableRetentionMs } from './retention.js';
 import { IdempotencyStoreError, causeText } from './store-error.js';
 
 export type { PostgresClient } from './postgres/client-health.js';
@@ -37,8 +38,6 @@ export interface PostgresStore extends IdempotencyStore {
   cleanup(options?: { batchSize?: number }): Promise<number>;
 }
 
-const sevenDaysMs = 7 * 24 * 60 * 60 * 1000;
-
 /**
  * The SQL that creates the store's table and index (idempotent), for users who run migrations
  * themselves; pair it with `postgresStore(client, { table, createTable: false })`.
@@ -62,8 +61,7 @@ export function postgresStore(client: PostgresClient, options: PostgresStoreOpti
     throw new TypeError('postgresStore: pass a pg Pool or Client, or a PGlite instance (anything with `query(text, params)`).');
   }
   const table = parseTableName(options.table ?? defaultTableName);
-  const retentionMs = options.retentionMs ?? sevenDaysMs;
-  if (!(retentionMs > 0) || !Number.isFinite(retentionMs)) throw new RangeError('postgresStore: retentionMs must be a positive number of milliseconds.');
+  const retentionMs = durableRetentionMs('postgresStore', options.retentionMs);
   const createTable = options.createTable ?? true;
   const guard = createTableGuard(client, table);
   const tokens = createLeaseTokens();

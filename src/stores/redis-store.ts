@@ -1,5 +1,6 @@
 import type { ClaimResult, IdempotencyStore } from '../types.js';
 import { createLeaseTokens } from './lease-tokens.js';
+import { durableRetentionMs } from './retention.js';
 import { commandError, connectRedis, type RedisClient } from './redis/redis-connection.js';
 import { claimScript, createScriptRunner, releaseScript } from './redis/scripts.js';
 
@@ -18,8 +19,6 @@ export interface RedisStore extends IdempotencyStore {
   readonly prefix: string;
 }
 
-const sevenDaysMs = 7 * 24 * 60 * 60 * 1000;
-
 /**
  * Deduplicates Stripe events in Redis, shared by every instance of the app. Takes an `ioredis`
  * client or a connected `redis` (node-redis v4+) client. Claim and release are small Lua scripts,
@@ -37,8 +36,7 @@ export function redisStore(client: RedisClient, options: RedisStoreOptions = {})
   if (typeof client !== 'object' || client === null) throw new TypeError('redisStore: pass an ioredis client or a connected node-redis client.');
   const prefix = options.prefix ?? 'stripe-webhook-kit:event:';
   if (typeof prefix !== 'string') throw new TypeError('redisStore: `prefix` must be a string.');
-  const retentionMs = options.retentionMs ?? sevenDaysMs;
-  if (!(retentionMs > 0) || !Number.isFinite(retentionMs)) throw new RangeError('redisStore: retentionMs must be a positive number of milliseconds.');
+  const retentionMs = durableRetentionMs('redisStore', options.retentionMs);
   const send = connectRedis(client, prefix);
   const runClaim = createScriptRunner(send, claimScript);
   const runRelease = createScriptRunner(send, releaseScript);

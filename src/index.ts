@@ -15,6 +15,7 @@ export { NonRetryableError } from './router/non-retryable-error.js';
 export { orderReference } from './router/order-reference.js';
 export { createWebhookHandler, toWebhookHandler } from './handler/create-webhook-handler.js';
 export { isWebhookHandler, type WebhookHandler, type WebhookHandlerOptions } from './handler/build-webhook-handler.js';
+export type { ProcessOutcome } from './handler/process-event.js';
 export { memoryStore, type MemoryStore, type MemoryStoreOptions } from './stores/memory-store.js';
 export { defaultLogger, silentLogger } from './logger.js';
 export type * from './types.js';

@@ -1,12 +1,11 @@
 import type Stripe from 'stripe';
 import { resolveLogger } from '../logger.js';
 import type { WebhookRouter } from '../router/create-webhook-router.js';
-import { describeError } from '../router/create-webhook-router.js';
-import { NonRetryableError } from '../router/non-retryable-error.js';
 import { memoryStore } from '../stores/memory-store.js';
 import type { HeaderBag, IdempotencyStore, VerifyOptions, WebhookLogger, WebhookRequest, WebhookResponse } from '../types.js';
 import { WebhookVerificationError } from '../verify/errors.js';
 import { bodyNotRawError } from '../verify/read-payload.js';
+import { createEventProcessor, type ProcessOutcome } from './process-event.js';
 
 export interface WebhookHandlerOptions {
   /** The endpoint's signing secret (`whsec_...`), or several during a rotation. */
@@ -31,6 +30,11 @@ export interface WebhookHandlerOptions {
 export interface WebhookHandler {
   handle(request: WebhookRequest): Promise<WebhookResponse>;
   /** The resolved `maxBodyBytes`, so an adapter can stop reading a body that is too large. */
+  /**
+   * Runs an event that is already trusted (verified here, by a catch-up run, or by a trusted
+   * channel) through the store and the router, exactly as `handle()` does after verification.
+   */
+  process(event: Stripe.Event): Promise<ProcessOutcome>;
   readonly maxBodyBytes: number;
   readonly logger: WebhookLogger;
 }
@@ -64,6 +68,7 @@ export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Veri
   const store = options.store === false ? undefined : (options.store ?? memoryStore());
   const logger = resolveLogger(options.logger);
   const verifyOptions: VerifyOptions = { tolerance: options.tolerance, now: options.now };
+  const processEvent = createEventProcessor({ router, store, leaseMs, logger });
 
   async function handle(request: WebhookRequest): Promise<WebhookResponse> {
     if (request.method.toUpperCase() !== 'POST') return respond(405, { error: 'method_not_allowed' }, { allow: 'POST' });
@@ -86,50 +91,23 @@ export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Veri
       return respond(error.status, { error: error.code });
     }
 
-    if (store) {
-      let claim;
-      try {
-        claim = await store.claim(event.id, leaseMs);
-      } catch (error) {
-        logger.error('the idempotency store failed to claim the event; Stripe will retry', { eventId: event.id, error: describeError(error) });
-        return respond(500, { error: 'store_unavailable' });
-      }
-      if (claim === 'done') return respond(200, { received: true, duplicate: true });
-      if (claim === 'in_progress') return respond(409, { error: 'in_progress' });
-    }
-
-    try {
-      await router.dispatch(event, { logger });
-    } catch (error) {
-      const errors = error instanceof AggregateError ? error.errors : [error];
-      if (errors.length > 0 && errors.every((one) => NonRetryableError.is(one))) {
-        logger.warn('a handler discarded the event (NonRetryableError)', { eventId: event.id, type: event.type, error: errors.map(describeError).join('; ') });
-        await settle(() => store?.complete(event.id), 'complete', event.id);
-        return respond(200, { received: true, discarded: true });
-      }
-      logger.error('a handler failed; Stripe will retry the delivery', { eventId: event.id, type: event.type, error: errors.map(describeError).join('; ') });
-      await settle(() => store?.release(event.id), 'release', event.id);
-      return respond(500, { error: 'handler_failed' });
-    }
-
-    await settle(() => store?.complete(event.id), 'complete', event.id);
-    return respond(200, { received: true });
+    return outcomeResponses[await processEvent(event)]();
   }
 
-  // The handlers' outcome decides the answer; a store that fails afterwards is only logged (the
-  // lease then expires and a retry may run the handlers again, which is the safe side).
-  async function settle(step: () => Promise<void> | undefined, name: string, eventId: string) {
-    try {
-      await step();
-    } catch (error) {
-      logger.error(`the idempotency store failed to ${name} the event`, { eventId, error: describeError(error) });
-    }
-  }
-
-  const handler: WebhookHandler = { handle, maxBodyBytes, logger };
+  const handler: WebhookHandler = { handle, process: processEvent, maxBodyBytes, logger };
   Object.defineProperty(handler, brand, { value: true });
   return handler;
 }
+
+// The status contract for what became of a verified event.
+const outcomeResponses: Record<ProcessOutcome, () => WebhookResponse> = {
+  processed: () => respond(200, { received: true }),
+  duplicate: () => respond(200, { received: true, duplicate: true }),
+  discarded: () => respond(200, { received: true, discarded: true }),
+  in_progress: () => respond(409, { error: 'in_progress' }),
+  failed: () => respond(500, { error: 'handler_failed' }),
+  store_unavailable: () => respond(500, { error: 'store_unavailable' }),
+};
 
 function respond(status: number, body: Record<string, unknown>, headers?: Record<string, string>): WebhookResponse {
   return { status, headers: { ...json, ...headers }, body: JSON.stringify(body) };

@@ -1,6 +1,10 @@
 import type Stripe from 'stripe';
 import type { StripeEventOf, StripeEventType, WebhookContext, WebhookLogger } from '../types.js';
+import { describeError } from '../handler/describe-error.js';
+import { guardLogger } from '../logger.js';
 import { createContext } from './context.js';
+
+export { describeError } from '../handler/describe-error.js';
 
 /** A handler for one event type, or for several (it then receives their union). */
 export type EventHandler<T extends StripeEventType = StripeEventType> = (event: StripeEventOf<T>, ctx: WebhookContext) => unknown;
@@ -103,7 +107,8 @@ export function createWebhookRouter(): WebhookRouter {
       return router.on('checkout.session.async_payment_failed', (event, ctx) => handler(event.data.object, event, ctx));
     },
     async dispatch(event, options) {
-      const ctx = createContext(event, options?.logger);
+      // A throwing logger must not turn a handled failure into an escaped one.
+      const ctx = createContext(event, options?.logger && guardLogger(options.logger));
       const handlers = [...(byType.get(event.type) ?? []), ...anyHandlers];
       let errors: unknown[] = [];
       if (handlers.length === 1) {
@@ -133,8 +138,4 @@ export function createWebhookRouter(): WebhookRouter {
     },
   };
   return router;
-}
-
-export function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

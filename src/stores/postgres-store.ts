@@ -6,6 +6,7 @@ import { claimStatement, cleanupStatement, completeStatement, readyStatement, re
 import { defaultTableName, parseTableName } from './postgres/table-name.js';
 import { durableRetentionMs } from './retention.js';
 import { IdempotencyStoreError, causeText } from './store-error.js';
+import { describeId, eventKey } from './postgres/event-key.js';
 
 export type { PostgresClient } from './postgres/client-health.js';
 export { IdempotencyStoreError, type IdempotencyStoreErrorCode } from './store-error.js';
@@ -111,22 +112,24 @@ export function postgresStore(client: PostgresClient, options: PostgresStoreOpti
     async ready() {
       await run('check the table', sql.ready, []);
     },
-    async claim(eventId, leaseMs): Promise<ClaimResult> {
+    async claim(eventId, leaseMs, ownToken): Promise<ClaimResult> {
       if (!(leaseMs > 0)) throw new RangeError('postgresStore: leaseMs must be a positive number of milliseconds.');
-      const token = tokens.create();
-      const [row] = (await run(`claim event ${JSON.stringify(eventId)}`, sql.claim, [eventId, token, leaseMs])) as Array<{ state: string; claimed: boolean }>;
+      // A caller without tokens of its own gets one remembered per event id (the older API).
+      const token = ownToken ?? tokens.create();
+      const [row] = (await run(`claim event ${describeId(eventId)}`, sql.claim, [await eventKey(eventId), token, leaseMs])) as Array<{ state: string; claimed: boolean }>;
       if (row?.claimed === true) {
-        tokens.remember(eventId, token);
+        if (ownToken === undefined) tokens.remember(eventId, token);
         return 'claimed';
       }
       return row?.state === 'done' ? 'done' : 'in_progress';
     },
     async complete(eventId) {
       tokens.take(eventId);
-      await run(`complete event ${JSON.stringify(eventId)}`, sql.complete, [eventId, retentionMs]);
+      await run(`complete event ${describeId(eventId)}`, sql.complete, [await eventKey(eventId), retentionMs]);
     },
-    async release(eventId) {
-      await run(`release event ${JSON.stringify(eventId)}`, sql.release, [eventId, tokens.take(eventId) ?? null]);
+    async release(eventId, ownToken) {
+      const remembered = tokens.take(eventId);
+      await run(`release event ${describeId(eventId)}`, sql.release, [await eventKey(eventId), ownToken ?? remembered ?? null]);
     },
     async cleanup({ batchSize = 10_000 } = {}) {
       if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('postgresStore: cleanup batchSize must be a positive integer.');

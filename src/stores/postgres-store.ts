@@ -1,6 +1,7 @@
-import type { ClaimResult, IdempotencyStore } from '../types.js';
+import { resolveLogger } from '../logger.js';
+import type { ClaimResult, IdempotencyStore, WebhookLogger } from '../types.js';
 import { createLeaseTokens } from './lease-tokens.js';
-import { isConnectionError, sqlState, unusableClientReason, type PostgresClient } from './postgres/client-health.js';
+import { isConnectionError, sqlState, unusableClientReason, warnAboutUnheardPoolErrors, type PostgresClient } from './postgres/client-health.js';
 import { createTableGuard } from './postgres/ensure-table.js';
 import { claimStatement, cleanupStatement, completeStatement, readyStatement, releaseStatement, schemaScript } from './postgres/statements.js';
 import { defaultTableName, parseTableName } from './postgres/table-name.js';
@@ -21,6 +22,8 @@ export interface PostgresStoreOptions {
    * migration creates it (see `postgresStoreSchema`) and the role may not run DDL.
    */
   createTable?: boolean;
+  /** Where the store warns about its setup (a Pool without an 'error' listener). Default the console; `false` for none. */
+  logger?: WebhookLogger | false;
 }
 
 export interface PostgresStore extends IdempotencyStore {
@@ -65,6 +68,7 @@ export function postgresStore(client: PostgresClient, options: PostgresStoreOpti
   const retentionMs = durableRetentionMs('postgresStore', options.retentionMs);
   const createTable = options.createTable ?? true;
   const guard = createTableGuard(client, table);
+  warnAboutUnheardPoolErrors(client, resolveLogger(options.logger));
   const tokens = createLeaseTokens();
   const sql = {
     ready: readyStatement(table),

@@ -6,11 +6,34 @@ import { Redis } from 'ioredis';
 
 export interface PrivateRedis {
   url: string;
+  /** Freezes the server (SIGSTOP): connections stay open, nothing is answered. */
+  pause(): void;
+  /** Thaws it (SIGCONT). */
+  resume(): void;
   stop(): Promise<void>;
 }
 
-export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = await freePort();
+// The ports the test suite may give its own servers (the shared Redis is on 6379).
+const firstPort = 16400;
+const lastPort = 16409;
+
+/** Starts a redis-server on the first free port of 16400-16409, or on `port`. */
+export async function startPrivateRedis(port?: number): Promise<PrivateRedis> {
+  if (port !== undefined) return startOn(port);
+  let lastError: unknown;
+  for (let candidate = firstPort; candidate <= lastPort; candidate++) {
+    if (!(await isFree(candidate))) continue;
+    try {
+      return await startOn(candidate);
+    } catch (error) {
+      // Taken between the check and the start (another test file): try the next one.
+      lastError = error;
+    }
+  }
+  throw new Error(`no free port for a private redis-server in ${firstPort}-${lastPort}`, { cause: lastError });
+}
+
+async function startOn(port: number): Promise<PrivateRedis> {
   const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
   const url = `redis://127.0.0.1:${port}`;
@@ -24,7 +47,10 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
         await probe.ping();
         break;
       } catch (error) {
-        if (attempt >= 50 || server.exitCode !== null) throw new Error(`redis-server did not start on port ${port}`, { cause: error });
+        if (attempt >= 50 || server.exitCode !== null) {
+          if (server.exitCode === null) server.kill('SIGKILL');
+          throw new Error(`redis-server did not start on port ${port}`, { cause: error });
+        }
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
@@ -33,6 +59,8 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   }
   return {
     url,
+    pause: () => void server.kill('SIGSTOP'),
+    resume: () => void server.kill('SIGCONT'),
     async stop() {
       if (server.exitCode === null) server.kill('SIGKILL');
       await exited;
@@ -40,13 +68,10 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
 }

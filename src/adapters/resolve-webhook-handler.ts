@@ -33,7 +33,7 @@ export function resolveWebhookHandler(input: unknown, { adapter, build, crypto, 
   const options = input as Record<string, unknown>;
   if ('handler' in options) {
     if (!isWebhookHandler(options.handler)) {
-      throw new TypeError(`${adapter}: \`handler\` must come from createWebhookHandler(); or pass its options (\`secret\`, \`router\`, ...) instead.`);
+      throw new TypeError(`${adapter}: \`handler\` must come from \`createWebhookHandler()\`; or pass its options (\`secret\`, \`router\`, ...) instead.`);
     }
     if ('secret' in options || 'router' in options) {
       throw new TypeError(`${adapter}: pass either \`handler\` or the handler options (\`secret\`, \`router\`, ...), not both.`);

@@ -107,8 +107,7 @@ export function createWebhookRouter(): WebhookRouter {
       return router.on('checkout.session.async_payment_failed', (event, ctx) => handler(event.data.object, event, ctx));
     },
     async dispatch(event, options) {
-      // A throwing logger must not turn a handled failure into an escaped one.
-      const ctx = createContext(event, options?.logger && guardLogger(options.logger));
+      const ctx = createContext(event, options?.logger);
       const handlers = [...(byType.get(event.type) ?? []), ...anyHandlers];
       let errors: unknown[] = [];
       if (handlers.length === 1) {
@@ -130,8 +129,9 @@ export function createWebhookRouter(): WebhookRouter {
         try {
           await onError(failure, event, ctx);
         } catch (error) {
-          // An error reporter that fails must not hide the handlers' own failure.
-          ctx.logger.error('an onError handler threw', { eventId: event.id, error: describeError(error) });
+          // An error reporter that fails must not hide the handlers' own failure (nor may a
+          // logger that throws while saying so).
+          guardLogger(ctx.logger).error('an onError handler threw', { eventId: event.id, error: describeError(error) });
         }
       }
       throw failure;

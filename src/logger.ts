@@ -14,5 +14,30 @@ export const silentLogger: WebhookLogger = { info() {}, warn() {}, error() {} };
 
 export function resolveLogger(logger: WebhookLogger | false | undefined): WebhookLogger {
   if (logger === false) return silentLogger;
-  return logger ?? defaultLogger;
+  return guardLogger(logger ?? defaultLogger);
+}
+
+const guarded = new WeakSet<WebhookLogger>();
+const guards = new WeakMap<WebhookLogger, WebhookLogger>();
+
+/**
+ * The logger with every call made safe: a logger that throws (a closed transport, a method that
+ * is missing) must not change the answer to a delivery, which is decided before it is logged.
+ */
+export function guardLogger(logger: WebhookLogger): WebhookLogger {
+  if (guarded.has(logger)) return logger;
+  const known = guards.get(logger);
+  if (known) return known;
+  const call = (level: keyof WebhookLogger) => (message: string, details?: Record<string, unknown>) => {
+    try {
+      if (details === undefined) logger[level](message);
+      else logger[level](message, details);
+    } catch {
+      // Nowhere left to report it: the logger is the reporting channel.
+    }
+  };
+  const safe: WebhookLogger = { info: call('info'), warn: call('warn'), error: call('error') };
+  guarded.add(safe);
+  guards.set(logger, safe);
+  return safe;
 }

@@ -71,15 +71,26 @@ export type ClaimResult = 'claimed' | 'in_progress' | 'done';
 /**
  * Remembers which events were processed, so each is handled once even when Stripe delivers it
  * again or to several instances at once.
+ *
+ * The webhook handler passes a fresh `token` (a random UUID) with every claim and the same token
+ * to that claim's `complete` and `release`, so that each claim owns its lease. A store written
+ * before tokens existed (the three methods with two and one parameters) keeps working: it simply
+ * ignores them.
  */
 export interface IdempotencyStore {
   /**
    * Atomically claims `eventId` for `leaseMs` milliseconds. Of concurrent claims of one id,
-   * exactly one gets `'claimed'`; a claim whose lease ran out may be taken again.
+   * exactly one gets `'claimed'`; a claim whose lease ran out may be taken again. A claim that
+   * carries the token of the live lease (the same claim sent again after a lost reply) answers
+   * `'claimed'`.
    */
-  claim(eventId: string, leaseMs: number): Promise<ClaimResult>;
+  claim(eventId: string, leaseMs: number, token?: string): Promise<ClaimResult>;
   /** Marks the event done: later claims answer `'done'` for the store's retention period. */
-  complete(eventId: string): Promise<void>;
-  /** Gives the claim up so that Stripe's retry runs the handlers again. */
-  release(eventId: string): Promise<void>;
+  complete(eventId: string, token?: string): Promise<void>;
+  /**
+   * Gives the claim up so that Stripe's retry runs the handlers again. With a `token`, only the
+   * lease taken with that token is given up: never a newer claim that another delivery took
+   * after this one's lease ran out.
+   */
+  release(eventId: string, token?: string): Promise<void>;
 }

@@ -128,6 +128,8 @@ export async function openOrdersDb(databaseUrl: string | undefined): Promise<Ord
 async function connectPostgres(databaseUrl: string) {
   const { default: pg } = await import('pg');
   const pool = new pg.Pool({ connectionString: databaseUrl });
+  // Without it, an idle connection dropped by a PostgreSQL restart crashes the app.
+  pool.on('error', (error) => console.warn('[orders-db] idle PostgreSQL client failed:', error.message));
   return { client: pool as SqlClient, close: () => pool.end() };
 }
 

@@ -1,6 +1,7 @@
-import { toWebhookHandler } from '../handler/create-webhook-handler.js';
 import type { WebhookHandler, WebhookHandlerOptions } from '../handler/build-webhook-handler.js';
-import { readNodeRequest, type NodeRequestLike } from './read-node-request.js';
+import { createWebhookHandler } from '../handler/create-webhook-handler.js';
+import { nodeResponseHeaders, readNodeRequest, type NodeRequestLike } from './read-node-request.js';
+import { resolveWebhookHandler } from './resolve-webhook-handler.js';
 
 export type { NodeRequestLike } from './read-node-request.js';
 
@@ -25,7 +26,7 @@ export type StripeWebhookMiddleware = (request: NodeRequestLike, response: NodeR
  */
 export function stripeWebhookMiddleware(handlerOrOptions: WebhookHandler | WebhookHandlerOptions): StripeWebhookMiddleware {
   // Built now, so a bad configuration fails at startup rather than on Stripe's first delivery.
-  const handler = toWebhookHandler(handlerOrOptions);
+  const handler = resolveWebhookHandler(handlerOrOptions, { adapter: 'stripeWebhookMiddleware', build: createWebhookHandler, crypto: 'node' });
   return function stripeWebhook(request, response, next) {
     void answer(handler, request, response, next);
   };
@@ -37,11 +38,11 @@ async function answer(handler: WebhookHandler, request: NodeRequestLike, respons
     // The client hung up before its body arrived: there is nobody left to answer.
     if (webhookRequest === undefined) return;
     const answered = await handler.handle(webhookRequest);
-    response.writeHead(answered.status, answered.headers);
+    response.writeHead(answered.status, nodeResponseHeaders(webhookRequest, answered));
     response.end(answered.body);
   } catch (error) {
-    // Only what the core cannot answer gets here (a logger that throws, a response another
-    // middleware already sent): the contract's own failures are responses, never errors.
+    // Only what the core cannot answer gets here (a response another middleware already sent):
+    // the contract's own failures are responses, never errors.
     next(error);
   }
 }

@@ -1,6 +1,10 @@
+import { METHODS } from 'node:http';
 import { createWebhookHandler } from '../handler/create-webhook-handler.js';
-import { isWebhookHandler, type WebhookHandler, type WebhookHandlerOptions } from '../handler/build-webhook-handler.js';
+import type { WebhookHandler, WebhookHandlerOptions } from '../handler/build-webhook-handler.js';
 import type { WebhookResponse } from '../types.js';
+import { readNodeRequest, type NodeRequestLike } from './read-node-request.js';
+import { resolveWebhookHandler } from './resolve-webhook-handler.js';
+import { normalizeWebhookPath } from './webhook-path.js';
 
 // The parts of Fastify the plugin uses. Fastify 4's and 5's `FastifyInstance` types (and those
 // of two copies of one major) are not assignable to each other, so the plugin takes any object
@@ -9,6 +13,7 @@ interface FastifyRequestLike {
   method: string;
   headers: Record<string, string | readonly string[] | undefined>;
   body?: unknown;
+  raw: NodeRequestLike;
 }
 interface FastifyReplyLike {
   code(status: number): FastifyReplyLike;
@@ -21,6 +26,9 @@ interface FastifyInstanceLike {
   addContentTypeParser(contentType: string, options: { parseAs: 'buffer' }, parser: (request: unknown, body: Uint8Array, done: (error: null, body: Uint8Array) => void) => void): void;
   setErrorHandler(handler: (error: { code?: string }, request: FastifyRequestLike, reply: FastifyReplyLike) => Promise<FastifyReplyLike>): void;
   all(path: string, options: { bodyLimit: number }, handler: (request: FastifyRequestLike, reply: FastifyReplyLike) => Promise<FastifyReplyLike>): void;
+  /** Fastify 5: the methods routes may use, and the way to add one (4 routes a fixed list). */
+  supportedMethods?: readonly string[];
+  addHttpMethod?(method: string, options: { hasBody: boolean }): unknown;
 }
 
 /**
@@ -31,8 +39,6 @@ export type StripeWebhookPluginOptions = {
   /** Where the route goes, under the register `prefix` if any. Default `/v1/webhook`. */
   path?: string;
 } & (WebhookHandlerOptions | { handler: WebhookHandler } | WebhookHandler);
-
-const defaultPath = '/v1/webhook';
 
 /**
  * A Fastify 4 and 5 plugin that owns the webhook route and its raw-body parser. It is
@@ -47,8 +53,16 @@ const defaultPath = '/v1/webhook';
  */
 export async function stripeWebhookPlugin(instance: object, options: StripeWebhookPluginOptions): Promise<void> {
   const fastify = instance as FastifyInstanceLike;
-  const path = readPath(options);
-  const handler = resolveHandler(options, fastify.initialConfig.bodyLimit);
+  const handler = resolveWebhookHandler(options, {
+    adapter: 'stripeWebhookPlugin',
+    build: createWebhookHandler,
+    crypto: 'node',
+    adapterKeys: ['path'],
+    // The app's bodyLimit is the size it has agreed to read; an explicit maxBodyBytes wins.
+    defaults: { maxBodyBytes: fastify.initialConfig.bodyLimit },
+  });
+  const path = normalizeWebhookPath((options as { path?: unknown }).path, 'stripeWebhookPlugin');
+  routeEveryMethod(fastify);
 
   // Registered parsers are inherited from the parent; in this context only raw bytes are wanted,
   // whatever the content type, so the signature is checked over exactly what Stripe sent.
@@ -60,10 +74,22 @@ export async function stripeWebhookPlugin(instance: object, options: StripeWebho
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, keepRaw);
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, keepRaw);
 
-  // Fastify enforces the limit while it reads; its error becomes the contract's 413.
   fastify.setErrorHandler(async (error, request, reply) => {
-    if (error.code !== 'FST_ERR_CTP_BODY_TOO_LARGE') throw error;
-    return send(reply, await handler.handle({ method: request.method, headers: request.headers, body: undefined, bodyTooLarge: true }));
+    // Fastify enforces the limit while it reads; its error becomes the contract's 413.
+    // The rest of the body is never read: the connection is closed after the answer (Fastify 5
+    // does so by itself, Fastify 4 would drain a chunked body to its end).
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const answer = await handler.handle({ method: request.method, headers: request.headers, body: undefined, bodyTooLarge: true });
+      return send(reply, { ...answer, headers: { ...answer.headers, connection: 'close' } });
+    }
+    // A Content-Type Fastify cannot parse (`;;;`): the signature covers the bytes, not the header,
+    // so the body is read as it is, as the other adapters do. Fastify left the stream unread.
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      const read = await readNodeRequest(request.raw, handler.maxBodyBytes);
+      if (read === undefined) return reply;
+      return send(reply, await handler.handle({ ...read, method: request.method, headers: request.headers }));
+    }
+    throw error;
   });
 
   fastify.all(path, { bodyLimit: handler.maxBodyBytes }, async (request, reply) => {
@@ -77,29 +103,14 @@ function send(reply: FastifyReplyLike, answer: WebhookResponse): FastifyReplyLik
   return reply.code(answer.status).headers(answer.headers).send(answer.body);
 }
 
-function readPath(options: StripeWebhookPluginOptions): string {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError('stripeWebhookPlugin: pass options, e.g. `{ path: "/v1/webhook", secret, router }` or `{ handler }`.');
-  }
-  const path = options.path ?? defaultPath;
-  if (typeof path !== 'string' || !path.startsWith('/')) {
-    throw new TypeError(`stripeWebhookPlugin: \`path\` must be a string starting with "/" (default "${defaultPath}"), got ${JSON.stringify(path)}.`);
-  }
-  return path;
-}
-
-function resolveHandler(options: StripeWebhookPluginOptions, appBodyLimit: number | undefined): WebhookHandler {
-  if (isWebhookHandler(options)) return options;
-  if ('handler' in options) {
-    if (!isWebhookHandler(options.handler)) {
-      throw new TypeError('stripeWebhookPlugin: `handler` must come from `createWebhookHandler()`; or pass its options (`secret`, `router`, ...) instead.');
-    }
-    if ('secret' in options || 'router' in options) {
-      throw new TypeError('stripeWebhookPlugin: pass either `handler` or the handler options (`secret`, `router`, ...), not both.');
-    }
-    return options.handler;
-  }
-  const { path: _path, ...handlerOptions } = options;
-  // The app's bodyLimit is the size it has agreed to read; an explicit maxBodyBytes wins.
-  return createWebhookHandler({ maxBodyBytes: appBodyLimit, ...handlerOptions });
+/**
+ * Fastify 5 routes only the methods it knows (PROPFIND, for one, is answered 404 before any
+ * route runs); the contract answers every method but POST with 405. Node's parser admits only the
+ * methods in `http.METHODS`, so those are added (CONNECT is a tunnel, never a request to a route).
+ * Fastify 4's `all` already covers the WebDAV methods.
+ */
+function routeEveryMethod(fastify: FastifyInstanceLike): void {
+  if (typeof fastify.addHttpMethod !== 'function' || !Array.isArray(fastify.supportedMethods)) return;
+  const known = new Set(fastify.supportedMethods);
+  for (const method of METHODS) if (method !== 'CONNECT' && !known.has(method)) fastify.addHttpMethod(method, { hasBody: true });
 }

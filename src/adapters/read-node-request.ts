@@ -1,5 +1,5 @@
 import { announcesTooLarge, createBodyCollector } from '../handler/capped-body.js';
-import type { WebhookRequest } from '../types.js';
+import type { WebhookRequest, WebhookResponse } from '../types.js';
 
 /**
  * The parts of a Node `IncomingMessage` (as Express, Connect or Nest hand it over) that the raw
@@ -20,6 +20,7 @@ export interface NodeRequestLike {
   on(event: string, listener: (value?: unknown) => void): unknown;
   removeListener(event: string, listener: (value?: unknown) => void): unknown;
   resume(): unknown;
+  pause?(): unknown;
 }
 
 const encoder = new TextEncoder();
@@ -35,10 +36,7 @@ export async function readNodeRequest(request: NodeRequestLike, maxBodyBytes: nu
   if (isRaw(request.rawBody)) return { ...base, body: request.rawBody };
   // The core answers 500 body_not_raw for a parsed body and logs how to fix the mounting order.
   if (wasConsumed(request)) return { ...base, body: request.body };
-  if (announcesTooLarge(request.headers, maxBodyBytes)) {
-    drain(request);
-    return { ...base, body: undefined, bodyTooLarge: true };
-  }
+  if (announcesTooLarge(request.headers, maxBodyBytes)) return { ...base, body: undefined, bodyTooLarge: true };
   const read = await readStream(request, maxBodyBytes);
   return read && { ...base, ...read };
 }
@@ -69,8 +67,9 @@ function readStream(request: NodeRequestLike, maxBodyBytes: number): Promise<Pic
     const onData = (chunk: unknown) => {
       const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : (chunk as Uint8Array);
       if (collector.add(bytes)) return;
+      // Not a byte more: the answer closes the connection (see closesConnection).
+      request.pause?.();
       finish({ body: undefined, bodyTooLarge: true });
-      drain(request);
     };
     const onEnd = () => finish({ body: collector.bytes() });
     // The client hung up before the body ended: there is nobody left to answer.
@@ -85,12 +84,11 @@ function readStream(request: NodeRequestLike, maxBodyBytes: number): Promise<Pic
 }
 
 /**
- * Lets the rest of an oversized body flow to nowhere: the 413 then reaches the client, which is
- * usually still sending, and the connection stays usable. Nothing of it is kept.
+ * The headers to write for `answer` to `request`. A body that was not read to its end (too large)
+ * is never drained: reading it would let one client make the server read gigabytes for nothing.
+ * `Connection: close` makes Node close the socket once the 413 is written, as Fastify does.
+ * Nest's Express platform gets this through `stripeWebhookMiddleware`.
  */
-function drain(request: NodeRequestLike): void {
-  request.on('error', ignore);
-  request.resume();
+export function nodeResponseHeaders(request: WebhookRequest, answer: WebhookResponse): Record<string, string> {
+  return request.bodyTooLarge === true ? { ...answer.headers, connection: 'close' } : answer.headers;
 }
-
-function ignore(): void {}

@@ -5,7 +5,8 @@ import { memoryStore } from '../stores/memory-store.js';
 import type { HeaderBag, IdempotencyStore, VerifyOptions, WebhookLogger, WebhookRequest, WebhookResponse } from '../types.js';
 import { WebhookVerificationError } from '../verify/errors.js';
 import { bodyNotRawError } from '../verify/read-payload.js';
-import { createEventProcessor, type ProcessOutcome } from './process-event.js';
+import { deadlineOption } from './deadline.js';
+import { createEventProcessor, defaultHandlerTimeoutMs, defaultStoreTimeoutMs, type ProcessOutcome } from './process-event.js';
 
 export interface WebhookHandlerOptions {
   /** The endpoint's signing secret (`whsec_...`), or several during a rotation. */
@@ -24,6 +25,17 @@ export interface WebhookHandlerOptions {
   leaseMs?: number;
   /** The clock for the signature age, in epoch ms. Default `Date.now`. */
   now?: () => number;
+  /**
+   * How long the handlers may run before the delivery is answered 500 `handler_timeout` (Stripe
+   * then retries). The handlers are not stopped: they keep the event's lease until they end.
+   * Default 7 s; `Infinity` for no limit.
+   */
+  handlerTimeoutMs?: number;
+  /**
+   * How long one call to the store may take: a claim that takes longer is answered 500
+   * `store_timeout`. Default 1.5 s; `Infinity` for no limit.
+   */
+  storeTimeoutMs?: number;
 }
 
 /** The HTTP contract in one function; adapters only read the request and write the response. */
@@ -39,6 +51,9 @@ export interface WebhookHandler {
   readonly logger: WebhookLogger;
 }
 
+/** Which verifier a handler was built with: `node:crypto` (sync) or Web Crypto (async). */
+export type HandlerCrypto = 'node' | 'web';
+
 export type Verifier = (
   payload: string | Uint8Array | ArrayBuffer,
   signatureHeader: string | readonly string[] | null | undefined,
@@ -47,6 +62,8 @@ export type Verifier = (
 ) => Stripe.Event | Promise<Stripe.Event>;
 
 const brand = Symbol.for('stripe-webhook-kit.WebhookHandler');
+// Stored under the brand, so that `createFetchHandler` can refuse a handler bound to node:crypto.
+const cryptoOf = (handler: WebhookHandler): HandlerCrypto | undefined => (handler as unknown as Record<symbol, HandlerCrypto | undefined>)[brand];
 const json = { 'content-type': 'application/json; charset=utf-8' };
 
 /** True for a handler made by `createWebhookHandler` (from any copy of this package). */
@@ -54,8 +71,14 @@ export function isWebhookHandler(value: unknown): value is WebhookHandler {
   return typeof value === 'object' && value !== null && brand in value;
 }
 
+/** The verifier a handler made by `createWebhookHandler` (or the Web adapter) runs on. */
+export function handlerCrypto(handler: WebhookHandler): HandlerCrypto | undefined {
+  const kind = cryptoOf(handler);
+  return kind === 'node' || kind === 'web' ? kind : undefined;
+}
+
 /** Builds the handler around a verifier: `node:crypto` for Node, Web Crypto for the Web adapter. */
-export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Verifier): WebhookHandler {
+export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Verifier, crypto: HandlerCrypto): WebhookHandler {
   if (typeof options !== 'object' || options === null) throw new TypeError('createWebhookHandler: pass an options object with `secret` and `router`.');
   if (typeof options.router?.dispatch !== 'function') {
     throw new TypeError('createWebhookHandler: `router` is required; create one with `createWebhookRouter()`.');
@@ -68,7 +91,9 @@ export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Veri
   const store = options.store === false ? undefined : (options.store ?? memoryStore());
   const logger = resolveLogger(options.logger);
   const verifyOptions: VerifyOptions = { tolerance: options.tolerance, now: options.now };
-  const processEvent = createEventProcessor({ router, store, leaseMs, logger });
+  const handlerTimeoutMs = deadlineOption('handlerTimeoutMs', options.handlerTimeoutMs, defaultHandlerTimeoutMs);
+  const storeTimeoutMs = deadlineOption('storeTimeoutMs', options.storeTimeoutMs, defaultStoreTimeoutMs);
+  const processEvent = createEventProcessor({ router, store, leaseMs, logger, handlerTimeoutMs, storeTimeoutMs });
 
   async function handle(request: WebhookRequest): Promise<WebhookResponse> {
     if (request.method.toUpperCase() !== 'POST') return respond(405, { error: 'method_not_allowed' }, { allow: 'POST' });
@@ -95,7 +120,7 @@ export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Veri
   }
 
   const handler: WebhookHandler = { handle, process: processEvent, maxBodyBytes, logger };
-  Object.defineProperty(handler, brand, { value: true });
+  Object.defineProperty(handler, brand, { value: crypto });
   return handler;
 }
 
@@ -107,6 +132,8 @@ const outcomeResponses: Record<ProcessOutcome, () => WebhookResponse> = {
   in_progress: () => respond(409, { error: 'in_progress' }),
   failed: () => respond(500, { error: 'handler_failed' }),
   store_unavailable: () => respond(500, { error: 'store_unavailable' }),
+  handler_timeout: () => respond(500, { error: 'handler_timeout' }),
+  store_timeout: () => respond(500, { error: 'store_timeout' }),
 };
 
 function respond(status: number, body: Record<string, unknown>, headers?: Record<string, string>): WebhookResponse {

@@ -6,7 +6,7 @@ import { buildWebhookHandler, isWebhookHandler, type WebhookHandler, type Webhoo
  * contract. Adapters for Express, Fastify, NestJS and the Web are thin layers over it.
  */
 export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
-  return buildWebhookHandler(options, verifyAndParse);
+  return buildWebhookHandler(options, verifyAndParse, 'node');
 }
 
 /** Adapters accept a handler or the options to make one. */

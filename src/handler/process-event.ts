@@ -1,62 +1,99 @@
 import type Stripe from 'stripe';
-import { describeError } from '../router/create-webhook-router.js';
 import type { WebhookRouter } from '../router/create-webhook-router.js';
 import { NonRetryableError } from '../router/non-retryable-error.js';
 import type { IdempotencyStore, WebhookLogger } from '../types.js';
+import { settle, timedOut, withinDeadline } from './deadline.js';
+import { describeError } from './describe-error.js';
+import { createStoreCalls } from './store-calls.js';
 
 /**
  * What became of one verified event. `handle()` maps each outcome to the status contract; other
  * entry points (a catch-up run, a trusted channel, an inbox worker) read it directly.
+ * - `handler_timeout`: the handlers did not settle within `handlerTimeoutMs`; they keep the lease
+ *   (they may still be running) and settle it when they end.
+ * - `store_timeout`: the store did not answer the claim within `storeTimeoutMs`.
  */
-export type ProcessOutcome = 'processed' | 'duplicate' | 'in_progress' | 'discarded' | 'failed' | 'store_unavailable';
+export type ProcessOutcome =
+  | 'processed'
+  | 'duplicate'
+  | 'in_progress'
+  | 'discarded'
+  | 'failed'
+  | 'store_unavailable'
+  | 'handler_timeout'
+  | 'store_timeout';
 
 export interface EventProcessorOptions {
   router: WebhookRouter;
   store: IdempotencyStore | undefined;
   leaseMs: number;
   logger: WebhookLogger;
+  /** How long the handlers may run before the answer is 500 `handler_timeout`. Default 7 s. */
+  handlerTimeoutMs?: number;
+  /** How long one store call may take before it counts as failed. Default 1.5 s. */
+  storeTimeoutMs?: number;
 }
 
+export const defaultHandlerTimeoutMs = 7_000;
+export const defaultStoreTimeoutMs = 1_500;
+
+type Settled = { ok: true } | { ok: false; errors: unknown[] };
+
 /** Claim, dispatch, then complete or release: the part of a delivery that follows verification. */
-export function createEventProcessor({ router, store, leaseMs, logger }: EventProcessorOptions) {
-  // The handlers' outcome decides the answer; a store that fails afterwards is only logged (the
-  // lease then expires and a retry may run the handlers again, which is the safe side).
-  async function settle(step: () => Promise<void> | undefined, name: string, eventId: string) {
-    try {
-      await step();
-    } catch (error) {
-      logger.error(`the idempotency store failed to ${name} the event`, { eventId, error: describeError(error) });
+export function createEventProcessor(options: EventProcessorOptions) {
+  const { router, store, leaseMs, logger } = options;
+  const handlerTimeoutMs = options.handlerTimeoutMs ?? defaultHandlerTimeoutMs;
+  const calls = store && createStoreCalls({ store, leaseMs, logger, storeTimeoutMs: options.storeTimeoutMs ?? defaultStoreTimeoutMs });
+
+  /** Records what the handlers' outcome means, and names it. */
+  async function conclude(event: Stripe.Event, settled: Settled, token: string | undefined): Promise<ProcessOutcome> {
+    if (settled.ok) {
+      if (calls && token !== undefined) await calls.complete(event.id, token);
+      return 'processed';
     }
+    const error = settled.errors.map(describeError).join('; ');
+    if (settled.errors.length > 0 && settled.errors.every((one) => NonRetryableError.is(one))) {
+      logger.warn('a handler discarded the event (NonRetryableError)', { eventId: event.id, type: event.type, error });
+      if (calls && token !== undefined) await calls.complete(event.id, token);
+      return 'discarded';
+    }
+    logger.error('a handler failed; Stripe will retry the delivery', { eventId: event.id, type: event.type, error });
+    if (calls && token !== undefined) await calls.release(event.id, token);
+    return 'failed';
   }
 
   return async function processEvent(event: Stripe.Event): Promise<ProcessOutcome> {
-    if (store) {
-      let claim;
-      try {
-        claim = await store.claim(event.id, leaseMs);
-      } catch (error) {
-        logger.error('the idempotency store failed to claim the event; Stripe will retry', { eventId: event.id, error: describeError(error) });
-        return 'store_unavailable';
-      }
-      if (claim === 'done') return 'duplicate';
-      if (claim === 'in_progress') return 'in_progress';
+    let token: string | undefined;
+    if (calls) {
+      const claim = await calls.claim(event.id);
+      if (claim.outcome !== undefined) return claim.outcome;
+      token = claim.token;
     }
 
-    try {
-      await router.dispatch(event, { logger });
-    } catch (error) {
-      const errors = error instanceof AggregateError ? error.errors : [error];
-      if (errors.length > 0 && errors.every((one) => NonRetryableError.is(one))) {
-        logger.warn('a handler discarded the event (NonRetryableError)', { eventId: event.id, type: event.type, error: errors.map(describeError).join('; ') });
-        await settle(() => store?.complete(event.id), 'complete', event.id);
-        return 'discarded';
-      }
-      logger.error('a handler failed; Stripe will retry the delivery', { eventId: event.id, type: event.type, error: errors.map(describeError).join('; ') });
-      await settle(() => store?.release(event.id), 'release', event.id);
-      return 'failed';
+    const running: Promise<Settled> = settle(() => router.dispatch(event, { logger })).then(
+      () => ({ ok: true }),
+      (error: unknown) => ({ ok: false, errors: handlerErrors(error) }),
+    );
+    const settled = await withinDeadline(running, handlerTimeoutMs);
+    if (settled === timedOut) {
+      logger.error(
+        `the handlers did not finish within handlerTimeoutMs (${handlerTimeoutMs} ms); answering 500 handler_timeout so Stripe retries. ` +
+          'They keep the event\'s lease while they run, so duplicates get 409 until they end or the lease ends; move slow work to a queue.',
+        { eventId: event.id, type: event.type },
+      );
+      // Settled when they end: done on success, released on failure, as if they had been on time.
+      void running.then((late) => conclude(event, late, token));
+      return 'handler_timeout';
     }
-
-    await settle(() => store?.complete(event.id), 'complete', event.id);
-    return 'processed';
+    return conclude(event, settled, token);
   };
+}
+
+/** The handlers' errors from what `dispatch` rejected with (a custom router may reject with anything). */
+function handlerErrors(error: unknown): unknown[] {
+  try {
+    return error instanceof AggregateError && Array.isArray(error.errors) ? error.errors : [error];
+  } catch {
+    return [error];
+  }
 }

@@ -1,6 +1,10 @@
 import type Stripe from 'stripe';
 import type { StripeEventOf, StripeEventType, WebhookContext, WebhookLogger } from '../types.js';
+import { describeError } from '../handler/describe-error.js';
+import { guardLogger } from '../logger.js';
 import { createContext } from './context.js';
+
+export { describeError } from '../handler/describe-error.js';
 
 /** A handler for one event type, or for several (it then receives their union). */
 export type EventHandler<T extends StripeEventType = StripeEventType> = (event: StripeEventOf<T>, ctx: WebhookContext) => unknown;
@@ -125,16 +129,13 @@ export function createWebhookRouter(): WebhookRouter {
         try {
           await onError(failure, event, ctx);
         } catch (error) {
-          // An error reporter that fails must not hide the handlers' own failure.
-          ctx.logger.error('an onError handler threw', { eventId: event.id, error: describeError(error) });
+          // An error reporter that fails must not hide the handlers' own failure (nor may a
+          // logger that throws while saying so).
+          guardLogger(ctx.logger).error('an onError handler threw', { eventId: event.id, error: describeError(error) });
         }
       }
       throw failure;
     },
   };
   return router;
-}
-
-export function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

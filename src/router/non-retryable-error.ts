@@ -15,6 +15,11 @@ export class NonRetryableError extends Error {
 
   /** True for a `NonRetryableError` from any copy of this package (ESM or CJS). */
   static is(value: unknown): value is NonRetryableError {
-    return typeof value === 'object' && value !== null && brand in value;
+    try {
+      return typeof value === 'object' && value !== null && brand in value;
+    } catch {
+      // A revoked Proxy throws on `in`: whatever it is, it is not one of these.
+      return false;
+    }
   }
 }

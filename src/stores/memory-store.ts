@@ -22,6 +22,8 @@ export interface MemoryStore extends IdempotencyStore {
 interface Entry {
   state: 'in_progress' | 'done';
   expiresAt: number;
+  /** The lease's owner, when the claim carried a token. */
+  token?: string | undefined;
 }
 
 /**
@@ -59,18 +61,23 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       return entries.size;
     },
     // Nothing awaits between the read and the write, so a claim is atomic within the process.
-    async claim(eventId, leaseMs): Promise<ClaimResult> {
+    async claim(eventId, leaseMs, token): Promise<ClaimResult> {
       const time = now();
       const entry = entries.get(eventId);
-      if (entry && entry.expiresAt > time) return entry.state === 'done' ? 'done' : 'in_progress';
-      write(eventId, { state: 'in_progress', expiresAt: time + leaseMs });
+      if (entry && entry.expiresAt > time) {
+        if (entry.state === 'done') return 'done';
+        return token !== undefined && entry.token === token ? 'claimed' : 'in_progress';
+      }
+      write(eventId, { state: 'in_progress', expiresAt: time + leaseMs, token });
       return 'claimed';
     },
     async complete(eventId) {
       write(eventId, { state: 'done', expiresAt: now() + retentionMs });
     },
-    async release(eventId) {
-      if (entries.get(eventId)?.state === 'in_progress') entries.delete(eventId);
+    // With a token, only that claim's lease: a newer claim (taken after it ran out) stays.
+    async release(eventId, token) {
+      const entry = entries.get(eventId);
+      if (entry?.state === 'in_progress' && (token === undefined || entry.token === token)) entries.delete(eventId);
     },
   };
 }

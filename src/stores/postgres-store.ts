@@ -1,11 +1,13 @@
-import type { ClaimResult, IdempotencyStore } from '../types.js';
+import { resolveLogger } from '../logger.js';
+import type { ClaimResult, IdempotencyStore, WebhookLogger } from '../types.js';
 import { createLeaseTokens } from './lease-tokens.js';
-import { isConnectionError, sqlState, unusableClientReason, type PostgresClient } from './postgres/client-health.js';
+import { isConnectionError, sqlState, unusableClientReason, warnAboutUnheardPoolErrors, type PostgresClient } from './postgres/client-health.js';
 import { createTableGuard } from './postgres/ensure-table.js';
 import { claimStatement, cleanupStatement, completeStatement, readyStatement, releaseStatement, schemaScript } from './postgres/statements.js';
 import { defaultTableName, parseTableName } from './postgres/table-name.js';
 import { durableRetentionMs } from './retention.js';
 import { IdempotencyStoreError, causeText } from './store-error.js';
+import { describeId, eventKey } from './postgres/event-key.js';
 
 export type { PostgresClient } from './postgres/client-health.js';
 export { IdempotencyStoreError, type IdempotencyStoreErrorCode } from './store-error.js';
@@ -20,6 +22,8 @@ export interface PostgresStoreOptions {
    * migration creates it (see `postgresStoreSchema`) and the role may not run DDL.
    */
   createTable?: boolean;
+  /** Where the store warns about its setup (a Pool without an 'error' listener). Default the console; `false` for none. */
+  logger?: WebhookLogger | false;
 }
 
 export interface PostgresStore extends IdempotencyStore {
@@ -64,6 +68,7 @@ export function postgresStore(client: PostgresClient, options: PostgresStoreOpti
   const retentionMs = durableRetentionMs('postgresStore', options.retentionMs);
   const createTable = options.createTable ?? true;
   const guard = createTableGuard(client, table);
+  warnAboutUnheardPoolErrors(client, resolveLogger(options.logger));
   const tokens = createLeaseTokens();
   const sql = {
     ready: readyStatement(table),
@@ -111,22 +116,24 @@ export function postgresStore(client: PostgresClient, options: PostgresStoreOpti
     async ready() {
       await run('check the table', sql.ready, []);
     },
-    async claim(eventId, leaseMs): Promise<ClaimResult> {
+    async claim(eventId, leaseMs, ownToken): Promise<ClaimResult> {
       if (!(leaseMs > 0)) throw new RangeError('postgresStore: leaseMs must be a positive number of milliseconds.');
-      const token = tokens.create();
-      const [row] = (await run(`claim event ${JSON.stringify(eventId)}`, sql.claim, [eventId, token, leaseMs])) as Array<{ state: string; claimed: boolean }>;
+      // A caller without tokens of its own gets one remembered per event id (the older API).
+      const token = ownToken ?? tokens.create();
+      const [row] = (await run(`claim event ${describeId(eventId)}`, sql.claim, [await eventKey(eventId), token, leaseMs])) as Array<{ state: string; claimed: boolean }>;
       if (row?.claimed === true) {
-        tokens.remember(eventId, token);
+        if (ownToken === undefined) tokens.remember(eventId, token);
         return 'claimed';
       }
       return row?.state === 'done' ? 'done' : 'in_progress';
     },
     async complete(eventId) {
       tokens.take(eventId);
-      await run(`complete event ${JSON.stringify(eventId)}`, sql.complete, [eventId, retentionMs]);
+      await run(`complete event ${describeId(eventId)}`, sql.complete, [await eventKey(eventId), retentionMs]);
     },
-    async release(eventId) {
-      await run(`release event ${JSON.stringify(eventId)}`, sql.release, [eventId, tokens.take(eventId) ?? null]);
+    async release(eventId, ownToken) {
+      const remembered = tokens.take(eventId);
+      await run(`release event ${describeId(eventId)}`, sql.release, [await eventKey(eventId), ownToken ?? remembered ?? null]);
     },
     async cleanup({ batchSize = 10_000 } = {}) {
       if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('postgresStore: cleanup batchSize must be a positive integer.');

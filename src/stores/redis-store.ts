@@ -54,12 +54,13 @@ export function redisStore(client: RedisClient, options: RedisStoreOptions = {})
 
   return {
     prefix,
-    async claim(eventId, leaseMs) {
+    async claim(eventId, leaseMs, ownToken) {
       if (!(leaseMs > 0)) throw new RangeError('redisStore: leaseMs must be a positive number of milliseconds.');
       return attempt('claim', eventId, async (): Promise<ClaimResult> => {
-        const token = tokens.create();
+        // A caller without tokens of its own gets one remembered per event id (the older API).
+        const token = ownToken ?? tokens.create();
         const answer = await runClaim([prefix + eventId], [token, String(Math.ceil(leaseMs))]);
-        if (answer === 'claimed') tokens.remember(eventId, token);
+        if (answer === 'claimed' && ownToken === undefined) tokens.remember(eventId, token);
         if (answer === 'claimed' || answer === 'done' || answer === 'in_progress') return answer;
         throw new Error(`unexpected reply ${JSON.stringify(answer)} from the claim script`);
       });
@@ -70,8 +71,9 @@ export function redisStore(client: RedisClient, options: RedisStoreOptions = {})
         await send(['SET', prefix + eventId, 'done', 'PX', retention]);
       });
     },
-    async release(eventId) {
-      const token = tokens.take(eventId) ?? '';
+    async release(eventId, ownToken) {
+      const remembered = tokens.take(eventId);
+      const token = ownToken ?? remembered ?? '';
       return attempt('release', eventId, async () => {
         await runRelease([prefix + eventId], [token]);
       });

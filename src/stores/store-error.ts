@@ -1,3 +1,5 @@
+import { describeError } from '../handler/describe-error.js';
+
 /** Why a durable store failed; switch on it rather than on the message. */
 export type IdempotencyStoreErrorCode =
   /** The client is not connected, was closed, or cannot reach its server. */
@@ -32,8 +34,16 @@ export class IdempotencyStoreError extends Error {
   }
 }
 
-/** The message of whatever a client threw, for error messages that name the cause. */
+/** The message of whatever a client threw, for error messages that name the cause; never throws. */
 export function causeText(error: unknown): string {
+  try {
+    return errorText(error);
+  } catch {
+    return describeError(error);
+  }
+}
+
+function errorText(error: unknown): string {
   if (error instanceof Error) {
     // Node's connection errors from `net` can be an AggregateError with an empty message.
     if (error.message) return error.message;
@@ -42,5 +52,5 @@ export function causeText(error: unknown): string {
     if (typeof code === 'string') return code;
     return error.name;
   }
-  return String(error);
+  return describeError(error);
 }

@@ -10,6 +10,7 @@ import { capturingLogger } from '../support/capturing-logger.js';
 import type * as RouteModule from './fixtures/next-app/app/api/webhook/route.js';
 import { leakCheck, paidCheckout, testSecret } from '../support/deliveries.js';
 import { listening } from '../support/listen.js';
+import { reliabilityContract } from '../support/reliability-contract.js';
 import { expectAnswer, send, statusContract, type RunningServer } from '../support/status-contract.js';
 
 /** A Hono app with the webhook on every method, beside a JSON route; `before` is earlier middleware. */
@@ -29,6 +30,10 @@ function serveHono(app: Hono): Promise<RunningServer> {
 describe('Hono on @hono/node-server', () => {
   describe('status contract, over a real socket', () => {
     statusContract((options) => serveHono(honoApp(options)));
+  });
+
+  describe('reliability rows (issue 10), over a real socket', () => {
+    reliabilityContract((options) => serveHono(honoApp(options)));
   });
 
   describe('raw body', () => {

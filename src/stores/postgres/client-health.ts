@@ -1,9 +1,26 @@
+import type { WebhookLogger } from '../../types.js';
+
 /**
  * What the store needs from a database client: `pg`'s Pool and Client and PGlite all fit, and so
  * does anything else with this method (a wrapper that logs, a test double over a real database).
  */
 export interface PostgresClient {
   query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+/**
+ * A pg Pool emits 'error' when an idle client's connection drops (PostgreSQL restarted, a proxy
+ * cut it). With no listener Node throws it: the whole app crashes on a database restart that the
+ * store itself would ride out (a claim that fails is answered 500 and Stripe retries).
+ */
+export function warnAboutUnheardPoolErrors(client: PostgresClient, logger: WebhookLogger): void {
+  const pool = client as unknown as { listenerCount?: unknown; totalCount?: unknown; connect?: unknown };
+  const isPgPool = typeof pool.listenerCount === 'function' && typeof pool.connect === 'function' && typeof pool.totalCount === 'number';
+  if (!isPgPool || (pool.listenerCount as (event: string) => number)('error') > 0) return;
+  logger.warn(
+    "postgresStore: this pg Pool has no 'error' listener, so a dropped idle connection (a PostgreSQL restart) will crash the process. " +
+      "Add one where the Pool is created: pool.on('error', (error) => logger.warn('idle PostgreSQL client failed', error)).",
+  );
 }
 
 /**

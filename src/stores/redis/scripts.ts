@@ -9,7 +9,8 @@ import type { SendCommand } from './redis-connection.js';
 /**
  * KEYS[1] the event's key; ARGV[1] this claim's token, ARGV[2] the lease in ms. Answers the state
  * in the same round trip that takes the claim: SET NX alone could not tell 'done' from
- * 'in_progress' without a second, racy read.
+ * 'in_progress' without a second, racy read. A key holding this very token is this claim, sent
+ * again (ioredis resends a command whose reply was lost to a reconnect): it is still 'claimed'.
  */
 export const claimScript = `local held = redis.call('GET', KEYS[1])
 if not held then
@@ -17,6 +18,7 @@ if not held then
   return 'claimed'
 end
 if held == 'done' then return 'done' end
+if held == ARGV[1] then return 'claimed' end
 return 'in_progress'`;
 
 /**
@@ -42,7 +44,7 @@ export function createScriptRunner(send: SendCommand, script: string): (keys: st
     try {
       return await send(['EVALSHA', await sha, ...tail]);
     } catch (error) {
-      if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
+      if (!(error instanceof Error && String(error.message).startsWith('NOSCRIPT'))) throw error;
       return send(['EVAL', script, ...tail]);
     }
   };

@@ -17,17 +17,28 @@ import type { WorkerConfig, WorkerMessage } from './worker-config.js';
 const config = JSON.parse(process.env.WORKER_CONFIG ?? '') as WorkerConfig;
 const { tables } = config;
 const pool = new pg.Pool({ connectionString: config.pgUrl, max: 6 });
+// As every app must (see docs/reliability.md): a dropped idle connection is not a crash.
+const ignore = () => undefined;
+pool.on('error', ignore);
 const closers: Array<() => Promise<unknown>> = [() => pool.end()];
 
 async function openStore(): Promise<IdempotencyStore> {
   const store = config.store;
-  if (store.kind === 'postgres') return postgresStore(pool, { table: store.table });
+  if (store.kind === 'postgres') {
+    if (config.storeUrl === undefined) return postgresStore(pool, { table: store.table });
+    const storePool = new pg.Pool({ connectionString: config.storeUrl, max: 6, connectionTimeoutMillis: 2_000 });
+    storePool.on('error', ignore);
+    closers.push(() => storePool.end());
+    return postgresStore(storePool, { table: store.table });
+  }
+  const url = config.storeUrl ?? config.redisUrl;
   if (store.client === 'ioredis') {
-    const client = new Redis(config.redisUrl);
+    const client = new Redis(url);
+    client.on('error', ignore);
     closers.push(() => client.quit());
     return redisStore(client, { prefix: store.prefix });
   }
-  const client = await createClient({ url: config.redisUrl }).connect();
+  const client = await createClient({ url }).on('error', ignore).connect();
   closers.push(() => client.close());
   return redisStore(client, { prefix: store.prefix });
 }
@@ -57,7 +68,9 @@ const logger: WebhookLogger = {
   info() {},
   warn() {},
   error(message, details) {
-    if (!String(details?.error).includes('planned failure')) console.error(`[${config.name}] ${message}`, details);
+    if (String(details?.error).includes('planned failure')) return;
+    if (config.storeFaultsExpected && message.startsWith('the idempotency store')) return;
+    console.error(`[${config.name}] ${message}`, details);
   },
 };
 

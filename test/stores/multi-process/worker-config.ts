@@ -18,6 +18,10 @@ export interface WorkerConfig {
   store: { kind: 'postgres'; table: string } | { kind: 'redis'; client: 'ioredis' | 'node-redis'; prefix: string };
   pgUrl: string;
   redisUrl: string;
+  /** The server the store uses, when it is not the shared one (the fault test's own instance). */
+  storeUrl?: string;
+  /** The store's server is being crashed on purpose: its errors are expected, not printed. */
+  storeFaultsExpected?: boolean;
   secret: string;
   tables: FulfillmentTables;
   leaseMs: number;

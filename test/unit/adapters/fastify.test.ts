@@ -24,8 +24,8 @@ async function deliver(app: Awaited<ReturnType<typeof registered>>, url = '/v1/w
 describe('stripeWebhookPlugin options, checked at register time', () => {
   it.each([
     ['no options', undefined, /`router` is required/],
-    ['a path without a leading slash', { path: 'v1/webhook', secret: testSecret, router }, /`path` must be a string starting with "\/"/],
-    ['a path that is not a string', { path: 42, secret: testSecret, router }, /`path` must be a string/],
+    ['an empty path', { path: '/', secret: testSecret, router }, /`path` must be a non-empty path/],
+    ['a path that is not a string', { path: 42, secret: testSecret, router }, /`path` must be a non-empty path such as "\/v1\/webhook".*got number/],
     ['no router', { secret: testSecret }, /`router` is required/],
     ['a handler that is not one', { handler: { handle() {} } }, /`handler` must come from `createWebhookHandler\(\)`/],
     ['a handler and options together', { handler: createWebhookHandler({ secret: testSecret, router }), secret: testSecret }, /either `handler` or the handler options/],
@@ -39,6 +39,8 @@ describe('stripeWebhookPlugin options, checked at register time', () => {
     const delivery = paidCheckout('o_1');
     expect(await deliver(await registered({ secret: testSecret, router, logger: false }), '/v1/webhook', delivery)).toEqual({ status: 200, body: { received: true } });
     expect(await deliver(await registered({ handler, path: '/stripe' }), '/stripe', delivery)).toEqual({ status: 200, body: { received: true } });
+    // The same path rule as the Nest module's: the leading slash is optional.
+    expect(await deliver(await registered({ handler, path: 'other/stripe' }), '/other/stripe', paidCheckout('o_2'))).toEqual({ status: 200, body: { received: true } });
     // The same handler, so the same deduplication: the delivery is now a duplicate.
     expect(await deliver(await registered(handler), '/v1/webhook', delivery)).toEqual({ status: 200, body: { received: true, duplicate: true } });
   });

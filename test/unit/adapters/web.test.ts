@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { createFetchHandler } from '../../../src/adapters/web.js';
+import { createFetchHandler, createWebCryptoWebhookHandler } from '../../../src/adapters/web.js';
 import type { WebhookHandlerOptions } from '../../../src/handler/build-webhook-handler.js';
 import { createWebhookHandler } from '../../../src/handler/create-webhook-handler.js';
 import { createWebhookRouter } from '../../../src/router/create-webhook-router.js';
@@ -41,8 +41,13 @@ describe('createFetchHandler', () => {
     expect(await answer(await createFetchHandler(options())(post(delivery)), delivery)).toEqual({ status: 200, body: { received: true }, type: 'application/json; charset=utf-8' });
   });
 
-  it('accepts a prebuilt handler and uses it as it is, deduplication included', async () => {
-    const handler = createWebhookHandler(options());
+  it('refuses, when built, a handler bound to node:crypto (createWebhookHandler), naming the Web way', () => {
+    expect(() => createFetchHandler(createWebhookHandler(options()))).toThrow(/verifies with node:crypto.*createWebCryptoWebhookHandler/s);
+    expect(() => createFetchHandler({ handler: createWebhookHandler(options()) } as never)).toThrow(/node:crypto/);
+  });
+
+  it('accepts a prebuilt Web Crypto handler and uses it as it is, deduplication included', async () => {
+    const handler = createWebCryptoWebhookHandler(options());
     const delivery = paidCheckout('o_1');
     expect(await answer(await createFetchHandler(handler)(post(delivery)))).toMatchObject({ status: 200, body: { received: true } });
     expect(await answer(await createFetchHandler(handler)(post(delivery)))).toMatchObject({ status: 200, body: { received: true, duplicate: true } });

@@ -1,0 +1,105 @@
+import type { IdempotencyStore, WebhookLogger } from '../types.js';
+import { pause, settle, timedOut, withinDeadline } from './deadline.js';
+import { describeError } from './describe-error.js';
+import type { ProcessOutcome } from './process-event.js';
+
+export interface StoreCallsOptions {
+  store: IdempotencyStore;
+  leaseMs: number;
+  logger: WebhookLogger;
+  storeTimeoutMs: number;
+}
+
+/** A claim taken (with the token that owns its lease), or the outcome that ends the delivery. */
+export type ClaimAttempt = { outcome: undefined; token: string } | { outcome: ProcessOutcome; token?: undefined };
+
+// After the handlers succeeded, completion is retried: a short burst within one store deadline
+// (most failures are a dropped connection, and the next attempt gets a fresh one), then now and
+// then in the background until the lease ends, after which the record could no longer stop a
+// duplicate that the store lets run.
+const burstBackoffMs = [25, 100, 250, 500];
+const backgroundEveryMs = 1_000;
+
+/**
+ * The store calls of one delivery, each bounded by `storeTimeoutMs`. Every claim carries a token
+ * of its own, so that a release gives up that claim's lease and never a newer one (taken after
+ * this one's lease ended, in this process or another).
+ */
+export function createStoreCalls({ store, leaseMs, logger, storeTimeoutMs }: StoreCallsOptions) {
+  const call = <T>(step: () => Promise<T>) => withinDeadline(settle(step), storeTimeoutMs);
+
+  async function claim(eventId: string): Promise<ClaimAttempt> {
+    const token = globalThis.crypto.randomUUID();
+    const claiming = settle(() => store.claim(eventId, leaseMs, token));
+    let answer;
+    try {
+      answer = await withinDeadline(claiming, storeTimeoutMs);
+    } catch (error) {
+      logger.error('the idempotency store failed to claim the event; Stripe will retry', { eventId, error: describeError(error) });
+      return { outcome: 'store_unavailable' };
+    }
+    if (answer === timedOut) {
+      logger.error(`the idempotency store did not answer the claim within storeTimeoutMs (${storeTimeoutMs} ms); Stripe will retry`, { eventId });
+      // A claim that lands after all would hold the event for a whole lease with nobody running it.
+      void claiming.then((late) => (late === 'claimed' ? release(eventId, token) : undefined), () => undefined);
+      return { outcome: 'store_timeout' };
+    }
+    if (answer === 'claimed') return { outcome: undefined, token };
+    if (answer === 'done') return { outcome: 'duplicate' };
+    return { outcome: 'in_progress' };
+  }
+
+  /** Marks the event done; a store that keeps failing is logged, never turned into an error. */
+  async function complete(eventId: string, token: string): Promise<void> {
+    const leaseEnds = Date.now() + leaseMs;
+    const burstEnds = Date.now() + storeTimeoutMs;
+    let lastError: unknown;
+    for (let attempt = 0; ; attempt++) {
+      const failure = await completeOnce(eventId, token, Math.max(1, burstEnds - Date.now()));
+      if (failure === undefined) return;
+      lastError = failure;
+      const wait = burstBackoffMs[attempt];
+      if (wait === undefined || Date.now() + wait >= burstEnds) break;
+      await pause(wait);
+    }
+    logger.error(
+      'the idempotency store could not record the event as done; answering 2xx since its handlers succeeded (a non-2xx would make Stripe run them again). ' +
+        'Still retrying until the lease ends; a duplicate delivered after that may run the handlers again.',
+      { eventId, error: describeError(lastError) },
+    );
+    void completeInBackground(eventId, token, leaseEnds);
+  }
+
+  async function completeInBackground(eventId: string, token: string, leaseEnds: number): Promise<void> {
+    while (Date.now() + backgroundEveryMs < leaseEnds) {
+      await pause(backgroundEveryMs);
+      if ((await completeOnce(eventId, token, storeTimeoutMs)) === undefined) {
+        logger.info('the idempotency store recorded the event as done after retrying', { eventId });
+        return;
+      }
+    }
+  }
+
+  /** One completion; resolves the failure, or `undefined` when it was recorded. */
+  async function completeOnce(eventId: string, token: string, deadlineMs: number): Promise<unknown> {
+    try {
+      const answer = await withinDeadline(settle(() => store.complete(eventId, token)), deadlineMs);
+      return answer === timedOut ? new Error(`no answer within ${deadlineMs} ms`) : undefined;
+    } catch (error) {
+      return error ?? new Error('the store rejected without a reason');
+    }
+  }
+
+  /** Gives this claim's lease up; on failure the lease simply runs out (Stripe's retry waits for it). */
+  async function release(eventId: string, token: string): Promise<void> {
+    try {
+      if ((await call(() => store.release(eventId, token))) === timedOut) {
+        logger.error(`the idempotency store did not answer the release within storeTimeoutMs (${storeTimeoutMs} ms); the lease ends by itself`, { eventId });
+      }
+    } catch (error) {
+      logger.error('the idempotency store failed to release the event; the lease ends by itself', { eventId, error: describeError(error) });
+    }
+  }
+
+  return { claim, complete, release };
+}

@@ -4,7 +4,7 @@ import type { StripeEventType } from '../types.js';
 import { parseCommandLine, parseForwardTo, parseMetadata, parsePositiveInteger, resolveSecret, singlePositional } from './args.js';
 import { deliver, type DeliveryTarget } from './deliver.js';
 import { CliError, usageError } from './errors.js';
-import { eventTypes } from './event-types.js';
+import { eventTypes } from '../generated/event-types.js';
 import type { CliIo } from './io.js';
 import { createReporter } from './reporter.js';
 import { sendAll } from './send-all.js';

@@ -25,7 +25,7 @@ export default defineConfig([
     external: ['stripe', 'express', 'fastify', /^@nestjs\//, 'reflect-metadata', 'rxjs'],
   },
   {
-    entry: { cli: 'src/cli/main.ts' },
+    entry: { cli: 'src/cli/bin.ts' },
     format: ['esm'],
     sourcemap: true,
     target: 'node20',

@@ -4,9 +4,11 @@
 // a distinct, validly signed Checkout Session event (a new event id each time), so deduplication
 // lets every delivery through and all contenders do the same work.
 import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { assertBuiltPackage } from './built-package.js';
 import { deliveryTemplate, signBody, type DeliveryTemplate } from './payloads.js';
-import { frameworks, serverVariants, type ServerVariant } from './servers/shared.js';
+import { frameworks, type BenchFramework, type ServerVariant } from './servers/shared.js';
 import { collectGarbage, formatNumber, formatRatio, formatSpread, formatTarget, interleave, pairedRatio, summarize, type Summary, type TableData, type Target } from './stats.js';
 
 export interface HttpConfig {
@@ -16,7 +18,7 @@ export interface HttpConfig {
   /** Seconds of load per server before any measurement, so each is JIT-compiled. */
   warmupSeconds: number;
   connections: number;
-  /** Server names (`express`, `fastify`, `nest-express`, `nest-fastify`) to run; default all. */
+  /** Server names (`express`, `fastify`, `nest-express`, `nest-fastify`, `hono`) to run; default all. */
   frameworks?: readonly string[];
 }
 
@@ -29,6 +31,8 @@ export interface HttpContenderResult {
   ratioToHandwritten: Summary;
   /** Requests that got no 2xx answer, or failed, over the whole measurement: must be 0. */
   failures: number;
+  /** Deliveries signed during the measurement because the ones signed ahead ran out: ideally 0. */
+  signedDuringRun: number;
 }
 
 export interface HttpFrameworkResult {
@@ -42,12 +46,16 @@ export interface HttpFrameworkResult {
 const minRatio = 1.0;
 
 export async function runHttpBench(config: HttpConfig, progress: (line: string) => void): Promise<HttpFrameworkResult[]> {
+  assertBuiltPackage();
   const template = deliveryTemplate();
   // One sequence for the whole run: no event id is ever sent twice, to any server.
   const sequence = { next: 1 };
   const results: HttpFrameworkResult[] = [];
-  for (const { name, server } of frameworks.filter((framework) => !config.frameworks || config.frameworks.includes(framework.server))) {
+  for (const framework of frameworks.filter((one) => !config.frameworks || config.frameworks.includes(one.server))) {
+    const { name, server, variants: serverVariants } = framework;
     const servers = new Map<ServerVariant, RunningServer>();
+    // Requests per second each server reached while warming up: how many deliveries to sign ahead.
+    const expectedRate = new Map<ServerVariant, number>();
     try {
       // Started together (nothing is measured yet): the start-ups of Nest apps take seconds.
       const started = await Promise.allSettled(serverVariants.map((variant) => startServer(server, variant)));
@@ -64,10 +72,15 @@ export async function runHttpBench(config: HttpConfig, progress: (line: string) 
       continue;
     }
     try {
-      for (const [, running] of servers) await load(running.port, config.warmupSeconds, config.connections, template, sequence);
+      for (const [variant, running] of servers) {
+        const warm = await load(running.port, config.warmupSeconds, config.connections, signAhead(template, sequence, 0));
+        expectedRate.set(variant, warm.requestsPerSecond);
+      }
       const runs = new Map<ServerVariant, LoadResult[]>(serverVariants.map((variant) => [variant, []]));
       const throughput = await interleave(serverVariants, config.repetitions, async (variant) => {
-        const result = await load((servers.get(variant) as RunningServer).port, config.durationSeconds, config.connections, template, sequence);
+        // Signed before the run, so autocannon does not compete with the server for CPU with HMACs.
+        const signed = signAhead(template, sequence, Math.ceil((expectedRate.get(variant) ?? 0) * config.durationSeconds * 1.5) + 500);
+        const result = await load((servers.get(variant) as RunningServer).port, config.durationSeconds, config.connections, signed);
         runs.get(variant)?.push(result);
         return result.requestsPerSecond;
       });
@@ -79,6 +92,7 @@ export async function runHttpBench(config: HttpConfig, progress: (line: string) 
           p99: summarize(variantRuns.map((run) => run.p99)),
           ratioToHandwritten: pairedRatio(throughput[variant], throughput.handwritten),
           failures: variantRuns.reduce((sum, run) => sum + run.failures, 0),
+          signedDuringRun: variantRuns.reduce((sum, run) => sum + run.signedDuringRun, 0),
         };
       });
       const ours = contenders.find((contender) => contender.variant === 'ours') as HttpContenderResult;
@@ -105,10 +119,15 @@ interface RunningServer {
   port: number;
 }
 
-/** Forks `bench/servers/<server>.ts <variant>` under tsx and waits for the port it listens on. */
+/**
+ * Forks `bench/servers/<server>.ts <variant>` under tsx and waits for the port it listens on. The
+ * servers import `stripe-webhook-kit/*`, which tsconfig.servers.json leaves to package.json
+ * "exports": the built dist/, as a user's app loads it.
+ */
 function startServer(server: string, variant: ServerVariant): Promise<RunningServer> {
   const file = new URL(`./servers/${server}.ts`, import.meta.url);
-  const child = fork(file, [variant], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const env = { ...process.env, TSX_TSCONFIG_PATH: fileURLToPath(new URL('./tsconfig.servers.json', import.meta.url)) };
+  const child = fork(file, [variant], { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     // Kept short: only the start of what a failing server printed is worth showing.
@@ -167,9 +186,30 @@ interface LoadResult {
   requestsPerSecond: number;
   p99: number;
   failures: number;
+  signedDuringRun: number;
 }
 
-async function load(port: number, seconds: number, connections: number, template: DeliveryTemplate, sequence: { next: number }): Promise<LoadResult> {
+/** Deliveries signed ahead, each a new event id; when they run out, more are signed on the spot (and counted). */
+interface SignedDeliveries {
+  next(): { body: string; headers: Record<string, string> };
+  signedDuringRun(): number;
+}
+
+function signAhead(template: DeliveryTemplate, sequence: { next: number }, count: number): SignedDeliveries {
+  const ready = Array.from({ length: count }, () => signedRequest(template, sequence));
+  let taken = 0;
+  let late = 0;
+  return {
+    next() {
+      if (taken < ready.length) return ready[taken++] as ReturnType<typeof signedRequest>;
+      late++;
+      return signedRequest(template, sequence);
+    },
+    signedDuringRun: () => late,
+  };
+}
+
+async function load(port: number, seconds: number, connections: number, deliveries: SignedDeliveries): Promise<LoadResult> {
   collectGarbage();
   const result = await autocannon({
     url: `http://127.0.0.1:${port}/v1/webhook`,
@@ -179,22 +219,29 @@ async function load(port: number, seconds: number, connections: number, template
     // second, let short runs last what they are asked to.
     sampleInt: 100,
     method: 'POST',
-    // Called for every request: a new event id, signed now.
-    requests: [{ setupRequest: (request) => ({ ...request, method: 'POST', ...signedRequest(template, sequence) }) }],
+    // Called for every request: a new event id, signed ahead.
+    requests: [{ setupRequest: (request) => ({ ...request, method: 'POST', ...deliveries.next() }) }],
   });
   return {
     requestsPerSecond: result['2xx'] / result.duration,
     p99: result.latency.p99,
     failures: result.non2xx + result.errors + result.timeouts,
+    signedDuringRun: deliveries.signedDuringRun(),
   };
 }
 
 const variantLabels: Record<ServerVariant, string> = {
   ceiling: 'ceiling: raw body, no verification',
   handwritten: 'hand-written: constructEvent (Stripe docs)',
+  'handwritten-same-response': 'hand-written, answered with writeHead/end as ours',
   ours: 'ours, store: false',
   'ours-memory': 'ours, memory store (default)',
+  'ours-via-body-stream': 'ours, store: false, body via request.body (before #19)',
 };
+
+function variantLabel(framework: BenchFramework | undefined, variant: ServerVariant): string {
+  return (variant === 'handwritten' ? framework?.handwrittenLabel : undefined) ?? variantLabels[variant];
+}
 
 export function httpTable(results: readonly HttpFrameworkResult[], config: HttpConfig): TableData {
   const rows: string[][] = [];
@@ -206,7 +253,7 @@ export function httpTable(results: readonly HttpFrameworkResult[], config: HttpC
     result.contenders.forEach((contender, index) => {
       rows.push([
         index === 0 ? result.framework : '',
-        variantLabels[contender.variant] + (contender.failures > 0 ? ` (${contender.failures} failed)` : ''),
+        variantLabel(frameworks.find((one) => one.name === result.framework), contender.variant) + (contender.failures > 0 ? ` (${contender.failures} failed)` : ''),
         formatSpread(contender.requestsPerSecond),
         formatNumber(contender.p99.median),
         contender.variant === 'handwritten' ? 'baseline' : formatRatio(contender.ratioToHandwritten),
@@ -222,7 +269,8 @@ export function httpTable(results: readonly HttpFrameworkResult[], config: HttpC
     header: ['framework', 'handler', 'requests/s', 'p99 ms', 'vs hand-written', 'target'],
     rows,
     notes: [
-      'Server in its own process, autocannon in the bench process. Every request is a distinct, validly signed checkout.session.completed event (~5 KB, a new event id each), so the memory store lets each through.',
+      'Server in its own process, running the built dist/; autocannon in the bench process. Every request is a distinct, validly signed checkout.session.completed event (~5 KB, a new event id each, signed before the run), so the memory store lets each through.',
+      'Express ceiling answers with writeHead/end (as ours does); Hono ceiling reads the body with arrayBuffer() and answers with c.json().',
       'Nest: hand-written and ceiling apps use { rawBody: true }; ours uses the default app (the module reads the raw body itself).',
       ...(collapsed.length > 0
         ? [`Throughput collapsed in some runs of: ${collapsed.join(', ')} (min < max/3): the machine was busy, or a contender stalled; rerun before quoting.`]

@@ -1,7 +1,7 @@
 // Fastify 5 server for bench/http.ts: `node --import tsx bench/servers/fastify.ts <variant>`.
 import type Stripe from 'stripe';
 import Fastify from 'fastify5';
-import { stripeWebhookPlugin } from '../../src/adapters/fastify.js';
+import { stripeWebhookPlugin } from 'stripe-webhook-kit/fastify';
 import { announce, handleLikeStripeDocs, ourOptions, portOf, readVariant, secret, stripe, webhookPath } from './shared.js';
 
 const variant = readVariant();

@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { BadRequestException, Controller, Headers, HttpCode, Injectable, Module, Post, Req, type RawBodyRequest, type Type } from '@nestjs/common';
 import type Stripe from 'stripe';
-import { OnStripeEvent, StripeWebhookModule } from '../../src/adapters/nest/index.js';
+import { OnStripeEvent, StripeWebhookModule } from 'stripe-webhook-kit/nest';
 import { fulfill, handleLikeStripeDocs, ourOptions, secret, stripe, type ServerVariant } from './shared.js';
 
 // Nest's route path has no leading slash.

@@ -24,7 +24,7 @@ interface FastifyInstanceLike {
   initialConfig: { bodyLimit?: number };
   removeAllContentTypeParsers(): void;
   addContentTypeParser(contentType: string, options: { parseAs: 'buffer' }, parser: (request: unknown, body: Uint8Array, done: (error: null, body: Uint8Array) => void) => void): void;
-  setErrorHandler(handler: (error: { code?: string }, request: FastifyRequestLike, reply: FastifyReplyLike) => Promise<FastifyReplyLike>): void;
+  setErrorHandler(handler: (error: Error & { code?: string }, request: FastifyRequestLike, reply: FastifyReplyLike) => Promise<FastifyReplyLike>): void;
   all(path: string, options: { bodyLimit: number }, handler: (request: FastifyRequestLike, reply: FastifyReplyLike) => Promise<FastifyReplyLike>): void;
   /** Fastify 5: the methods routes may use, and the way to add one (4 routes a fixed list). */
   supportedMethods?: readonly string[];

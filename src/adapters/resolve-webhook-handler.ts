@@ -10,7 +10,7 @@ export interface ResolveHandlerOptions {
   /** The public function being configured, for messages: `stripeWebhookMiddleware`, ... */
   adapter: string;
   /** Builds a handler from options with the adapter's verifier. */
-  build(options: WebhookHandlerOptions): WebhookHandler;
+  build: (options: WebhookHandlerOptions) => WebhookHandler;
   /** The verifier the adapter's runtime has; a Web adapter refuses a handler bound to node:crypto. */
   crypto: HandlerCrypto;
   /** Options of the adapter's own (e.g. `path`): never passed on to the handler. */

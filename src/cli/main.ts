@@ -1,4 +1,5 @@
-// The `stripe-webhook-kit` command (package.json "bin", built to dist/cli.js with a shebang).
+// The `stripe-webhook-kit` command as a function of its arguments and io, so that tests run it in
+// process against the source; bin.ts wires it to the real process.
 import { createPalette, shouldUseColor } from './colors.js';
 import { CliError, usageError } from './errors.js';
 import { mainHelp, replayHelp, signHelp, triggerHelp } from './help.js';
@@ -11,8 +12,23 @@ import { packageVersion } from './version.js';
 
 const helpByCommand: Record<string, string> = { trigger: triggerHelp, replay: replayHelp, sign: signHelp };
 
-/** Runs one command line and resolves to the exit code. */
-async function main(argv: readonly string[], io: CliIo): Promise<number> {
+/**
+ * Runs one command line and resolves to the exit code. Failures are reported on `io.stderr` as one
+ * line, never thrown: expected ones (`CliError`) with their exit code, anything else with 1.
+ */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    return await runCommand(argv, io);
+  } catch (error) {
+    const color = createPalette(shouldUseColor(io.stderr, io.env));
+    // Anything but a CliError is a bug, still reported without a stack.
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`${color.red('error:')} ${message}\n`);
+    return error instanceof CliError ? error.exitCode : 1;
+  }
+}
+
+async function runCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...args] = argv;
   // A bare `stripe-webhook-kit` is a usage error for scripts, and help for the person typing it.
   if (command === undefined) {
@@ -40,22 +56,4 @@ async function main(argv: readonly string[], io: CliIo): Promise<number> {
 function print(io: CliIo, text: string): number {
   io.stdout.write(text);
   return 0;
-}
-
-const io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
-
-// `stripe-webhook-kit ... | head` closes the pipe early: that is not an error worth a stack.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
-});
-
-try {
-  process.exitCode = await main(process.argv.slice(2), io);
-} catch (error) {
-  const color = createPalette(shouldUseColor(process.stderr, process.env));
-  // Expected failures are one line; anything else is a bug, still reported without a stack.
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`${color.red('error:')} ${message}\n`);
-  process.exitCode = error instanceof CliError ? error.exitCode : 1;
 }

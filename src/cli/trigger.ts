@@ -1,12 +1,10 @@
 import { appendFile } from 'node:fs/promises';
-import type Stripe from 'stripe';
 import { createTestEvent } from '../testing/create-test-event.js';
-import type { DeepPartial } from '../testing/deep-merge.js';
 import type { StripeEventType } from '../types.js';
 import { parseCommandLine, parseForwardTo, parseMetadata, parsePositiveInteger, resolveSecret, singlePositional } from './args.js';
 import { deliver, type DeliveryTarget } from './deliver.js';
 import { CliError, usageError } from './errors.js';
-import { eventTypes } from './event-types.js';
+import { eventTypes } from '../generated/event-types.js';
 import type { CliIo } from './io.js';
 import { createReporter } from './reporter.js';
 import { sendAll } from './send-all.js';
@@ -44,9 +42,8 @@ export async function trigger(args: readonly string[], io: CliIo, userAgent: str
     repeat,
     concurrency,
     async () => {
-      // A new event each time, with its own id, as Stripe would create for each occurrence. The
-      // type is only known at run time, so the overrides cannot be checked against it statically.
-      const event = createTestEvent(type, { data: { object } } as DeepPartial<Stripe.Event>);
+      // A new event each time, with its own id, as Stripe would create for each occurrence.
+      const event = createTestEvent(type, { data: { object } });
       if (saveTo !== undefined) await saveEvent(saveTo, event);
       return deliver(event, target);
     },

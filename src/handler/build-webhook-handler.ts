@@ -112,7 +112,9 @@ export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Veri
       event = await verify(body, readHeader(request.headers, 'stripe-signature'), secret, verifyOptions);
     } catch (error) {
       if (!WebhookVerificationError.is(error)) throw error;
-      (error.status >= 500 ? logger.error : logger.warn)(`rejected a delivery: ${error.message}`, { code: error.code });
+      // Called as methods: a user's logger (pino, winston) may need its `this`.
+      if (error.status >= 500) logger.error(`rejected a delivery: ${error.message}`, { code: error.code });
+      else logger.warn(`rejected a delivery: ${error.message}`, { code: error.code });
       return respond(error.status, { error: error.code });
     }
 

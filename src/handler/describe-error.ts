@@ -19,6 +19,8 @@ const maxDepth = 3;
 function describe(value: unknown, depth: number): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'symbol') return value.toString();
+  // Numbers, booleans, bigints, undefined: String() is their description.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   if (typeof value !== 'object' && typeof value !== 'function') return String(value);
   if (value === null) return 'null';
   const name = attempt(() => readString(value, 'name'));
@@ -28,6 +30,8 @@ function describe(value: unknown, depth: number): string {
     const head = [name, message].filter((part) => part !== undefined && part !== '').join(': ') || 'Error';
     return nested && nested.length > 0 ? `${head} [${nested.join('; ')}]` : head;
   }
+  // An object's own toString (which may throw) is the best description it offers.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   return attempt(() => String(value)) ?? attempt(() => Object.prototype.toString.call(value)) ?? 'an object that cannot be described';
 }
 

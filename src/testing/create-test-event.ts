@@ -1,6 +1,6 @@
 import type { StripeEventOf, StripeEventType } from '../types.js';
 import { deepMerge, type DeepPartial } from './deep-merge.js';
-import { exampleEventEnvelope, exampleObjects } from './example-objects.js';
+import { exampleEventEnvelope, exampleObjects } from '../generated/example-objects.js';
 
 // The API version of stripe-node 23, so payloads look like what a current account receives.
 const apiVersion = '2026-10-28.endive';

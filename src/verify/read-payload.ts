@@ -1,4 +1,3 @@
-import type { RawBody } from '../types.js';
 import { WebhookVerificationError } from './errors.js';
 
 const decoder = new TextDecoder();
@@ -11,8 +10,8 @@ export interface RawPayload {
   isEmpty: boolean;
 }
 
-/** Accepts the raw body in the forms frameworks hand it over; refuses a parsed object. */
-export function readPayload(payload: RawBody | unknown): RawPayload {
+/** Accepts the raw body in the forms frameworks hand it over (`RawBody`); takes `unknown` to refuse a parsed object. */
+export function readPayload(payload: unknown): RawPayload {
   if (typeof payload === 'string') return { signed: payload, text: payload, isEmpty: payload.length === 0 };
   if (payload instanceof Uint8Array) return { signed: payload, text: decoder.decode(payload), isEmpty: payload.byteLength === 0 };
   if (payload instanceof ArrayBuffer) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventTypes } from '../../src/cli/event-types.js';
+import { eventTypes } from '../../src/generated/event-types.js';
 import { closestMatch } from '../../src/cli/suggest.js';
 
 describe('closestMatch', () => {

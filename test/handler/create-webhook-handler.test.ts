@@ -33,6 +33,28 @@ function expectAnswer(response: WebhookResponse, status: number, body: Record<st
 }
 
 describe('createWebhookHandler: the status contract', () => {
+  it("calls the logger's methods on the logger, so a logger that needs its `this` (pino, winston) works", async () => {
+    class PrefixedLogger implements WebhookLogger {
+      readonly lines: string[] = [];
+      constructor(private readonly prefix: string) {}
+      info(message: string) {
+        this.lines.push(`${this.prefix} info ${message}`);
+      }
+      warn(message: string) {
+        this.lines.push(`${this.prefix} warn ${message}`);
+      }
+      error(message: string) {
+        this.lines.push(`${this.prefix} error ${message}`);
+      }
+    }
+    const logger = new PrefixedLogger('[app]');
+    const { post } = setup({ logger });
+    const delivery = paidCheckout('o_1');
+    expectAnswer(await post({ body: delivery.body, headers: { 'content-type': 'application/json' } } as Delivery), 400, { error: 'missing_signature' });
+    expectAnswer(await post(delivery, JSON.parse(delivery.body)), 500, { error: 'body_not_raw' });
+    expect(logger.lines).toEqual([expect.stringMatching(/^\[app\] warn rejected a delivery: /), expect.stringMatching(/^\[app\] error /)]);
+  });
+
   it('200 when handled, with the handler run once', async () => {
     const { post, fulfilled } = setup();
     const delivery = paidCheckout('o_1');
@@ -116,11 +138,17 @@ describe('createWebhookHandler: the status contract', () => {
   it('409 while another delivery of the same event is being processed', async () => {
     let finish!: () => void;
     const gate = new Promise<void>((resolve) => (finish = resolve));
+    let started!: () => void;
+    // The handler runs only after the claim: once it has started, the event is in progress.
+    const claimed = new Promise<void>((resolve) => (started = resolve));
     const { post, router } = setup();
-    router.on('invoice.paid', () => gate);
+    router.on('invoice.paid', () => {
+      started();
+      return gate;
+    });
     const delivery = signedDelivery('invoice.paid');
     const first = post(delivery);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await claimed;
     expectAnswer(await post(delivery), 409, { error: 'in_progress' }, delivery);
     finish();
     expectAnswer(await first, 200, { received: true });

@@ -2,8 +2,8 @@ import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { redisStore } from '../../src/stores/redis-store.js';
-import { deleteKeys } from '../support/service-cleanup.js';
-import { redisUrl, serviceAvailable, uniqueName } from '../support/services.js';
+import { useRedisAdmin } from '../support/redis-admin.js';
+import { redisUrl, serviceAvailable } from '../support/services.js';
 import { storeContract, type StoreSubject } from './store-contract.js';
 
 const redis = await serviceAvailable('Redis');
@@ -18,16 +18,7 @@ async function connectNodeRedis() {
 }
 
 describe.skipIf(!redis)('redisStore meets the store contract', () => {
-  const prefix = `${uniqueName('events')}:`;
-  let admin: Redis;
-  beforeAll(() => {
-    admin = new Redis(redisUrl);
-  });
-  afterAll(async () => {
-    await deleteKeys(admin, prefix);
-    admin.disconnect();
-  });
-  const stored = async (eventId: string) => (await admin.exists(prefix + eventId)) === 1;
+  const { prefix, stored } = useRedisAdmin('events');
 
   describe('through ioredis', () => {
     const clients: Redis[] = [];

@@ -3,8 +3,8 @@ import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisStore, type RedisClient } from '../../src/stores/redis-store.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis.js';
-import { deleteKeys } from '../support/service-cleanup.js';
-import { redisUrl, serviceAvailable, uniqueName } from '../support/services.js';
+import { useRedisAdmin } from '../support/redis-admin.js';
+import { redisUrl, serviceAvailable } from '../support/services.js';
 import { storeError } from '../support/store-error.js';
 
 const redis = await serviceAvailable('Redis');
@@ -32,15 +32,8 @@ describe('redisStore clients', () => {
 });
 
 describe.skipIf(!redis)('redisStore on Redis', () => {
-  const prefix = `${uniqueName('keys')}:`;
-  let admin: Redis;
-  beforeAll(() => {
-    admin = new Redis(redisUrl);
-  });
-  afterAll(async () => {
-    await deleteKeys(admin, prefix);
-    admin.disconnect();
-  });
+  const admin = useRedisAdmin('keys');
+  const { prefix } = admin;
 
   it('fails for an ioredis client that was closed', async () => {
     const client = new Redis(redisUrl);
@@ -51,21 +44,21 @@ describe.skipIf(!redis)('redisStore on Redis', () => {
   });
 
   it('keeps a claim for the lease and a done marker for the retention, under the prefix', async () => {
-    const store = redisStore(admin, { prefix });
+    const store = redisStore(admin.client, { prefix });
     await store.claim('evt_ttl', 30_000);
-    expect(await admin.get(`${prefix}evt_ttl`)).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await admin.pttl(`${prefix}evt_ttl`)).toBeGreaterThan(25_000);
-    expect(await admin.pttl(`${prefix}evt_ttl`)).toBeLessThanOrEqual(30_000);
+    expect(await admin.client.get(`${prefix}evt_ttl`)).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await admin.client.pttl(`${prefix}evt_ttl`)).toBeGreaterThan(25_000);
+    expect(await admin.client.pttl(`${prefix}evt_ttl`)).toBeLessThanOrEqual(30_000);
     await store.complete('evt_ttl');
-    expect(await admin.get(`${prefix}evt_ttl`)).toBe('done');
-    expect(await admin.pttl(`${prefix}evt_ttl`)).toBeGreaterThan(sevenDaysMs - 60_000);
-    expect(await admin.pttl(`${prefix}evt_ttl`)).toBeLessThanOrEqual(sevenDaysMs);
+    expect(await admin.client.get(`${prefix}evt_ttl`)).toBe('done');
+    expect(await admin.client.pttl(`${prefix}evt_ttl`)).toBeGreaterThan(sevenDaysMs - 60_000);
+    expect(await admin.client.pttl(`${prefix}evt_ttl`)).toBeLessThanOrEqual(sevenDaysMs);
   });
 
   it('shares claims between ioredis and node-redis clients', async () => {
     const nodeRedis = await createClient({ url: redisUrl }).connect();
     try {
-      const viaIoredis = redisStore(admin, { prefix });
+      const viaIoredis = redisStore(admin.client, { prefix });
       const viaNodeRedis = redisStore(nodeRedis, { prefix });
       expect(await viaIoredis.claim('evt_mixed', 60_000)).toBe('claimed');
       expect(await viaNodeRedis.claim('evt_mixed', 60_000)).toBe('in_progress');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTestEvent } from '../../src/testing/create-test-event.js';
-import { exampleObjects } from '../../src/testing/example-objects.js';
+import { exampleObjects } from '../../src/generated/example-objects.js';
 
 describe('createTestEvent', () => {
   it('builds a completed, paid Checkout Session event from Stripe\'s example object', () => {

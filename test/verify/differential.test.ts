@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyAndParse } from '../../src/verify/verify-and-parse.js';
 import { verifyAndParseAsync } from '../../src/verify/verify-and-parse-async.js';
 import { WebhookVerificationError } from '../../src/verify/errors.js';
-import { exampleEventEnvelope, exampleObjects } from '../../src/testing/example-objects.js';
+import { exampleEventEnvelope, exampleObjects } from '../../src/generated/example-objects.js';
 
 const stripe = new Stripe('sk_test_differential');
 const runs = 10_000;

@@ -35,7 +35,7 @@ export function OnStripeEvent<T extends StripeEventType>(type: T | readonly T[])
     if (typeof descriptor.value !== 'function') throw new TypeError(`@OnStripeEvent decorates methods; ${String(key)} is not one.`);
     // Added to, not replaced: a method may carry the decorator more than once. Nest's SetMetadata
     // (which also loads reflect-metadata) keeps the list on the method, where Reflector finds it.
-    SetMetadata(ON_STRIPE_EVENT_METADATA, [...(eventTypesOf(descriptor.value) ?? []), ...types])(target, key, descriptor);
+    SetMetadata(ON_STRIPE_EVENT_METADATA, [...(eventTypesOf(descriptor.value) ?? []), ...(types as readonly string[])])(target, key, descriptor);
   };
 }
 

@@ -16,7 +16,8 @@ import { whenHttpAdapterSet, type AdapterHostLike } from './when-http-adapter-se
 export class StripeWebhookRoute implements OnModuleInit {
   private readonly path: string;
   private mounted = false;
-  private failure: unknown;
+  // Boxed, so that whatever was thrown (even `undefined`) is rethrown as it was.
+  private failure: { error: unknown } | undefined;
 
   constructor(
     @Inject(HttpAdapterHost) private readonly host: AdapterHostLike,
@@ -31,14 +32,14 @@ export class StripeWebhookRoute implements OnModuleInit {
       } catch (error) {
         // Thrown inside Nest's subscriber or setter it would surface nowhere useful: `onModuleInit`
         // rethrows it.
-        this.failure = error;
+        this.failure = { error };
       }
     };
     whenHttpAdapterSet(host, mountSafely);
   }
 
   onModuleInit(): void {
-    if (this.failure !== undefined) throw this.failure;
+    if (this.failure) throw this.failure.error;
     // A host that got its adapter without telling (no known case) is mounted now, late: on
     // Express the JSON parser then runs first, so only `rawBody: true` keeps the bytes.
     this.mount();

@@ -27,6 +27,8 @@ export function whenHttpAdapterSet(host: AdapterHostLike, callback: () => void):
   }
   const accessor = findAccessor(host, 'httpAdapter');
   if (!accessor?.get || !accessor.set) return;
+  // Both are called below with `.call(this)`, on the object they came from.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const { get, set } = accessor;
   Object.defineProperty(host, 'httpAdapter', {
     configurable: true,

@@ -36,16 +36,23 @@ export class StripeWebhookBodyReader implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.install();
+    this.install(true);
   }
 
-  private install(): void {
+  private install(late = false): void {
     const adapter = this.host.httpAdapter;
     if (this.installed || !adapter) return;
     this.installed = true;
     const platform = adapter.getType();
-    if (platform === 'express') adapter.use(expressRawBodyCapture(this.endpoint));
-    else if (platform === 'fastify') {
+    if (platform === 'express') {
+      adapter.use(expressRawBodyCapture(this.endpoint));
+      if (late) {
+        this.endpoint.handler.logger.warn(
+          `${this.endpoint.label}: the HTTP adapter was set after the module's providers (an @nestjs/testing app on Nest 10), ` +
+            'so Nest\'s JSON parser reads the webhook\'s body first: the route needs the app created with { rawBody: true }.',
+        );
+      }
+    } else if (platform === 'fastify') {
       const fastify = adapter.getInstance() as FastifyInstanceLike;
       fastify.addHook('preParsing', fastifyRawBodyCapture(this.endpoint, fastify.initialConfig.bodyLimit));
     }

@@ -65,24 +65,24 @@ interface FastifyRequestLike {
 
 /**
  * Fastify: a `preParsing` hook on the app that, for this endpoint's route only (marked in its
- * route config), reads the body raw before the app's parsers see it.
- * The webhook's body limit is the smaller of `maxBodyBytes` and Fastify's `bodyLimit`, answered
- * with the contract's 413 rather than Fastify's error.
+ * route config), reads the body raw before the app's parsers see it. The webhook's body limit is
+ * the smaller of `maxBodyBytes` and Fastify's `bodyLimit`, answered with the contract's 413
+ * rather than Fastify's error.
  */
 export function fastifyRawBodyCapture(endpoint: WebhookEndpoint, bodyLimit: number | undefined) {
   const marker = endpoint.name ?? '';
   const limit = Math.min(endpoint.handler.maxBodyBytes, bodyLimit ?? Number.POSITIVE_INFINITY);
-  const emptyObject = Buffer.from('{}');
   return function stripeWebhookRawBody(request: FastifyRequestLike, reply: unknown, payload: unknown, done: (error: unknown, payload?: unknown) => void): void {
     const config = request.routeOptions?.config ?? request.routeConfig;
-    // Another hook replaced the stream (say, to decompress): its output is what must be read, and
-    // only the app's parser knows how; the route then uses `rawBody` if the app kept it.
+    // Other methods get the route's 405 whatever their body. When another hook replaced the stream
+    // (say, to decompress), only the app's parser knows how to read it: the route then uses the
+    // `rawBody` the app kept.
     if (request.method !== 'POST' || config?.[endpointConfigKey] !== marker || payload !== request.raw) {
       done(null, payload);
       return;
     }
     readNodeRequest(request.raw, limit).then(async (read) => {
-      if (read === undefined) return done(null, Readable.from([], { objectMode: false }));
+      if (read === undefined) return done(null, replay(undefined, 0));
       const length = typeof read.body === 'string' ? Buffer.byteLength(read.body) : (read.body as Uint8Array | undefined)?.byteLength ?? 0;
       // Answered here, as the route would: too large to read on, or empty, which the app's JSON
       // parser would refuse with its own error before the route.
@@ -91,7 +91,20 @@ export function fastifyRawBodyCapture(endpoint: WebhookEndpoint, bodyLimit: numb
       // The app's parser still runs, on an empty object: parsing the event there would cost time
       // and, for a body that is not JSON, answer with Fastify's 400 instead of the contract's.
       // Fastify checks the length it was told it received against Content-Length: the original's.
-      done(null, Object.assign(Readable.from([emptyObject], { objectMode: false }), { receivedEncodedLength: length }));
+      done(null, replay(emptyObject, length));
     }, done);
   };
+}
+
+const emptyObject = Buffer.from('{}');
+
+/** A stream of one chunk (or none), cheaper than `Readable.from`, which pumps an async iterator. */
+function replay(chunk: Buffer | undefined, receivedEncodedLength: number): Readable {
+  const stream = new Readable({
+    read() {
+      if (chunk) this.push(chunk);
+      this.push(null);
+    },
+  });
+  return Object.assign(stream, { receivedEncodedLength });
 }

@@ -1,10 +1,6 @@
 import type { CheckoutSessionHandler } from '../../router/create-webhook-router.js';
 import { addBinding, endpointOf, type StripeEndpointOptions } from './on-stripe-event.decorator.js';
 
-type PaidHandler = CheckoutSessionHandler<'checkout.session.completed' | 'checkout.session.async_payment_succeeded'>;
-type AwaitingHandler = CheckoutSessionHandler<'checkout.session.completed'>;
-type FailedHandler = CheckoutSessionHandler<'checkout.session.async_payment_failed'>;
-
 /**
  * The router's `onCheckoutPaid` as a decorator: the method runs with `(session, event, ctx)` for
  * `checkout.session.completed` whose `payment_status` is `paid` or `no_payment_required`, and for
@@ -12,7 +8,7 @@ type FailedHandler = CheckoutSessionHandler<'checkout.session.async_payment_fail
  */
 export function OnCheckoutPaid(options?: StripeEndpointOptions) {
   const endpoint = endpointOf('@OnCheckoutPaid', options);
-  return <M extends PaidHandler>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<M>): void =>
+  return <M extends CheckoutSessionHandler<'checkout.session.completed' | 'checkout.session.async_payment_succeeded'>>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<M>): void =>
     addBinding('@OnCheckoutPaid', { kind: 'onCheckoutPaid', endpoint }, target, key, descriptor);
 }
 
@@ -22,7 +18,7 @@ export function OnCheckoutPaid(options?: StripeEndpointOptions) {
  */
 export function OnCheckoutAwaitingPayment(options?: StripeEndpointOptions) {
   const endpoint = endpointOf('@OnCheckoutAwaitingPayment', options);
-  return <M extends AwaitingHandler>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<M>): void =>
+  return <M extends CheckoutSessionHandler<'checkout.session.completed'>>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<M>): void =>
     addBinding('@OnCheckoutAwaitingPayment', { kind: 'onCheckoutAwaitingPayment', endpoint }, target, key, descriptor);
 }
 
@@ -32,6 +28,6 @@ export function OnCheckoutAwaitingPayment(options?: StripeEndpointOptions) {
  */
 export function OnCheckoutPaymentFailed(options?: StripeEndpointOptions) {
   const endpoint = endpointOf('@OnCheckoutPaymentFailed', options);
-  return <M extends FailedHandler>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<M>): void =>
+  return <M extends CheckoutSessionHandler<'checkout.session.async_payment_failed'>>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<M>): void =>
     addBinding('@OnCheckoutPaymentFailed', { kind: 'onCheckoutPaymentFailed', endpoint }, target, key, descriptor);
 }

@@ -4,7 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import { describe, expect, it } from 'vitest';
 import { OnStripeEvent, StripeWebhookModule, STRIPE_WEBHOOK_HANDLER, STRIPE_WEBHOOK_ROUTER, type StripeWebhookModuleOptions } from '../../../../src/adapters/nest/index.js';
 import type { WebhookHandler } from '../../../../src/handler/build-webhook-handler.js';
-import type { WebhookRouter } from '../../../../src/router/create-webhook-router.js';
+import { toHandlerOptions } from '../../../../src/adapters/nest/stripe-webhook-options.js';
+import { createWebhookRouter, type WebhookRouter } from '../../../../src/router/create-webhook-router.js';
 import { paidCheckout, testSecret } from '../../../support/deliveries.js';
 import { startNestApp } from '../../../support/nest-app.js';
 
@@ -74,6 +75,13 @@ describe('StripeWebhookModule', () => {
     ['a path made by forRootAsync\'s factory that is not literal', asyncModule({ secret: testSecret, logger: false, path: 'hooks/*' }), /without parameters or wildcards/],
   ])('fails NestFactory.create for %s', async (_what, module, message) => {
     await expect(startNestApp(module, { platform: 'express', rawBody: false })).rejects.toThrow(message);
+  });
+
+  it('passes every handler option on untouched, less its own route options (so `inbox` works once the handler has it)', () => {
+    const router = createWebhookRouter();
+    const inbox = { any: 'handler option the module does not know' };
+    const options = { secret: testSecret, logger: false as const, name: 'connect', path: 'connect/webhook', decorators: [], inbox } as StripeWebhookModuleOptions;
+    expect(toHandlerOptions(options, router)).toEqual({ secret: testSecret, logger: false, router, inbox });
   });
 
   it('refuses forRootAsync without a factory, saying what to pass', () => {

@@ -13,8 +13,9 @@ export class AppModule {
   static register(config: ExampleConfig, orders: OrdersDb): DynamicModule {
     return {
       module: AppModule,
-      // Mounts POST /v1/webhook, answering per the kit's status contract (200, never Nest's 201).
-      // The processed events are kept in the orders' database (see express-orders for why).
+      // A Nest route at POST /v1/webhook (under any global prefix), answering per the kit's status
+      // contract (200, never Nest's 201). The processed events are kept in the orders' database
+      // (see express-orders for why).
       imports: [StripeWebhookModule.forRoot({ secret: config.webhookSecret, path: 'v1/webhook', store: postgresStore(orders.client) })],
       controllers: [OrdersController],
       providers: [{ provide: ORDERS_DB, useValue: orders }, { provide: EXAMPLE_CONFIG, useValue: config }, OrderWebhooks],

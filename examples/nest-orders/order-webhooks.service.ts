@@ -1,32 +1,63 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type Stripe from 'stripe';
-import { orderReference, type WebhookRouter } from 'stripe-webhook-kit';
-import { OnStripeEvent, STRIPE_WEBHOOK_ROUTER } from 'stripe-webhook-kit/nest';
-import { addOrderWebhooks } from '../shared/order-webhooks.js';
-import type { OrdersDb } from '../shared/orders-db.js';
+import { NonRetryableError, orderReference } from 'stripe-webhook-kit';
+import { OnCheckoutAwaitingPayment, OnCheckoutPaid, OnCheckoutPaymentFailed, OnStripeEvent } from 'stripe-webhook-kit/nest';
+import type { OrdersDb, PaymentDetails, Transition } from '../shared/orders-db.js';
 import { ORDERS_DB } from './tokens.js';
 
+/**
+ * The order flow of every example, as decorated methods:
+ *
+ *   checkout.session.completed, payment_status unpaid   -> awaiting_payment (a bank debit is on its way)
+ *   checkout.session.completed, paid                     -> paid, fulfilled once
+ *   checkout.session.async_payment_succeeded             -> paid, fulfilled once
+ *   checkout.session.async_payment_failed                -> payment_failed
+ *
+ * The checkout decorators pick the events (as the router's helpers do in the other examples);
+ * the database decides whether the order may move (see ../shared/orders-db.ts).
+ */
 @Injectable()
-export class OrderWebhooks implements OnModuleInit {
-  constructor(
-    @Inject(STRIPE_WEBHOOK_ROUTER) private readonly router: WebhookRouter,
-    @Inject(ORDERS_DB) private readonly orders: OrdersDb,
-  ) {}
+export class OrderWebhooks {
+  constructor(@Inject(ORDERS_DB) private readonly orders: OrdersDb) {}
 
-  /**
-   * The order flow uses the router's checkout helpers (onCheckoutPaid, ...), which know which
-   * payment statuses mean "fulfill now": the module exports its router, so the same handlers as
-   * in the other examples go on it.
-   */
-  onModuleInit(): void {
-    addOrderWebhooks(this.router, this.orders);
+  @OnCheckoutAwaitingPayment()
+  async awaitingPayment(session: Stripe.Checkout.Session, event: Stripe.Event): Promise<void> {
+    report(event, await this.orders.markAwaitingPayment(orderReference(session), paymentOf(session)), session);
   }
 
-  /** Any single event type is one decorated method away, on any provider. */
+  @OnCheckoutPaid()
+  async paid(session: Stripe.Checkout.Session, event: Stripe.Event): Promise<void> {
+    const result = report(event, await this.orders.markPaid(orderReference(session), paymentOf(session)), session);
+    // Only the delivery that moved the order fulfills it: a duplicate, a retry or a second paid
+    // event finds the order already paid and sends nothing twice.
+    if (result.changed) console.log(`fulfilling order ${result.order.id}: receipt to ${result.order.email}`);
+  }
+
+  @OnCheckoutPaymentFailed()
+  async paymentFailed(session: Stripe.Checkout.Session, event: Stripe.Event): Promise<void> {
+    const result = report(event, await this.orders.markPaymentFailed(orderReference(session), paymentOf(session)), session);
+    if (result.changed) console.log(`order ${result.order.id}: payment failed, asking ${result.order.email} to pay another way`);
+  }
+
+  /** Any other event type is one decorated method away. */
   @OnStripeEvent('checkout.session.expired')
   async expired(event: Stripe.CheckoutSessionExpiredEvent): Promise<void> {
     const order = await this.orders.getOrder(orderReference(event.data.object));
     // Nothing to undo: the order stays as it is, and the customer may start a new session.
     console.log(`checkout expired for order ${order?.id ?? '(unknown)'}, still ${order?.status ?? 'absent'}`);
   }
+}
+
+function paymentOf(session: Stripe.Checkout.Session): PaymentDetails {
+  const intent = session.payment_intent;
+  return { checkoutSessionId: session.id, paymentIntentId: typeof intent === 'string' ? intent : (intent?.id ?? null) };
+}
+
+function report(event: Stripe.Event, result: Transition | undefined, session: Stripe.Checkout.Session): Transition {
+  // An order this database never had (another environment's event, a deleted order): Stripe's
+  // retries for three days would not create it, so acknowledge and record the event.
+  if (result === undefined) throw new NonRetryableError(`no order ${orderReference(session)} for ${event.type} ${event.id}`);
+  const outcome = result.changed ? `now ${result.order.status}` : `unchanged, still ${result.order.status}`;
+  console.log(`${event.type} ${event.id}: order ${result.order.id} ${outcome}`);
+  return result;
 }

@@ -5,7 +5,7 @@ import { OrderInputError, placeOrder } from '../shared/place-order.js';
 import { checkoutOptions } from '../shared/server-lifecycle.js';
 import { EXAMPLE_CONFIG, ORDERS_DB } from './tokens.js';
 
-/** Where the shop's own API lives; the webhook route is the module's, not a controller's. */
+/** Where the shop's own API lives; the webhook route is the module's own controller. */
 @Controller('orders')
 export class OrdersController {
   /** Set once the server listens (the port may have been 0). */

@@ -1,8 +1,8 @@
-// Nest 10 and 12 (Nest 11 is the root's, in nest.test.ts): each major's smoke test, from its ESM
-// and its CommonJS entry, against the packed tarball that test/nest-matrix/run.sh installs, and
-// the README's Nest snippet compiled by tsc.
+// Nest 10 and 12 (Nest 11 is the root's, in nest*.test.ts): the smoke test in each major, from
+// its ESM and its CommonJS entry, against the packed tarball that test/nest-matrix/run.sh
+// installs, and the guide's app (docs/nestjs.md) compiled by tsc.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
@@ -10,20 +10,28 @@ const run = promisify(execFile);
 const matrix = new URL('../nest-matrix/', import.meta.url);
 const inCi = process.env.CI === 'true';
 const install = 'test/nest-matrix/run.sh install';
-/** Express and Fastify, rawBody off and on, NestFactory and @nestjs/testing; plus, from ESM, the README snippet. */
-const cases = { 'smoke.mjs': 9, 'smoke.cjs': 8 };
+/** Express and Fastify, rawBody off and on, NestFactory and @nestjs/testing; plus, from ESM, the guide's app. */
+const cases = { 'smoke-entry.mjs': 9, 'smoke-entry.cjs': 8 };
+
+describe('docs/nestjs.md', () => {
+  it('shows the app the matrix compiles and runs (test/nest-matrix/guide-app.ts), as it is', () => {
+    const guide = readFileSync(new URL('../../docs/nestjs.md', import.meta.url), 'utf8');
+    const app = readFileSync(new URL('guide-app.ts', matrix), 'utf8');
+    expect(guide).toContain(`<!-- snippet: guide-app -->\n\`\`\`ts\n${app}\`\`\``);
+  });
+});
 
 describe.each(['nest10', 'nest12'])('%s', (major) => {
-  const installed = existsSync(new URL(`${major}/node_modules/stripe-webhook-kit/package.json`, matrix));
+  const installed = existsSync(new URL(`${major}/node_modules/.smoke/smoke-entry.mjs`, matrix));
 
   if (!installed && !inCi) {
     it.skip(`${major} is not installed, so its smoke test is skipped here (CI fails instead): run ${install}`, () => {});
     return;
   }
 
-  it.each(['smoke.mjs', 'smoke.cjs'] as const)('%s passes every case over real HTTP', async (script) => {
+  it.each(['smoke-entry.mjs', 'smoke-entry.cjs'] as const)('%s passes every case over real HTTP', async (script) => {
     if (!installed) throw new Error(`${major} is not installed: CI must run \`${install}\` before the tests`);
-    const { stdout } = await run('node', [script], { cwd: new URL(major, matrix) }).catch((error: { stdout?: string; stderr?: string }) => {
+    const { stdout } = await run('node', [`node_modules/.smoke/${script}`], { cwd: new URL(major, matrix) }).catch((error: { stdout?: string; stderr?: string }) => {
       throw new Error(`${major}/${script} failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
     });
     const lines = stdout.trim().split('\n');

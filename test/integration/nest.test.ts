@@ -186,11 +186,12 @@ describe.each(nestSetups)('Nest 11, %s', (_label, setup: NestSetup) => {
       expect(await postJson(`${origin}/echo`, { a: 1 })).toEqual({ status: 201, json: { parsed: { a: 1 }, rawBody: setup.rawBody } });
     });
 
-    it('keeps its path under app.setGlobalPrefix(), which applies to the app\'s own routes only', async () => {
-      const { origin } = await start({}, (app) => app.setGlobalPrefix('api'));
+    it('goes under app.setGlobalPrefix(), as any controller does', async () => {
+      const { origin, ledger } = await start({}, (app) => app.setGlobalPrefix('api'));
       const delivery = paidCheckout('o_prefixed');
-      expectAnswer(await send(`${origin}/v1/webhook`, delivery), 200, { received: true }, delivery);
-      expect((await send(`${origin}/api/v1/webhook`, paidCheckout('o_2'))).status).toBe(404);
+      expectAnswer(await send(`${origin}/api/v1/webhook`, delivery), 200, { received: true }, delivery);
+      expect(ledger.paid).toEqual(['o_prefixed']);
+      expect((await send(`${origin}/v1/webhook`, paidCheckout('o_2'))).status).toBe(404);
       expect(await postJson(`${origin}/api/echo`, { a: 2 })).toEqual({ status: 201, json: { parsed: { a: 2 }, rawBody: setup.rawBody } });
     });
 

@@ -1,14 +1,15 @@
-// Compiles the README's Nest snippet (test/docs/snippets/nest.ts) the way a user's `tsc` build
-// does, decorator metadata included (its constructor injection relies on it; esbuild and vitest
-// do not emit it), for each major's smoke test. It goes into <major>/node_modules/.readme-snippet/,
-// where its imports resolve to that major and the packed kit, and which no linter reads.
+// Compiles the guide's app (test/nest-matrix/guide-app.ts, the code of docs/nestjs.md) the way a
+// user's `tsc` build does, decorator metadata included (its constructor injection relies on it;
+// esbuild and vitest do not emit it), and puts it with the smoke entries into
+// <major>/node_modules/.smoke/, where imports resolve to that major and the packed kit, and which
+// no linter reads.
 //   node test/nest-matrix/compile-snippet.mjs nest10 nest12
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import ts from 'typescript';
 
-const source = readFileSync(new URL('../docs/snippets/nest.ts', import.meta.url), 'utf8');
+const source = readFileSync(new URL('guide-app.ts', import.meta.url), 'utf8');
 const { outputText, diagnostics } = ts.transpileModule(source, {
-  fileName: 'nest.ts',
+  fileName: 'guide-app.ts',
   reportDiagnostics: true,
   compilerOptions: {
     module: ts.ModuleKind.ES2022,
@@ -23,7 +24,8 @@ if (diagnostics?.length) {
   process.exit(1);
 }
 for (const major of process.argv.slice(2)) {
-  const dir = new URL(`${major}/node_modules/.readme-snippet/`, import.meta.url);
+  const dir = new URL(`${major}/node_modules/.smoke/`, import.meta.url);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(new URL('nest.mjs', dir), outputText);
+  writeFileSync(new URL('guide-app.mjs', dir), outputText);
+  for (const entry of ['smoke-entry.mjs', 'smoke-entry.cjs']) copyFileSync(new URL(entry, import.meta.url), new URL(entry, dir));
 }

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The Nest major matrix: Nest 10 and 12 each in their own project here (npm aliases cannot put two
 # Nest majors side by side, since Nest's packages import each other by name), with the packed
-# stripe-webhook-kit tarball installed on top, as a user would install it. Nest 11 is the root's
-# own and runs in vitest (test/integration/nest.test.ts).
+# stripe-webhook-kit tarball installed on top, as a user would install it. One smoke test for
+# every major (smoke-entry.mjs/.cjs and smoke-lib.mjs), copied into <major>/node_modules/.smoke/
+# so that its imports resolve to that major. Nest 11 is the root's own and runs in vitest
+# (test/integration/nest*.test.ts).
 #
-#   test/nest-matrix/run.sh install   build, pack, install each major (npm ci from its lockfile)
-#   test/nest-matrix/run.sh smoke     run each major's smoke.mjs and smoke.cjs (non-zero on any mismatch)
+#   test/nest-matrix/run.sh install   build, pack, install each major (npm ci from its lockfile), place the smoke test
+#   test/nest-matrix/run.sh smoke     run the smoke test in each major, from ESM and CommonJS (non-zero on any mismatch)
 #   test/nest-matrix/run.sh lock      refresh each major's package-lock.json (after a version bump)
 #   test/nest-matrix/run.sh           install, then smoke
 set -euo pipefail
@@ -32,20 +34,20 @@ install() {
       npm install --no-save --omit=peer "${npm_quiet[@]}" "$pack/$tarball"
     )
   done
-  echo "nest-matrix: compiling the README snippet"
+  echo "nest-matrix: compiling the guide's app and placing the smoke test"
   (cd "$root" && node test/nest-matrix/compile-snippet.mjs "${majors[@]}")
 }
 
 smoke() {
   local status=0
   for major in "${majors[@]}"; do
-    if [[ ! -d "$here/$major/node_modules/stripe-webhook-kit" ]]; then
+    if [[ ! -f "$here/$major/node_modules/.smoke/smoke-entry.mjs" ]]; then
       echo "nest-matrix: $major is not installed; run: test/nest-matrix/run.sh install" >&2
       status=1
       continue
     fi
-    (cd "$here/$major" && node smoke.mjs) || status=1
-    (cd "$here/$major" && node smoke.cjs) || status=1
+    (cd "$here/$major" && node node_modules/.smoke/smoke-entry.mjs) || status=1
+    (cd "$here/$major" && node node_modules/.smoke/smoke-entry.cjs) || status=1
   done
   return "$status"
 }

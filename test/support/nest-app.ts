@@ -1,16 +1,19 @@
 // Boots a Nest 11 app on a real socket (127.0.0.1, port 0), on the Express or the Fastify
-// platform, with or without `{ rawBody: true }`: the four ways the Nest adapter must work.
+// platform, with or without `{ rawBody: true }`, through NestFactory or @nestjs/testing.
 import type { AddressInfo } from 'node:net';
-import type { INestApplication, Type } from '@nestjs/common';
+import type { INestApplication, LoggerService, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
 
 export type NestPlatform = 'express' | 'fastify';
 
 export interface NestSetup {
   platform: NestPlatform;
   rawBody: boolean;
+  /** How the app is made: as main.ts makes it (default), or as an e2e test does. */
+  boot?: 'NestFactory' | '@nestjs/testing';
 }
 
 /** Every platform with `rawBody` off and on, labelled for `describe.each`. */
@@ -26,13 +29,24 @@ export interface RunningNestApp {
 }
 
 /**
- * Creates the app as a user's main.ts would; `configure` runs between `create` and `listen`
- * (where main.ts calls `setGlobalPrefix`, `useBodyParser`, `use`).
+ * Creates the app as a user's main.ts (or e2e test) would; `configure` runs between `create` and
+ * `listen` (where main.ts calls `setGlobalPrefix`, `useGlobalGuards`, `useBodyParser`, `use`).
  */
-export async function startNestApp(module: Type, setup: NestSetup, configure?: (app: INestApplication) => void): Promise<RunningNestApp> {
+export async function startNestApp(
+  module: Type,
+  setup: NestSetup,
+  configure?: (app: INestApplication) => void,
+  logger: LoggerService | false = false,
+): Promise<RunningNestApp> {
   const adapter = setup.platform === 'express' ? new ExpressAdapter() : new FastifyAdapter();
-  // abortOnError: false makes a failed bootstrap reject instead of killing the test process.
-  const app = await NestFactory.create(module, adapter, { rawBody: setup.rawBody, logger: false, abortOnError: false });
+  let app: INestApplication;
+  if (setup.boot === '@nestjs/testing') {
+    const testing = await Test.createTestingModule({ imports: [module] }).compile();
+    app = testing.createNestApplication(adapter, { rawBody: setup.rawBody, logger });
+  } else {
+    // abortOnError: false makes a failed bootstrap reject instead of killing the test process.
+    app = await NestFactory.create(module, adapter, { rawBody: setup.rawBody, logger, abortOnError: false });
+  }
   try {
     configure?.(app);
     await app.listen(0, '127.0.0.1');

@@ -1,20 +1,31 @@
-import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import type { WebhookHandler } from '../../handler/build-webhook-handler.js';
 import { createWebhookHandler } from '../../handler/create-webhook-handler.js';
 import { createWebhookRouter, type WebhookRouter } from '../../router/create-webhook-router.js';
+import { StripeWebhookBodyReader } from './stripe-webhook-body-reader.js';
+import { createWebhookController, setControllerPath } from './stripe-webhook-controller.js';
 import { StripeWebhookExplorer } from './stripe-webhook-explorer.js';
-import { toHandlerOptions, type StripeWebhookModuleAsyncOptions, type StripeWebhookModuleOptions } from './stripe-webhook-options.js';
-import { StripeWebhookRoute } from './stripe-webhook-route.js';
-import { STRIPE_WEBHOOK_HANDLER, STRIPE_WEBHOOK_OPTIONS, STRIPE_WEBHOOK_ROUTER } from './tokens.js';
+import {
+  endpointLabel,
+  resolveDecorators,
+  resolveName,
+  resolvePath,
+  toHandlerOptions,
+  type StripeWebhookModuleAsyncOptions,
+  type StripeWebhookModuleOptions,
+  type StripeWebhookRouteOptions,
+} from './stripe-webhook-options.js';
+import { getStripeWebhookHandlerToken, getStripeWebhookOptionsToken, getStripeWebhookRouterToken, STRIPE_WEBHOOK_ENDPOINT } from './tokens.js';
+import type { WebhookEndpoint } from './webhook-endpoint.js';
 
 /**
- * Receives Stripe's webhooks in a NestJS app (Nest 10 to 12, Express or Fastify platform): it
- * mounts the route, verifies each delivery, deduplicates it and runs the `@OnStripeEvent`
- * methods of the app's providers, answering per the kit's status contract (200, never Nest's
- * default 201). It works whether or not the app was created with `{ rawBody: true }`.
- *
- * The route is mounted on the underlying server, outside Nest's routing: `app.setGlobalPrefix()`,
- * versioning, guards, interceptors, pipes and exception filters do not apply to it.
+ * Receives Stripe's webhooks in a NestJS app (Nest 10 to 12, Express or Fastify platform) on a
+ * real Nest route: global prefix, versioning, RouterModule, guards, interceptors, pipes, filters
+ * and middleware apply to it as to any route, while the answer is always the kit's status
+ * contract (200, never Nest's default 201). It verifies each delivery, deduplicates it and runs
+ * the app's `@OnStripeEvent` and `@OnCheckout*` methods, whether or not the app was created with
+ * `{ rawBody: true }`. Import it once per endpoint, each with its own `name`.
  *
  * @example
  * ```ts
@@ -26,7 +37,8 @@ import { STRIPE_WEBHOOK_HANDLER, STRIPE_WEBHOOK_OPTIONS, STRIPE_WEBHOOK_ROUTER }
 export class StripeWebhookModule {
   /** With the options at hand. */
   static forRoot(options: StripeWebhookModuleOptions): DynamicModule {
-    return webhookModule([], { provide: STRIPE_WEBHOOK_OPTIONS, useValue: options });
+    const name = resolveName(options?.name);
+    return webhookModule({ ...options, name }, [], { provide: getStripeWebhookOptionsToken(name), useValue: options });
   }
 
   /** With options made from injected providers, e.g. `ConfigService`. */
@@ -35,8 +47,9 @@ export class StripeWebhookModule {
       throw new TypeError('StripeWebhookModule.forRootAsync: pass `useFactory`, e.g. `{ inject: [ConfigService], useFactory: (config) => ({ secret: config.get("STRIPE_WEBHOOK_SECRET") }) }`.');
     }
     const { useFactory, path } = options;
-    return webhookModule(options.imports ?? [], {
-      provide: STRIPE_WEBHOOK_OPTIONS,
+    const name = resolveName(options.name);
+    return webhookModule({ ...options, name }, options.imports ?? [], {
+      provide: getStripeWebhookOptionsToken(name),
       inject: options.inject ?? [],
       useFactory: async (...injected: unknown[]): Promise<StripeWebhookModuleOptions> => {
         const made = await useFactory(...(injected as never[]));
@@ -46,24 +59,40 @@ export class StripeWebhookModule {
   }
 }
 
-function webhookModule(imports: NonNullable<StripeWebhookModuleAsyncOptions['imports']>, optionsProvider: Provider): DynamicModule {
+function webhookModule(route: StripeWebhookRouteOptions, imports: NonNullable<StripeWebhookModuleAsyncOptions['imports']>, optionsProvider: Provider): DynamicModule {
+  const { name } = route;
+  // Checked now, so that a bad option fails where the module is imported.
+  if (route.path !== undefined) resolvePath(route.path);
+  const controller: Type<unknown> = createWebhookController(name, resolveDecorators(route.decorators));
+  const tokens = { options: getStripeWebhookOptionsToken(name), router: getStripeWebhookRouterToken(name), handler: getStripeWebhookHandlerToken(name) };
   return {
     module: StripeWebhookModule,
-    // One webhook endpoint per app, whose router and handler any module may inject.
+    // Each endpoint's router and handler can be injected in any module.
     global: true,
     imports: [DiscoveryModule, ...imports],
+    controllers: [controller],
     providers: [
       optionsProvider,
-      { provide: STRIPE_WEBHOOK_ROUTER, useFactory: () => createWebhookRouter() },
+      { provide: tokens.router, useFactory: () => createWebhookRouter() },
       {
-        provide: STRIPE_WEBHOOK_HANDLER,
-        inject: [STRIPE_WEBHOOK_OPTIONS, STRIPE_WEBHOOK_ROUTER],
+        provide: tokens.handler,
+        inject: [tokens.options, tokens.router],
         // Built while providers are created, so a bad option fails `NestFactory.create`.
         useFactory: (options: StripeWebhookModuleOptions, router: WebhookRouter) => createWebhookHandler(toHandlerOptions(options, router)),
       },
-      StripeWebhookRoute,
+      {
+        provide: STRIPE_WEBHOOK_ENDPOINT,
+        inject: [tokens.options, tokens.router, tokens.handler],
+        useFactory: (options: StripeWebhookModuleOptions, router: WebhookRouter, handler: WebhookHandler): WebhookEndpoint => {
+          const path = resolvePath(route.path ?? options.path);
+          // Nest reads a controller's path when it maps routes, in `app.init()`: after this.
+          setControllerPath(controller, path);
+          return { name, path, label: endpointLabel(name), router, handler };
+        },
+      },
       StripeWebhookExplorer,
+      StripeWebhookBodyReader,
     ],
-    exports: [STRIPE_WEBHOOK_ROUTER, STRIPE_WEBHOOK_HANDLER],
+    exports: [tokens.options, tokens.router, tokens.handler],
   };
 }

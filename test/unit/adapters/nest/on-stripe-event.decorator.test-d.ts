@@ -1,8 +1,8 @@
 // Compile-only: @OnStripeEvent takes only Stripe's event types, and the decorated method must
-// accept the event of those types.
+// accept the event of those types; the checkout decorators' methods take (session, event, ctx).
 import type Stripe from 'stripe';
 import { describe, it } from 'vitest';
-import { OnStripeEvent } from '../../../../src/adapters/nest/index.js';
+import { OnCheckoutAwaitingPayment, OnCheckoutPaid, OnCheckoutPaymentFailed, OnStripeEvent } from '../../../../src/adapters/nest/index.js';
 import type { WebhookContext } from '../../../../src/types.js';
 
 describe('@OnStripeEvent types', () => {
@@ -39,5 +39,27 @@ describe('@OnStripeEvent types', () => {
       tooNarrow(_event: Stripe.CheckoutSessionAsyncPaymentSucceededEvent) {}
     }
     void Handlers;
+  });
+
+  it('gives the checkout decorators\' methods the session, the event and the context', () => {
+    class Fulfillment {
+      @OnCheckoutPaid({ endpoint: 'connect' })
+      paid(_session: Stripe.Checkout.Session, _event: Stripe.CheckoutSessionCompletedEvent | Stripe.CheckoutSessionAsyncPaymentSucceededEvent, _ctx: WebhookContext) {}
+
+      @OnCheckoutAwaitingPayment()
+      awaiting(_session: Stripe.Checkout.Session, _event: Stripe.CheckoutSessionCompletedEvent) {}
+
+      @OnCheckoutPaymentFailed()
+      failed() {}
+
+      // @ts-expect-error an event where the session comes first
+      @OnCheckoutPaid()
+      eventFirst(_event: Stripe.CheckoutSessionCompletedEvent) {}
+
+      // @ts-expect-error the failed payment's event is not a completed session's
+      @OnCheckoutPaymentFailed()
+      wrongEvent(_session: Stripe.Checkout.Session, _event: Stripe.CheckoutSessionCompletedEvent) {}
+    }
+    void Fulfillment;
   });
 });

@@ -95,7 +95,8 @@ export async function startStripeApiStandIn(options: StandInOptions = {}): Promi
 
     standIn.eventRequests.push(url.searchParams);
     failing ||= failWhen?.(url.searchParams) === true;
-    if (failing) return fail(response, 500, 'api_error', 'An unknown error occurred (stand-in outage).');
+    // stripe-should-retry: false spares a test stripe-node's retry backoff (the CLI retries twice).
+    if (failing) return fail(response, 500, 'api_error', 'An unknown error occurred (stand-in outage).', undefined, { 'stripe-should-retry': 'false' });
     const query = url.searchParams;
     const types = [...query.entries()].filter(([name]) => /^types\[\d*\]$/.test(name)).map(([, value]) => value);
     if (types.length > 20) return fail(response, 400, 'invalid_request_error', 'Invalid array: types must have at most 20 elements.');
@@ -178,10 +179,10 @@ function wildcard(pattern: string): RegExp {
   return new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
 }
 
-function fail(response: ServerResponse, status: number, type: string, message: string, code?: string) {
-  send(response, status, { error: { type, message, ...(code ? { code } : {}) } });
+function fail(response: ServerResponse, status: number, type: string, message: string, code?: string, headers?: Record<string, string>) {
+  send(response, status, { error: { type, message, ...(code ? { code } : {}) } }, headers);
 }
 
-function send(response: ServerResponse, status: number, body: unknown) {
-  response.writeHead(status, { 'content-type': 'application/json', 'request-id': `req_standin_${Date.now()}` }).end(JSON.stringify(body));
+function send(response: ServerResponse, status: number, body: unknown, headers?: Record<string, string>) {
+  response.writeHead(status, { 'content-type': 'application/json', 'request-id': `req_standin_${Date.now()}`, ...headers }).end(JSON.stringify(body));
 }

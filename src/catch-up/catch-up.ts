@@ -126,6 +126,7 @@ function validate(options: CatchUpOptions) {
   if (handler !== undefined && inbox !== undefined) throw invalid('give `handler` or `inbox`, not both');
   if (handler !== undefined && typeof handler.process !== 'function') throw invalid('`handler` must come from createWebhookHandler()');
   if (inbox !== undefined && typeof inbox.enqueue !== 'function') throw invalid('`inbox` must have an enqueue(event) method');
+  if (options.types !== undefined && options.types.length === 0) throw invalid('`types` is empty: list the event types to read, or omit it to read the router\'s types');
   if (handler === undefined && inbox === undefined && options.dryRun !== true) {
     throw invalid('give `handler` (from createWebhookHandler) or `inbox`, or set `dryRun: true` to only list the events');
   }

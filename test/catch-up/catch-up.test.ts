@@ -197,8 +197,9 @@ describe('catchUp', () => {
     expect(lines.filter((line) => line.level === 'warn')).toHaveLength(2);
   });
 
-  it('refuses a missing handler, a since in the future and a since in milliseconds, each with its fix', async () => {
+  it('refuses a missing handler, empty types, a since in the future and a since in milliseconds, each with its fix', async () => {
     await expect(catchUp({ stripe, since: '1h' } as never)).rejects.toMatchObject({ code: 'invalid_options', message: expect.stringContaining('set `dryRun: true`') });
+    await expect(catchUp({ stripe, since: '1h', types: [], dryRun: true })).rejects.toMatchObject({ code: 'invalid_options', message: expect.stringContaining('`types` is empty') });
     await expect(catchUp({ stripe, since: now + 60, dryRun: true, now: clock })).rejects.toMatchObject({ code: 'invalid_since', message: expect.stringContaining('in the future') });
     await expect(catchUp({ stripe, since: now * 1000, dryRun: true, now: clock })).rejects.toMatchObject({ code: 'invalid_since', message: expect.stringContaining('Math.floor(ms / 1000)') });
   });

@@ -125,6 +125,33 @@ describe('catchUp', () => {
     expect(app.ran).toEqual(ids(events));
   });
 
+  it('ends at the window fixed when it started: events created during the run wait for the next run', async () => {
+    const { start, catchUpAt } = freshWindow();
+    freshWindow(); // the stretch after it, where the events created during the run go
+    const events = outageEvents(250, start);
+    api.addEvents(events);
+    const until = catchUpAt() / 1000;
+    const arriving = outageEvents(30, until + 1).map((event) => ({ ...event, id: `${event.id}_new` }));
+    const app = recordingApp();
+
+    const first = await catchUp({
+      stripe,
+      since: start,
+      router: app.router,
+      handler: app.handler,
+      now: catchUpAt,
+      onProgress: ({ fetched }) => {
+        if (fetched === 120) api.addEvents(arriving);
+      },
+    });
+
+    expect(first).toMatchObject({ fetched: 250, processed: 250, until });
+    expect(app.ran).toEqual(ids(events));
+    const next = await catchUp({ stripe, since: start, router: app.router, handler: app.handler, now: () => (until + 100) * 1000 });
+    expect(next).toMatchObject({ fetched: 280, alreadyDone: 250, processed: 30 });
+    expect(app.ran).toEqual([...ids(events), ...ids(arriving)]);
+  });
+
   it('counts failed handlers, which the next run retries; NonRetryableError counts as processed and discarded', async () => {
     const { start, catchUpAt } = freshWindow();
     const events = outageEvents(9, start);

@@ -104,7 +104,7 @@ export async function catchUp(options: CatchUpOptions): Promise<CatchUpResult> {
         const outcome: CatchUpOutcome = options.dryRun ? 'dry_run' : inbox ? await enqueue(inbox, event) : await (handler as CatchUpHandler).process(event);
         if (outcome === 'store_unavailable') {
           result.failed++;
-          throw new CatchUpError('store_unavailable', `the idempotency store failed to claim ${event.id} (the store's error is logged); ${progressNote(result)}`);
+          throw new CatchUpError('store_unavailable', `the idempotency store failed to claim ${event.id} (its error is logged)`);
         }
         count(result, outcome);
         options.onProgress?.({ ...withoutWarnings(result), event, outcome });
@@ -113,8 +113,7 @@ export async function catchUp(options: CatchUpOptions): Promise<CatchUpResult> {
   } catch (error) {
     if (!CatchUpError.is(error)) throw error;
     // One message for the person running it: what failed, how far the run got, what to do.
-    const stage = error.code === 'stripe_api_error' ? `${error.message}; ${progressNote(result)}` : error.message;
-    throw new CatchUpError(error.code, `catchUp stopped: ${stage}`, result, { cause: error.cause ?? error });
+    throw new CatchUpError(error.code, `catchUp stopped: ${error.message}; ${progressNote(result)}`, result, { cause: error.cause ?? error });
   }
   return result;
 }

@@ -6,7 +6,8 @@ import { catchUp, type CatchUpProgress } from '../../src/catch-up/catch-up.js';
 import { CatchUpError } from '../../src/catch-up/catch-up-error.js';
 import { NonRetryableError } from '../../src/router/non-retryable-error.js';
 import { createTestEvent } from '../../src/testing/create-test-event.js';
-import type { StripeEventType } from '../../src/types.js';
+import { memoryStore } from '../../src/stores/memory-store.js';
+import type { IdempotencyStore, StripeEventType } from '../../src/types.js';
 import { capturingLogger } from '../support/capturing-logger.js';
 import { startStripeApiStandIn, type StripeApiStandIn } from '../support/stripe-api/events-server.js';
 import { ids, outageEvents, recordingApp } from './outage.js';
@@ -168,6 +169,29 @@ describe('catchUp', () => {
     const second = await catchUp({ stripe, since: start, router: app.router, handler: app.handler, now: catchUpAt });
     expect(second).toMatchObject({ fetched: 9, alreadyDone: 8, processed: 1, failed: 0, discarded: 0 });
     expect(app.ran.filter((id) => id === events[4]?.id)).toHaveLength(2);
+  });
+
+  it('stops when the store cannot claim or the inbox cannot store, saying how far it got', async () => {
+    const { start, catchUpAt } = freshWindow();
+    const events = outageEvents(8, start);
+    api.addEvents(events);
+    let claims = 0;
+    const flakyStore = memoryStore();
+    const store: IdempotencyStore = {
+      claim: (eventId, leaseMs) => (++claims > 5 ? Promise.reject(new Error('connection lost')) : flakyStore.claim(eventId, leaseMs)),
+      complete: (eventId) => flakyStore.complete(eventId),
+      release: (eventId) => flakyStore.release(eventId),
+    };
+    const app = recordingApp({ store });
+
+    const stopped = (await catchUp({ stripe, since: start, router: app.router, handler: app.handler, now: catchUpAt }).catch((error: unknown) => error)) as CatchUpError;
+    expect(stopped).toMatchObject({ code: 'store_unavailable', result: { fetched: 6, processed: 5, failed: 1 } });
+    expect(stopped.message).toMatch(new RegExp(`^catchUp stopped: the idempotency store failed to claim ${events[5]?.id} \\(its error is logged\\); 5 event\\(s\\) were processed`));
+    expect(app.ran).toEqual(ids(events.slice(0, 5)));
+
+    const inbox = { enqueue: () => Promise.reject(new Error('queue full')) };
+    const refused = await catchUp({ stripe, since: start, router: app.router, inbox, now: catchUpAt }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'inbox_unavailable', message: expect.stringContaining(`the inbox could not store ${events[0]?.id} (Error: queue full); 0 event(s)`) });
   });
 
   it('lists without claiming in a dry run, reporting progress oldest first', async () => {

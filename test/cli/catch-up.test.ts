@@ -1,10 +1,13 @@
 // `stripe-webhook-kit catch-up`, run as a child process against the Events API stand-in, forwarding
 // to a real endpoint (createWebhookHandler behind node:http, with its own store).
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestEvent } from '../../src/testing/create-test-event.js';
 import { ids, outageEvents } from '../catch-up/outage.js';
 import { testSecret } from '../support/deliveries.js';
-import { jsonLines, runCli, runCliInTerminal } from '../support/run-cli.js';
+import { cliPath, jsonLines, runCli, runCliInTerminal, runProcess } from '../support/run-cli.js';
 import { startStripeApiStandIn, type StripeApiStandIn } from '../support/stripe-api/events-server.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 
@@ -109,6 +112,20 @@ describe('catch-up', () => {
     const run = await runCli(['catch-up', '--api-key', api.apiKey, '--since', '2h', ...forward()], { env: { STRIPE_API_BASE: api.url } });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^error: catchUp stopped: the Stripe API answered an error 500: An unknown error occurred \(stand-in outage\); 0 event\(s\) were processed .* run catch-up again/);
+  });
+
+  it('says how to install stripe when the project has none (it is a peer dependency)', async () => {
+    const project = await mkdtemp(join(tmpdir(), 'swk-no-stripe-'));
+    try {
+      await mkdir(join(project, 'dist'));
+      await copyFile(cliPath, join(project, 'dist/cli.js'));
+      await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'stripe-webhook-kit', version: '0.0.0', type: 'module' }));
+      const run = await runProcess(process.execPath, [join(project, 'dist/cli.js'), 'catch-up', ...account(), '--since', '1h'], { cwd: project });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe('error: this command reads your Stripe account with stripe-node, which is not installed: run `npm install stripe` in your project\n');
+    } finally {
+      await rm(project, { recursive: true, force: true });
+    }
   });
 
   it('says what is wrong with the key, the host, the since and the types', async () => {

@@ -19,3 +19,23 @@ export type { ProcessOutcome } from './handler/process-event.js';
 export { memoryStore, type MemoryStore, type MemoryStoreOptions } from './stores/memory-store.js';
 export { defaultLogger, silentLogger } from './logger.js';
 export type * from './types.js';
+export {
+  catchUp,
+  type CatchUpOptions,
+  type CatchUpResult,
+  type CatchUpProgress,
+  type CatchUpOutcome,
+  type CatchUpHandler,
+  type CatchUpInbox,
+} from './catch-up/catch-up.js';
+export {
+  checkEndpoints,
+  type CheckEndpointsOptions,
+  type EndpointCheckResult,
+  type EndpointReport,
+  type EndpointDrift,
+  type EndpointDriftCode,
+} from './catch-up/check-endpoints.js';
+export { CatchUpError, type CatchUpErrorCode } from './catch-up/catch-up-error.js';
+export { parseSince, type Since } from './catch-up/parse-since.js';
+export type { StripeReadClient, StripeListPage } from './catch-up/stripe-client.js';

@@ -83,3 +83,36 @@ export function parseMetadata(pairs: readonly string[] | undefined): Record<stri
   }
   return metadata;
 }
+
+/**
+ * The Stripe API key from `--api-key`, else STRIPE_API_KEY. The commands that read the account
+ * only read: a restricted key (rk_...) with read permissions is the one to use.
+ */
+export function resolveApiKey(flag: string | undefined, env: NodeJS.ProcessEnv, permissions: string): string {
+  const key = flag ?? env.STRIPE_API_KEY;
+  const source = flag === undefined ? 'STRIPE_API_KEY' : '--api-key';
+  if (key === undefined || key === '') throw usageError(`missing the API key: pass --api-key rk_... (a restricted key with ${permissions}) or set STRIPE_API_KEY`);
+  if (key.trim() !== key) throw usageError(`${source} has leading or trailing whitespace: remove it`);
+  if (key.startsWith('whsec_')) throw usageError(`${source} is a webhook signing secret; this command reads the account with an API key: a restricted key (rk_...) with ${permissions}`);
+  if (key.startsWith('pk_')) throw usageError(`${source} is a publishable key, which cannot read events; use a restricted key (rk_...) with ${permissions}`);
+  if (!/^(sk|rk)_/.test(key)) throw usageError(`${source} must be a secret key (sk_...) or a restricted key (rk_...) with ${permissions}`);
+  return key;
+}
+
+/**
+ * `--api-base`, else STRIPE_API_BASE: another host for the Stripe API (a proxy, a test stand-in),
+ * as the host, port and protocol stripe-node takes. Paths stay Stripe's own (/v1/...).
+ */
+export function parseApiBase(value: string | undefined): { host: string; port: number; protocol: 'http' | 'https' } | undefined {
+  if (value === undefined || value === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw usageError(`--api-base "${value}" is not a URL; write e.g. http://localhost:12111`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw usageError(`--api-base "${value}" must be an http:// or https:// URL`);
+  if (url.pathname !== '/' || url.search !== '') throw usageError(`--api-base "${value}" must be a host without a path: requests keep Stripe's paths (/v1/...)`);
+  const protocol = url.protocol === 'http:' ? 'http' : 'https';
+  return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (protocol === 'http' ? 80 : 443)), protocol };
+}

@@ -9,6 +9,8 @@ Commands:
   trigger <event-type>   create a realistic event, sign it and POST it (like stripe trigger)
   replay <events.jsonl>  re-sign saved events and POST them in order
   sign <payload-file>    print the Stripe-Signature header value for a payload
+  catch-up               list, or re-send to your endpoint, events the account sent while it was down
+  endpoints check        compare your webhook endpoints with the event types you handle
 
 Options:
   -h, --help             show help (also: stripe-webhook-kit <command> --help)
@@ -70,4 +72,51 @@ Options:
 Example:
   curl -X POST localhost:8000/v1/webhook -H 'content-type: application/json' \\
     -H "stripe-signature: $(stripe-webhook-kit sign event.json)" --data-binary @event.json
+`;
+
+export const catchUpHelp = `Usage: stripe-webhook-kit catch-up --api-key <rk_...> --since <when> [options]
+
+Reads the events of your Stripe account since <when> from the Events API (kept 30 days), oldest
+first. Without --forward-to it lists them (a dry run). With --forward-to it re-sends each one to
+your endpoint, signed with --secret, as \`stripe events resend\` does: your app runs its handlers
+and answers the events it already processed as duplicates, so running it again is safe. To run
+the handlers in-process instead, call catchUp() from your app (see docs/catch-up.md).
+
+Options:
+  --api-key <rk_...>     a restricted key with Events: read (default: STRIPE_API_KEY)
+  --since <when>         72h, 7d, 90m, 2w, or an ISO date such as 2026-11-01T00:00:00Z
+  --undelivered          only events some endpoint has not acknowledged (delivery_success=false)
+  --types <type,...>     only these event types (repeatable); default: every type
+  --forward-to <url>     re-send each event to your webhook endpoint, e.g. localhost:8000/v1/webhook
+  --secret <whsec_...>   the endpoint's signing secret (default: STRIPE_WEBHOOK_SECRET)
+  --dry-run              only list, even with --forward-to
+  --api-base <url>       another API host, e.g. a proxy (default: STRIPE_API_BASE, else api.stripe.com)
+  --json                 print one JSON object per event, then a summary object
+  -h, --help             show this help
+
+Exit codes: 0 nothing failed, 1 some event was not answered with a 2xx or the run stopped
+(rerun it: what is done is skipped), 2 usage error.
+
+Example:
+  stripe-webhook-kit catch-up --api-key rk_live_... --since 72h --undelivered \\
+    --types checkout.session.completed,checkout.session.async_payment_succeeded \\
+    --forward-to https://shop.example/v1/webhook --secret whsec_...
+`;
+
+export const endpointsHelp = `Usage: stripe-webhook-kit endpoints check --api-key <rk_...> [--types <type,...>] [options]
+
+Compares the event types your app handles with each webhook endpoint of the account: an endpoint
+that does not send a type (in its enabled_events; * sends all), a disabled endpoint, or one on
+another API version than your stripe-node client is drift. Each is printed with what to change.
+
+Options:
+  --api-key <rk_...>     a restricted key with Webhook Endpoints: read (default: STRIPE_API_KEY)
+  --types <type,...>     the event types your handlers need (repeatable)
+  --url <url>            check only the endpoint with this URL (your app's), not every endpoint
+  --api-version <v>      the API version your app pins (default: the installed stripe-node's)
+  --api-base <url>       another API host, e.g. a proxy (default: STRIPE_API_BASE, else api.stripe.com)
+  --json                 print the result as one JSON object
+  -h, --help             show this help
+
+Exit codes: 0 no drift, 1 drift (or the API could not be read), 2 usage error.
 `;

@@ -2,7 +2,9 @@
 // process against the source; bin.ts wires it to the real process.
 import { createPalette, shouldUseColor } from './colors.js';
 import { CliError, usageError } from './errors.js';
-import { mainHelp, replayHelp, signHelp, triggerHelp } from './help.js';
+import { catchUpCommand } from './catch-up.js';
+import { endpoints } from './endpoints.js';
+import { catchUpHelp, endpointsHelp, mainHelp, replayHelp, signHelp, triggerHelp } from './help.js';
 import type { CliIo } from './io.js';
 import { replay } from './replay.js';
 import { sign } from './sign.js';
@@ -10,7 +12,7 @@ import { closestMatch } from './suggest.js';
 import { trigger } from './trigger.js';
 import { packageVersion } from './version.js';
 
-const helpByCommand: Record<string, string> = { trigger: triggerHelp, replay: replayHelp, sign: signHelp };
+const helpByCommand: Record<string, string> = { trigger: triggerHelp, replay: replayHelp, sign: signHelp, 'catch-up': catchUpHelp, endpoints: endpointsHelp };
 
 /**
  * Runs one command line and resolves to the exit code. Failures are reported on `io.stderr` as one
@@ -50,6 +52,8 @@ async function runCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const userAgent = `stripe-webhook-kit/${packageVersion()}`;
   if (command === 'trigger') return trigger(args, io, userAgent);
   if (command === 'replay') return replay(args, io, userAgent);
+  if (command === 'catch-up') return catchUpCommand(args, io, userAgent);
+  if (command === 'endpoints') return endpoints(args, io);
   return sign(args, io);
 }
 

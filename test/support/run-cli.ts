@@ -90,7 +90,7 @@ export function jsonLines(stdout: string): Array<Record<string, unknown>> {
 export function assertBuilt(): void {
   if (!existsSync(cliPath)) throw new Error('dist/cli.js is missing: run `npm run build` first');
   const built = statSync(cliPath).mtimeMs;
-  const sources = ['src/cli', 'src/testing'].flatMap((dir) => readdirSync(join(root, dir)).map((file) => join(root, dir, file)));
+  const sources = ['src/cli', 'src/testing', 'src/catch-up'].flatMap((dir) => readdirSync(join(root, dir)).map((file) => join(root, dir, file)));
   const newer = sources.find((file) => statSync(file).mtimeMs > built);
   if (newer) throw new Error(`dist/cli.js is older than ${relative(root, newer)}: run \`npm run build\` first`);
 }

@@ -1,0 +1,166 @@
+import type Stripe from 'stripe';
+import type { ProcessOutcome } from '../handler/process-event.js';
+import { describeError } from '../router/create-webhook-router.js';
+import { defaultLogger, resolveLogger } from '../logger.js';
+import type { WebhookLogger } from '../types.js';
+import { CatchUpError } from './catch-up-error.js';
+import { createCatchUpWarnings } from './catch-up-warnings.js';
+import { eventsOldestFirst } from './event-window.js';
+import { parseSince, type Since } from './parse-since.js';
+import type { StripeReadClient } from './stripe-client.js';
+
+/** Runs a trusted event through the store and the router: `createWebhookHandler(...)` is one. */
+export interface CatchUpHandler {
+  process(event: Stripe.Event): Promise<ProcessOutcome>;
+  readonly logger?: WebhookLogger;
+}
+
+/** A durable inbox (section 7): stores the event for its workers, once per event id. */
+export interface CatchUpInbox {
+  enqueue(event: Stripe.Event): Promise<'queued' | 'duplicate'>;
+}
+
+export interface CatchUpOptions {
+  /** The app's stripe-node client; a restricted key with Events: read is enough. */
+  stripe: StripeReadClient;
+  /** The start of the window: a `Date`, Unix seconds, an ISO date, or a duration (`'72h'`, `'7d'`). */
+  since: Since;
+  /** Only these event types. Default: the types `router` has handlers for, else every type. */
+  types?: readonly string[];
+  /** Its `eventTypes` are the default `types`. */
+  router?: { readonly eventTypes: ReadonlySet<string> };
+  /** Only events that some endpoint has not acknowledged (Stripe's `delivery_success=false`). */
+  undeliveredOnly?: boolean;
+  /** Processes each event through the app's store and router. Give this or `inbox`. */
+  handler?: CatchUpHandler;
+  /** Stores each event for the inbox's workers instead. Give this or `handler`. */
+  inbox?: CatchUpInbox;
+  /** List the window's events (to `onProgress`) without claiming or processing anything. */
+  dryRun?: boolean;
+  /** Called after each event, in the order they are processed (oldest first). */
+  onProgress?: (progress: CatchUpProgress) => void;
+  /** Where warnings go. Default the handler's logger, else the console; `false` logs nothing. */
+  logger?: WebhookLogger | false;
+  /** The clock, in epoch ms. Default `Date.now`. */
+  now?: () => number;
+}
+
+export interface CatchUpResult {
+  /** Events the Events API listed in the window (of the wanted types). */
+  fetched: number;
+  /** Skipped without running handlers: the store had them done (or the inbox already held them). */
+  alreadyDone: number;
+  /** Handlers ran and the event is recorded done (`discarded` included), or the inbox queued it. */
+  processed: number;
+  /**
+   * A handler failed: the claim was released, so the next run retries the event. (A store that
+   * cannot claim counts here too, and stops the run.)
+   */
+  failed: number;
+  /** Another process held the event's claim (a webhook delivery or a parallel run): it decides. */
+  inProgress: number;
+  /** Of `processed`, those a handler ended with `NonRetryableError`. */
+  discarded: number;
+  /** The window, in Unix seconds. */
+  since: number;
+  until: number;
+  /** What the run also logged: a window older than the Events API keeps, other API versions. */
+  warnings: string[];
+}
+
+export type CatchUpOutcome = ProcessOutcome | 'queued' | 'dry_run';
+
+export interface CatchUpProgress extends Omit<CatchUpResult, 'warnings'> {
+  event: Stripe.Event;
+  outcome: CatchUpOutcome;
+}
+
+/**
+ * Pages Stripe's Events API over the window and feeds each event the app has not processed,
+ * oldest first, through the same store and router as the webhook endpoint (or into the inbox).
+ * Events the store has done are skipped without running handlers, so a second run processes
+ * nothing, and runs in several processes at once are safe: the store's claim decides.
+ */
+export async function catchUp(options: CatchUpOptions): Promise<CatchUpResult> {
+  const { stripe, handler, inbox } = validate(options);
+  const now = options.now ?? Date.now;
+  const logger = options.logger === undefined ? (handler?.logger ?? defaultLogger) : resolveLogger(options.logger);
+  const until = Math.floor(now() / 1000);
+  const since = parseSince(options.since, now());
+  if (since > until) throw new CatchUpError('invalid_since', `catchUp: since (${new Date(since * 1000).toISOString()}) is in the future.`);
+  const routerTypes = options.router && options.router.eventTypes.size > 0 ? [...options.router.eventTypes] : undefined;
+  const types = options.types ?? routerTypes;
+
+  const result: CatchUpResult = { fetched: 0, alreadyDone: 0, processed: 0, failed: 0, inProgress: 0, discarded: 0, since, until, warnings: [] };
+  const warnings = createCatchUpWarnings(stripe, logger, result.warnings);
+  warnings.checkWindow(since, until);
+
+  const window = { since, until, types, undeliveredOnly: options.undeliveredOnly === true };
+  try {
+    for await (const page of eventsOldestFirst(stripe, window)) {
+      for (const event of page) {
+        result.fetched++;
+        warnings.checkApiVersion(event);
+        const outcome: CatchUpOutcome = options.dryRun ? 'dry_run' : inbox ? await enqueue(inbox, event) : await (handler as CatchUpHandler).process(event);
+        if (outcome === 'store_unavailable') {
+          result.failed++;
+          throw new CatchUpError('store_unavailable', `the idempotency store failed to claim ${event.id} (its error is logged)`);
+        }
+        count(result, outcome);
+        options.onProgress?.({ ...withoutWarnings(result), event, outcome });
+      }
+    }
+  } catch (error) {
+    if (!CatchUpError.is(error)) throw error;
+    // One message for the person running it: what failed, how far the run got, what to do.
+    throw new CatchUpError(error.code, `catchUp stopped: ${error.message}; ${progressNote(result)}`, result, { cause: error.cause ?? error });
+  }
+  return result;
+}
+
+function validate(options: CatchUpOptions) {
+  if (typeof options !== 'object' || options === null) throw invalid('pass an options object with `stripe`, `since` and `handler`');
+  const { stripe, handler, inbox } = options;
+  if (typeof stripe?.events?.list !== 'function') throw invalid('`stripe` must be a stripe-node client: new Stripe(key)');
+  if (handler !== undefined && inbox !== undefined) throw invalid('give `handler` or `inbox`, not both');
+  if (handler !== undefined && typeof handler.process !== 'function') throw invalid('`handler` must come from createWebhookHandler()');
+  if (inbox !== undefined && typeof inbox.enqueue !== 'function') throw invalid('`inbox` must have an enqueue(event) method');
+  if (options.types !== undefined && options.types.length === 0) throw invalid('`types` is empty: list the event types to read, or omit it to read the router\'s types');
+  if (handler === undefined && inbox === undefined && options.dryRun !== true) {
+    throw invalid('give `handler` (from createWebhookHandler) or `inbox`, or set `dryRun: true` to only list the events');
+  }
+  return { stripe, handler, inbox };
+}
+
+async function enqueue(inbox: CatchUpInbox, event: Stripe.Event): Promise<CatchUpOutcome> {
+  try {
+    return (await inbox.enqueue(event)) === 'duplicate' ? 'duplicate' : 'queued';
+  } catch (error) {
+    throw new CatchUpError('inbox_unavailable', `the inbox could not store ${event.id} (${describeError(error)})`, undefined, { cause: error });
+  }
+}
+
+function count(result: CatchUpResult, outcome: CatchUpOutcome): void {
+  if (outcome === 'processed' || outcome === 'queued') result.processed++;
+  else if (outcome === 'discarded') {
+    result.processed++;
+    result.discarded++;
+  } else if (outcome === 'duplicate') result.alreadyDone++;
+  else if (outcome === 'in_progress') result.inProgress++;
+  else if (outcome === 'failed') result.failed++;
+}
+
+function progressNote(result: CatchUpResult): string {
+  return (
+    `${result.processed} event(s) were processed and ${result.alreadyDone} were already done before it stopped; ` +
+    'run catch-up again once it is fixed: what is done is skipped, the rest runs oldest first'
+  );
+}
+
+function withoutWarnings({ warnings: _warnings, ...counters }: CatchUpResult): Omit<CatchUpResult, 'warnings'> {
+  return counters;
+}
+
+function invalid(detail: string): CatchUpError {
+  return new CatchUpError('invalid_options', `catchUp: ${detail}.`);
+}

@@ -1,0 +1,43 @@
+import type Stripe from 'stripe';
+
+/** One page of a Stripe list, as stripe-node resolves it. */
+export interface StripeListPage<T> {
+  data: T[];
+  has_more: boolean;
+}
+
+/**
+ * The part of a stripe-node client (`new Stripe(key, options)`) that catch-up and the endpoint
+ * check use: reads only, so a restricted key with Events: read and Webhook Endpoints: read is
+ * enough. Typed by shape, so any stripe-node version from 17 on fits.
+ */
+export interface StripeReadClient {
+  events: { list(params: Stripe.EventListParams): PromiseLike<StripeListPage<Stripe.Event>> };
+  webhookEndpoints?: { list(params: Stripe.WebhookEndpointListParams): PromiseLike<StripeListPage<Stripe.WebhookEndpoint>> };
+  /** stripe-node's accessor for its configuration; `'version'` is the API version it sends. */
+  getApiField?(key: 'version'): unknown;
+}
+
+/** The API version the client sends with each request (what its events are rendered in). */
+export function clientApiVersion(stripe: Pick<StripeReadClient, 'getApiField'>): string | undefined {
+  const version = typeof stripe.getApiField === 'function' ? stripe.getApiField('version') : undefined;
+  return typeof version === 'string' && version !== '' ? version : undefined;
+}
+
+/**
+ * A Stripe API failure in one sentence, with the fix for the failures a read-only key meets:
+ * a wrong or revoked key, a restricted key without the permission, rate limiting.
+ */
+export function describeStripeError(error: unknown, permission: string): string {
+  const { type, statusCode, message, code } = (error ?? {}) as { type?: string; statusCode?: number; message?: string; code?: string };
+  const text = (message ?? String(error)).replace(/\.$/, '');
+  if (type === 'StripeAuthenticationError' || statusCode === 401) {
+    return `Stripe rejected the API key (${text}): use a secret key or a restricted key (rk_...) with ${permission}`;
+  }
+  if (type === 'StripePermissionError' || statusCode === 403) {
+    return `the API key may not read this (${text}): give the restricted key ${permission}`;
+  }
+  if (type === 'StripeRateLimitError' || statusCode === 429) return `Stripe is rate limiting the requests (${text}): wait a minute and run it again`;
+  if (type === 'StripeConnectionError') return `cannot reach the Stripe API (${text}): check the network, or the host the client is pointed at`;
+  return `the Stripe API answered an error${statusCode ? ` ${statusCode}` : ''}${code ? ` (${code})` : ''}: ${text}`;
+}

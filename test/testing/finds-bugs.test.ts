@@ -1,17 +1,15 @@
 // Proof that the simulator finds the two bugs users of Stripe webhooks report most: a handler
 // that fulfills twice (not idempotent) and one that a late event moves back (not order-safe).
 // Each fails within a bounded number of seeds; the order-safe, idempotent handler never does.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebhookHandler } from '../../src/handler/create-webhook-handler.js';
 import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
 import { orderReference } from '../../src/router/order-reference.js';
 import { checkoutScenario, simulateDeliveries, type CheckoutScenarioName } from '../../src/testing/index.js';
-import type { WebhookHandler } from '../../src/handler/build-webhook-handler.js';
 import { testSecret } from '../support/deliveries.js';
 import { startRecordingEndpoint, type RecordingEndpoint } from './recording-endpoint.js';
+import { serveWebhookHandler, type ServedHandler } from './serve-webhook-handler.js';
 
 const seeds = Array.from({ length: 20 }, (_, index) => index + 1);
 const stormy: { duplicates: number; reorder: boolean; concurrency: number } = { duplicates: 0.3, reorder: true, concurrency: 4 };
@@ -38,22 +36,6 @@ async function play(url: string, scenario: CheckoutScenarioName, seed: number, b
 async function firstFailingSeed(check: (seed: number) => Promise<boolean>): Promise<number | undefined> {
   for (const seed of seeds) if (!(await check(seed))) return seed;
   return undefined;
-}
-
-async function serve(handler: WebhookHandler) {
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', async () => {
-      const answer = await handler.handle({ method: request.method ?? 'POST', headers: request.headers, body: Buffer.concat(chunks) });
-      response.writeHead(answer.status, answer.headers).end(answer.body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/webhook`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }
 
 describe('a handler that is not idempotent (no deduplication, fulfils on every paid event)', () => {
@@ -84,7 +66,7 @@ describe('a handler that is not idempotent (no deduplication, fulfils on every p
 
 describe('a handler that is not order-safe (the status is whatever the last event said)', () => {
   const orders = new Orders();
-  let server: Awaited<ReturnType<typeof serve>>;
+  let server: ServedHandler;
   beforeAll(async () => {
     // Deduplicated by the kit, so never fulfilled twice: but a late completed (unpaid) wins.
     const router = createWebhookRouter()
@@ -97,7 +79,7 @@ describe('a handler that is not order-safe (the status is whatever the last even
       .onCheckoutPaymentFailed((session) => {
         orders.status.set(orderReference(session), 'payment_failed');
       });
-    server = await serve(createWebhookHandler({ secret: testSecret, router, logger: false }));
+    server = await serveWebhookHandler(createWebhookHandler({ secret: testSecret, router, logger: false }));
   });
   afterAll(() => server.close());
 
@@ -125,7 +107,7 @@ describe('an idempotent, order-safe handler (forward-only transitions, fulfilmen
     orders.status.set(orderId, to);
     return true;
   };
-  let server: Awaited<ReturnType<typeof serve>>;
+  let server: ServedHandler;
   beforeAll(async () => {
     const router = createWebhookRouter()
       .onCheckoutPaid((session) => {
@@ -134,7 +116,7 @@ describe('an idempotent, order-safe handler (forward-only transitions, fulfilmen
       })
       .onCheckoutAwaitingPayment((session) => void move(orderReference(session), 'awaiting_payment'))
       .onCheckoutPaymentFailed((session) => void move(orderReference(session), 'payment_failed'));
-    server = await serve(createWebhookHandler({ secret: testSecret, router, logger: false }));
+    server = await serveWebhookHandler(createWebhookHandler({ secret: testSecret, router, logger: false }));
   });
   afterAll(() => server.close());
 

@@ -1,4 +1,3 @@
-import type Stripe from 'stripe';
 import { catchUp, type CatchUpHandler, type CatchUpProgress, type CatchUpResult } from '../catch-up/catch-up.js';
 import { CatchUpError } from '../catch-up/catch-up-error.js';
 import type { ProcessOutcome } from '../handler/process-event.js';
@@ -52,7 +51,7 @@ export async function catchUpCommand(args: readonly string[], io: CliIo, userAge
   let result: CatchUpResult;
   try {
     result = await catchUp({
-      stripe: stripe as Stripe,
+      stripe: stripe,
       since: values.since,
       types,
       undeliveredOnly: values.undelivered === true,

@@ -13,6 +13,8 @@ export interface DeliveryResult {
   latencyMs: number;
   /** The response body, cut at `maxResponseChars`. */
   response: string;
+  /** Which delivery of the event this was, when it was not the only one (e.g. "copy 2, attempt 3"). */
+  label?: string;
 }
 
 export interface DeliveryTarget {

@@ -1,4 +1,3 @@
-import type Stripe from 'stripe';
 import { CatchUpError } from '../catch-up/catch-up-error.js';
 import { checkEndpoints, type EndpointCheckResult, type EndpointReport } from '../catch-up/check-endpoints.js';
 import { parseCommandLine } from './args.js';
@@ -41,7 +40,7 @@ export async function endpoints(args: readonly string[], io: CliIo): Promise<num
 
   let result: EndpointCheckResult;
   try {
-    result = await checkEndpoints({ stripe: stripe as Stripe, types, url: values.url });
+    result = await checkEndpoints({ stripe: stripe, types, url: values.url });
   } catch (error) {
     if (CatchUpError.is(error)) throw new CliError(error.message.replace(/^checkEndpoints: /, ''), 1);
     throw error;

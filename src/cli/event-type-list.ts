@@ -1,5 +1,5 @@
 import { usageError } from './errors.js';
-import { eventTypes } from './event-types.js';
+import { eventTypes } from '../generated/event-types.js';
 import { closestMatch } from './suggest.js';
 
 const knownTypes: ReadonlySet<string> = new Set(eventTypes);

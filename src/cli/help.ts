@@ -11,6 +11,7 @@ Commands:
   sign <payload-file>    print the Stripe-Signature header value for a payload
   catch-up               list, or re-send to your endpoint, events the account sent while it was down
   endpoints check        compare your webhook endpoints with the event types you handle
+  simulate               deliver checkout flows as Stripe does: duplicates, any order, retries
 
 Options:
   -h, --help             show help (also: stripe-webhook-kit <command> --help)
@@ -119,4 +120,41 @@ Options:
   -h, --help             show this help
 
 Exit codes: 0 no drift, 1 drift (or the API could not be read), 2 usage error.
+`;
+
+export const simulateHelp = `Usage: stripe-webhook-kit simulate --scenario <name> --forward-to <url> [options]
+
+Plays Stripe's part in whole Checkout flows the way Stripe delivers them: signed as Stripe signs,
+some events more than once (some copies at the same moment), out of order with --reorder, and
+every non-2xx answer retried on Stripe's live-mode schedule (exponential backoff over three days),
+compressed so that a minute of it takes a millisecond. The schedule comes from --seed: the same
+seed replays the same schedule (the events are new each run). Ends within a minute; exit code 1
+when an event never got a 2xx.
+
+Scenarios (events for one order, sharing one Checkout Session):
+  card             charge.succeeded, payment_intent.succeeded, checkout.session.completed (paid)
+  async-succeeded  payment_intent.processing, checkout.session.completed (unpaid),
+                   payment_intent.succeeded, checkout.session.async_payment_succeeded
+  async-failed     payment_intent.processing, checkout.session.completed (unpaid),
+                   payment_intent.payment_failed, checkout.session.async_payment_failed
+  expired          checkout.session.expired
+
+Options:
+  --forward-to <url>     the webhook endpoint, e.g. localhost:8000/v1/webhook (http:// is implied)
+  --secret <whsec_...>   the endpoint's signing secret (default: STRIPE_WEBHOOK_SECRET)
+  --scenario <name>      card | async-succeeded | async-failed | expired; repeatable
+  --count <n>            play each scenario for n orders (default 1)
+  --order-id <id>        the order each flow is about (metadata.orderId); repeatable, one per flow
+                         (default: made-up ids, which your app does not know)
+  --seed <n>             the schedule's seed (default: random, printed at the end)
+  --duplicates <share>   share of events delivered more than once, 0 to 1 (default 0)
+  --reorder              deliver in a random order instead of created order
+  --concurrency <n>      at most n requests in flight (default 1)
+  --max-attempts <n>     deliveries per event copy, retries included (default 13, Stripe's three days)
+  --json                 print one JSON object per delivery, then a summary object
+  -h, --help             show this help
+
+Example:
+  stripe-webhook-kit simulate --forward-to localhost:8000/v1/webhook --scenario async-succeeded \\
+    --order-id ord_123 --seed 7 --duplicates 0.5 --reorder --concurrency 4
 `;

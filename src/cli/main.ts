@@ -4,15 +4,23 @@ import { createPalette, shouldUseColor } from './colors.js';
 import { CliError, usageError } from './errors.js';
 import { catchUpCommand } from './catch-up.js';
 import { endpoints } from './endpoints.js';
-import { catchUpHelp, endpointsHelp, mainHelp, replayHelp, signHelp, triggerHelp } from './help.js';
+import { catchUpHelp, endpointsHelp, mainHelp, replayHelp, signHelp, simulateHelp, triggerHelp } from './help.js';
 import type { CliIo } from './io.js';
 import { replay } from './replay.js';
 import { sign } from './sign.js';
+import { simulate } from './simulate.js';
 import { closestMatch } from './suggest.js';
 import { trigger } from './trigger.js';
 import { packageVersion } from './version.js';
 
-const helpByCommand: Record<string, string> = { trigger: triggerHelp, replay: replayHelp, sign: signHelp, 'catch-up': catchUpHelp, endpoints: endpointsHelp };
+const helpByCommand: Record<string, string> = {
+  trigger: triggerHelp,
+  replay: replayHelp,
+  sign: signHelp,
+  simulate: simulateHelp,
+  'catch-up': catchUpHelp,
+  endpoints: endpointsHelp,
+};
 
 /**
  * Runs one command line and resolves to the exit code. Failures are reported on `io.stderr` as one
@@ -54,6 +62,7 @@ async function runCommand(argv: readonly string[], io: CliIo): Promise<number> {
   if (command === 'replay') return replay(args, io, userAgent);
   if (command === 'catch-up') return catchUpCommand(args, io, userAgent);
   if (command === 'endpoints') return endpoints(args, io);
+  if (command === 'simulate') return simulate(args, io);
   return sign(args, io);
 }
 

@@ -7,8 +7,11 @@ export interface ReporterOptions {
   env: NodeJS.ProcessEnv;
   /** One JSON object per line instead of text. */
   json: boolean;
-  /** How many deliveries are planned; above one on a terminal, a progress line replaces the list. */
-  total: number;
+  /**
+   * How many deliveries are planned; above one on a terminal, a progress line replaces the list.
+   * `undefined`: not known in advance (retries), so the progress line shows only the count.
+   */
+  total: number | undefined;
 }
 
 /** Shows deliveries as they happen and the summary at the end. */
@@ -31,7 +34,7 @@ export function createReporter(options: ReporterOptions): Reporter {
   if (options.json) return jsonReporter(stdout);
 
   const color = createPalette(shouldUseColor(stdout, options.env));
-  const useProgress = stdout.isTTY === true && options.total > 1;
+  const useProgress = stdout.isTTY === true && (options.total ?? Number.POSITIVE_INFINITY) > 1;
   let done = 0;
   let failed = 0;
   let lastDrawn = 0;
@@ -43,7 +46,7 @@ export function createReporter(options: ReporterOptions): Reporter {
     if (!force && now - lastDrawn < progressIntervalMs) return;
     lastDrawn = now;
     clearLine();
-    stdout.write(`${done}/${options.total} sent  ${color.green(`2xx ${done - failed}`)}  ${failed > 0 ? color.red(`non-2xx ${failed}`) : `non-2xx ${failed}`}`);
+    stdout.write(`${done}${options.total === undefined ? '' : `/${options.total}`} sent  ${color.green(`2xx ${done - failed}`)}  ${failed > 0 ? color.red(`non-2xx ${failed}`) : `non-2xx ${failed}`}`);
   };
 
   return {
@@ -83,7 +86,7 @@ export function formatDelivery(result: DeliveryResult, color: Palette): string {
   const status = result.ok ? color.green(String(result.status)) : color.red(String(result.status));
   const answer = result.response.replace(/\s+/g, ' ').trim();
   const preview = answer.length > responsePreviewChars ? `${answer.slice(0, responsePreviewChars - 3)}...` : answer;
-  return `${status}  ${result.eventType}  ${result.eventId}  ${color.dim(`${result.latencyMs.toFixed(1)} ms`)}  ${preview}`;
+  return `${status}  ${result.eventType}  ${result.eventId}${result.label ? `  ${result.label}` : ''}  ${color.dim(`${result.latencyMs.toFixed(1)} ms`)}  ${preview}`;
 }
 
 function jsonReporter(stdout: OutputStream): Reporter {

@@ -23,6 +23,8 @@ export interface RunnerConfig {
 
 const config = JSON.parse(process.env.RUNNER_CONFIG as string) as RunnerConfig;
 const pool = new pg.Pool({ connectionString: config.pgUrl, max: 4 });
+// An idle client's error (a restarted server) must not crash the runner, as the docs advise.
+pool.on('error', (error) => console.error('pool error:', error.message));
 const redis = config.store.kind === 'redis' ? new Redis(config.redisUrl) : undefined;
 const store = config.store.kind === 'postgres' ? postgresStore(pool, { table: config.store.table }) : redisStore(redis as Redis, { prefix: config.store.prefix });
 

@@ -13,9 +13,14 @@ export const handledTypes = ['checkout.session.completed', 'payment_intent.succe
  * `count` events in created order (the array's order is the order they happened), three per
  * second from `start`, cycling through `types`.
  */
+// Each call's ids are its own: two outages made in the same second must not share ids, or a
+// receiver's store would answer the second one's events as duplicates.
+let outages = 0;
+
 export function outageEvents(count: number, start: number, types: readonly StripeEventType[] = handledTypes): Stripe.Event[] {
+  const outage = ++outages;
   return Array.from({ length: count }, (_, index) =>
-    createTestEvent(types[index % types.length] as StripeEventType, { id: `evt_outage_${start}_${index}`, created: start + Math.floor(index / 3) } as never),
+    createTestEvent(types[index % types.length] as StripeEventType, { id: `evt_outage_${start}_${outage}_${index}`, created: start + Math.floor(index / 3) } as never),
   );
 }
 

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createTestEvent } from '../../src/testing/create-test-event.js';
 import { ids, outageEvents } from '../catch-up/outage.js';
 import { testSecret } from '../support/deliveries.js';
-import { cliPath, jsonLines, runCli, runCliInTerminal, runProcess } from '../support/run-cli.js';
+import { cliPath, jsonLines, runCli, runProcess } from '../support/run-cli.js';
 import { startStripeApiStandIn, type StripeApiStandIn } from '../support/stripe-api/events-server.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 
@@ -99,7 +99,7 @@ describe('catch-up', () => {
 
   it('draws a progress line on a terminal', async () => {
     api.addEvents(outageEvents(20, hourAgo()));
-    const run = await runCliInTerminal(['catch-up', ...account(), '--since', '2h', ...forward()], { env: { NO_COLOR: '1' } });
+    const run = await runCli(['catch-up', ...account(), '--since', '2h', ...forward()], { terminal: true, env: { NO_COLOR: '1' } });
     expect(run.code).toBe(0);
     const redraws = run.stdout.split('\r\u001b[2K').slice(1);
     expect(redraws.some((text) => /^at \d{4}-\d\d-\d\dT[\d:]+Z \(\d+% of the window\) {2}already done \d+, processed \d+, failed 0/.test(text))).toBe(true);

@@ -128,6 +128,8 @@ export async function openOrdersDb(databaseUrl: string | undefined): Promise<Ord
 async function connectPostgres(databaseUrl: string) {
   const { default: pg } = await import('pg');
   const pool = new pg.Pool({ connectionString: databaseUrl });
+  // Without a listener, an idle connection's error (PostgreSQL restarted) crashes the shop.
+  pool.on('error', (error) => console.error('postgres pool:', error.message));
   return { client: pool as SqlClient, close: () => pool.end() };
 }
 

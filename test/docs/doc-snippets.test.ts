@@ -1,0 +1,48 @@
+// The code blocks marked `<!-- snippet: NAME -->` in README.md and in every docs/*.md page must
+// equal test/docs/snippets/NAME.ts, which the typecheck compiles against the real source: the docs
+// cannot drift from the code. Pages are found by glob, so a page added to docs/ is covered at once.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+const root = new URL('../../', import.meta.url);
+const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
+const pages = ['README.md', ...readdirSync(new URL('docs/', root)).filter((name) => name.endsWith('.md')).sort().map((name) => `docs/${name}`)];
+const marked = pages.flatMap((page) =>
+  [...read(page).matchAll(/<!-- snippet: ([\w-]+) -->\n```ts\n([\s\S]*?)```/g)].map((match) => [match[1] as string, page, match[2] as string] as const),
+);
+const files = readdirSync(new URL('test/docs/snippets/', root))
+  .filter((name) => name.endsWith('.ts'))
+  .map((name) => name.replace(/\.ts$/, ''));
+
+/**
+ * Snippets whose page another change is writing: the file is compiled (and run by the Nest matrix)
+ * before its page lands. Until the page exists, the README must at least link it.
+ */
+const pageOf: Record<string, string> = { nest: 'docs/nestjs.md' };
+
+describe('documentation snippets', () => {
+  it('marks at least the quickstart, in the README', () => {
+    expect(marked.filter(([, page]) => page === 'README.md').map(([name]) => name)).toContain('quickstart');
+  });
+
+  it('names each snippet once across all pages', () => {
+    const names = marked.map(([name]) => name);
+    expect(names.filter((name, index) => names.indexOf(name) !== index)).toEqual([]);
+  });
+
+  it.each(marked)('%s (%s) matches its compiled copy', (name, _page, code) => {
+    expect(code).toBe(read(`test/docs/snippets/${name}.ts`));
+  });
+
+  it('has a block for every snippet file', () => {
+    const missing = files.filter((name) => !marked.some(([marks]) => marks === name));
+    const awaited = missing.filter((name) => pageOf[name] !== undefined && !existsSync(new URL(pageOf[name] as string, root)));
+    for (const name of awaited) expect(read('README.md')).toContain(`](${pageOf[name]})`);
+    expect(missing.filter((name) => !awaited.includes(name))).toEqual([]);
+  });
+
+  it('fails fast on a missing secret instead of defaulting it', () => {
+    const defaulted = marked.filter(([, , code]) => /process\.env\.\w+ \?\? ''/.test(code)).map(([name]) => name);
+    expect(defaulted).toEqual([]);
+  });
+});

@@ -17,6 +17,7 @@ export interface StripeWebhookModuleOptions extends Omit<WebhookHandlerOptions, 
   logger?: WebhookHandlerOptions['logger'];
 }
 
+/** Options of `StripeWebhookModule.forRootAsync`: the handler options come from a factory with injected providers. */
 export interface StripeWebhookModuleAsyncOptions {
   /** Modules whose providers `inject` names, e.g. `ConfigModule`. */
   imports?: ModuleMetadata['imports'];

@@ -22,7 +22,7 @@ export interface CliResult {
 }
 
 export function assertCliBuilt(): void {
-  if (!existsSync(cliPath)) throw new Error('dist/cli.js is missing: run `npm run build` (npm ci runs it too, via prepare)');
+  if (!existsSync(cliPath)) throw new Error('dist/cli.js is missing: run `npm run build` (`npm run demo` builds it first)');
 }
 
 /** Runs `stripe-webhook-kit <args>` and collects its `--json` deliveries when it printed any. */

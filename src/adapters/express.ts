@@ -7,7 +7,9 @@ export type { NodeRequestLike } from './read-node-request.js';
 
 /** The parts of Express's (or Node's) response the middleware writes. */
 export interface NodeResponseLike {
+  /** Sends the status and headers (Node's `ServerResponse.writeHead`). */
   writeHead(status: number, headers: Record<string, string>): unknown;
+  /** Sends the body and ends the response. */
   end(body: string): unknown;
 }
 

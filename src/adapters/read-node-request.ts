@@ -17,9 +17,13 @@ export interface NodeRequestLike {
   readableEnded?: boolean;
   readableDidRead?: boolean;
   destroyed?: boolean;
+  /** Node's stream events: `data`, `end`, `error`, `close`. */
   on(event: string, listener: (value?: unknown) => void): unknown;
+  /** Removes a listener added with `on`. */
   removeListener(event: string, listener: (value?: unknown) => void): unknown;
+  /** Restarts a paused stream: to read the body, or to drain one that will not be read. */
   resume(): unknown;
+  /** Stops the flow of a body that is not wanted (past the size limit), so it is not drained. */
   pause?(): unknown;
 }
 

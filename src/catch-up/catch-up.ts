@@ -11,15 +11,18 @@ import type { StripeReadClient } from './stripe-client.js';
 
 /** Runs a trusted event through the store and the router: `createWebhookHandler(...)` is one. */
 export interface CatchUpHandler {
+  /** Runs one event through the endpoint's store and router (a `WebhookHandler` has it). */
   process(event: Stripe.Event): Promise<ProcessOutcome>;
   readonly logger?: WebhookLogger;
 }
 
 /** A durable inbox (section 7): stores the event for its workers, once per event id. */
 export interface CatchUpInbox {
+  /** Stores the event for the inbox's workers; `'duplicate'` when it holds the event already. */
   enqueue(event: Stripe.Event): Promise<'queued' | 'duplicate'>;
 }
 
+/** What `catchUp` reads, and where the events it finds go: `handler` or `inbox`. */
 export interface CatchUpOptions {
   /** The app's stripe-node client; a restricted key with Events: read is enough. */
   stripe: StripeReadClient;
@@ -45,6 +48,7 @@ export interface CatchUpOptions {
   now?: () => number;
 }
 
+/** The counters of a run: `fetched = alreadyDone + processed + failed + inProgress`. */
 export interface CatchUpResult {
   /** Events the Events API listed in the window (of the wanted types). */
   fetched: number;
@@ -68,8 +72,10 @@ export interface CatchUpResult {
   warnings: string[];
 }
 
+/** What became of one event: the handler's outcome, `queued` into an inbox, or `dry_run`. */
 export type CatchUpOutcome = ProcessOutcome | 'queued' | 'dry_run';
 
+/** Given to `onProgress` after each event: the event, its outcome and the counters so far. */
 export interface CatchUpProgress extends Omit<CatchUpResult, 'warnings'> {
   event: Stripe.Event;
   outcome: CatchUpOutcome;

@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import { CatchUpError } from './catch-up-error.js';
 import { clientApiVersion, describeStripeError, type StripeReadClient } from './stripe-client.js';
 
+/** The client to read the endpoints with, and the event types the app handles (a router's, or a list). */
 export interface CheckEndpointsOptions {
   /** The app's stripe-node client; a restricted key with Webhook Endpoints: read is enough. */
   stripe: StripeReadClient;
@@ -15,6 +16,7 @@ export interface CheckEndpointsOptions {
   apiVersion?: string;
 }
 
+/** Why an endpoint drifts from the app: switch on it. */
 export type EndpointDriftCode = 'no_endpoints' | 'endpoint_disabled' | 'missing_types' | 'api_version_mismatch';
 
 /** One thing to change, said as what is wrong and what to do. */
@@ -27,6 +29,7 @@ export interface EndpointDrift {
   missingTypes?: string[];
 }
 
+/** One webhook endpoint as `checkEndpoints` saw it. */
 export interface EndpointReport {
   id: string;
   url: string;
@@ -37,6 +40,7 @@ export interface EndpointReport {
   drift: EndpointDrift[];
 }
 
+/** `ok` when no endpoint drifts; otherwise `drift` says what to change, endpoint by endpoint. */
 export interface EndpointCheckResult {
   /** No drift at all. */
   ok: boolean;

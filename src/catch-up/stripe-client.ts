@@ -12,8 +12,16 @@ export interface StripeListPage<T> {
  * enough. Typed by shape, so any stripe-node version from 17 on fits.
  */
 export interface StripeReadClient {
-  events: { list(params: Stripe.EventListParams): PromiseLike<StripeListPage<Stripe.Event>> };
-  webhookEndpoints?: { list(params: Stripe.WebhookEndpointListParams): PromiseLike<StripeListPage<Stripe.WebhookEndpoint>> };
+  /** The Events API. */
+  events: {
+    /** `GET /v1/events`: a page of events, newest first. */
+    list(params: Stripe.EventListParams): PromiseLike<StripeListPage<Stripe.Event>>;
+  };
+  /** The Webhook Endpoints API (for `checkEndpoints`). */
+  webhookEndpoints?: {
+    /** `GET /v1/webhook_endpoints`: a page of the account's endpoints. */
+    list(params: Stripe.WebhookEndpointListParams): PromiseLike<StripeListPage<Stripe.WebhookEndpoint>>;
+  };
   /** stripe-node's accessor for its configuration; `'version'` is the API version it sends. */
   getApiField?(key: 'version'): unknown;
 }

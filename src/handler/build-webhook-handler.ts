@@ -8,6 +8,10 @@ import { bodyNotRawError } from '../verify/read-payload.js';
 import { deadlineOption } from './deadline.js';
 import { createEventProcessor, defaultHandlerTimeoutMs, defaultStoreTimeoutMs, type ProcessOutcome } from './process-event.js';
 
+/**
+ * What `createWebhookHandler` (and every adapter, which takes the same object) needs: the signing
+ * secret and the router, and optionally the store, limits and logger.
+ */
 export interface WebhookHandlerOptions {
   /** The endpoint's signing secret (`whsec_...`), or several during a rotation. */
   secret: string | readonly string[];
@@ -40,6 +44,7 @@ export interface WebhookHandlerOptions {
 
 /** The HTTP contract in one function; adapters only read the request and write the response. */
 export interface WebhookHandler {
+  /** Answers one delivery per the status contract: verifies, deduplicates, dispatches. */
   handle(request: WebhookRequest): Promise<WebhookResponse>;
   /** The resolved `maxBodyBytes`, so an adapter can stop reading a body that is too large. */
   /**

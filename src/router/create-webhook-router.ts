@@ -8,6 +8,7 @@ export { describeError } from '../handler/describe-error.js';
 
 /** A handler for one event type, or for several (it then receives their union). */
 export type EventHandler<T extends StripeEventType = StripeEventType> = (event: StripeEventOf<T>, ctx: WebhookContext) => unknown;
+/** A handler for every event (`router.onAny`), whatever its type. */
 export type AnyEventHandler = (event: Stripe.Event, ctx: WebhookContext) => unknown;
 /** Called once after a dispatch in which any handler failed; `error.errors` holds their errors. */
 export type ErrorHandler = (error: AggregateError, event: Stripe.Event, ctx: WebhookContext) => unknown;
@@ -24,6 +25,7 @@ export type CheckoutSessionEventType =
   | 'checkout.session.async_payment_succeeded'
   | 'checkout.session.async_payment_failed';
 
+/** Options of `router.dispatch`. */
 export interface DispatchOptions {
   logger?: WebhookLogger;
 }
@@ -54,6 +56,10 @@ export interface WebhookRouter {
   readonly eventTypes: ReadonlySet<StripeEventType>;
 }
 
+/**
+ * A router with no handlers yet. Add them with `on`, `onAny`, `onError` and the checkout helpers
+ * (each returns the router, so calls chain), then hand it to `createWebhookHandler` or an adapter.
+ */
 export function createWebhookRouter(): WebhookRouter {
   const byType = new Map<string, AnyEventHandler[]>();
   const anyHandlers: AnyEventHandler[] = [];

@@ -2,6 +2,7 @@ import type { ClaimResult, IdempotencyStore } from '../types.js';
 import { forgetOldest } from './forget-oldest.js';
 import { defaultRetentionMs } from './retention.js';
 
+/** Options of `memoryStore`: how many events it remembers, and for how long. */
 export interface MemoryStoreOptions {
   /**
    * Most event ids remembered. Past it the oldest are forgotten first, 1/64 of this at a time (so

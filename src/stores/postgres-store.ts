@@ -12,6 +12,7 @@ import { describeId, eventKey } from './postgres/event-key.js';
 export type { PostgresClient } from './postgres/client-health.js';
 export { IdempotencyStoreError, type IdempotencyStoreErrorCode } from './store-error.js';
 
+/** Options of `postgresStore`: where the table lives, how long done events are kept, whether to create the table. */
 export interface PostgresStoreOptions {
   /** The table, optionally schema-qualified (`billing.webhook_events`). Default `stripe_webhook_events`. */
   table?: string;

@@ -7,6 +7,7 @@ import { claimScript, createScriptRunner, releaseScript } from './redis/scripts.
 export type { IoRedisClient, NodeRedisClient, RedisClient } from './redis/redis-connection.js';
 export { IdempotencyStoreError, type IdempotencyStoreErrorCode } from './store-error.js';
 
+/** Options of `redisStore`: the key prefix and how long done events are kept. */
 export interface RedisStoreOptions {
   /** Prepended to each event id to make its key. Default `stripe-webhook-kit:event:`. */
   prefix?: string;

@@ -27,10 +27,13 @@ export interface CheckoutScenarios {
   expired: [Stripe.CheckoutSessionExpiredEvent];
 }
 
+/** The Checkout flows `checkoutScenario` can play. */
 export type CheckoutScenarioName = keyof CheckoutScenarios;
 
+/** Every scenario name, e.g. to run them all. */
 export const checkoutScenarioNames: readonly CheckoutScenarioName[] = ['card', 'async-succeeded', 'async-failed', 'expired'];
 
+/** The order a flow is about (`metadata.orderId`), and its start time and amount. */
 export interface CheckoutScenarioOptions {
   /** Your order's id: set as the session's `metadata.orderId` and `client_reference_id`, and the PaymentIntent's and Charge's `metadata.orderId`. */
   orderId: string;

@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import { signPayload } from './sign-payload.js';
 
+/** Options of `createSignedRequest`. */
 export interface SignedRequestOptions {
   /** Where the request is meant to go; copied to the result for convenience. */
   url?: string;
@@ -8,6 +9,7 @@ export interface SignedRequestOptions {
   timestamp?: number;
 }
 
+/** A delivery as Stripe would send it: pass `body` and `headers` to `fetch` (or supertest, or `app.inject`). */
 export interface SignedRequest {
   method: 'POST';
   url?: string;

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 
+/** Options of `signPayload`. */
 export interface SignPayloadOptions {
   /** Unix seconds to sign with. Default now. */
   timestamp?: number;

@@ -33,6 +33,7 @@ export interface SimulatedDelivery {
   durationMs: number;
 }
 
+/** Every delivery the simulator made, in the order sent, and their summary. */
 export interface SimulationRun {
   /** The seed the schedule came from: pass it again to replay the same schedule. */
   seed: number;

@@ -10,6 +10,7 @@ export interface RetryOptions {
   speedup?: number;
 }
 
+/** Where to deliver, what, and how Stripe-like the schedule is; the same `seed` gives the same schedule. */
 export interface SimulateDeliveriesOptions {
   /** Your webhook endpoint, e.g. `http://127.0.0.1:3000/v1/webhook`. */
   url: string | URL;
@@ -37,6 +38,7 @@ export interface SimulateDeliveriesOptions {
   onDelivery?: (delivery: SimulatedDelivery) => void;
 }
 
+/** Why `simulateDeliveries` refused its options: switch on `SimulationError.code`. */
 export type SimulationErrorCode = 'invalid_option' | 'stale_events';
 
 /** A `simulateDeliveries` call that cannot run as asked; the message says what to change. */

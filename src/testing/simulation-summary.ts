@@ -12,6 +12,7 @@ export interface UnacknowledgedEvent {
   lastBody?: string;
 }
 
+/** Counts by status, and the events that never got a 2xx (what a test should assert is empty). */
 export interface SimulationSummary {
   /** Distinct events. */
   events: number;

@@ -39,6 +39,7 @@ export class WebhookVerificationError extends Error {
     Object.defineProperty(this, brand, { value: true });
   }
 
+  /** `true` for a verification error, also one from another copy of the package (where `instanceof` fails). */
   static is(value: unknown): value is WebhookVerificationError {
     return typeof value === 'object' && value !== null && brand in value;
   }

@@ -26,8 +26,11 @@ export class Fulfillment {
   }
 }
 
+const secret = process.env.STRIPE_WEBHOOK_SECRET;
+if (!secret) throw new Error('Set STRIPE_WEBHOOK_SECRET to the signing secret of your endpoint (whsec_...)');
+
 @Module({
-  imports: [StripeWebhookModule.forRoot({ secret: process.env.STRIPE_WEBHOOK_SECRET ?? '', path: 'v1/webhook' })],
+  imports: [StripeWebhookModule.forRoot({ secret, path: 'v1/webhook' })],
   providers: [PaidOrders, Fulfillment],
 })
 export class AppModule {}

@@ -33,6 +33,7 @@ export interface StripeWebhookModuleOptions extends Omit<WebhookHandlerOptions, 
   logger?: WebhookHandlerOptions['logger'];
 }
 
+/** Options of `StripeWebhookModule.forRootAsync`: the handler options come from a factory with injected providers. */
 export interface StripeWebhookModuleAsyncOptions extends StripeWebhookRouteOptions {
   /** Modules whose providers `inject` names, e.g. `ConfigModule`. */
   imports?: ModuleMetadata['imports'];

@@ -5,6 +5,7 @@ import type { WebhookLogger } from '../../types.js';
  * does anything else with this method (a wrapper that logs, a test double over a real database).
  */
 export interface PostgresClient {
+  /** A parameterized query, as `pg` and PGlite run it. */
   query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 

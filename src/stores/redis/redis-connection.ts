@@ -3,12 +3,14 @@ import { IdempotencyStoreError, causeText } from '../store-error.js';
 /** The part of an `ioredis` client (v5, v6) the store uses. */
 export interface IoRedisClient {
   status: string;
+  /** Sends any command (ioredis's `call`). */
   call(command: string, args: Array<string | number>): Promise<unknown>;
 }
 
 /** The part of a `redis` (node-redis v4 and later) client the store uses. */
 export interface NodeRedisClient {
   isOpen: boolean;
+  /** Sends any command (node-redis's `sendCommand`). */
   sendCommand(args: string[]): Promise<unknown>;
 }
 

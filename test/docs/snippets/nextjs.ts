@@ -2,6 +2,9 @@
 import { createWebhookRouter, orderReference } from 'stripe-webhook-kit';
 import { createFetchHandler } from 'stripe-webhook-kit/web';
 
+const secret = process.env.STRIPE_WEBHOOK_SECRET;
+if (!secret) throw new Error('Set STRIPE_WEBHOOK_SECRET to the signing secret of your endpoint (whsec_...)');
+
 const paidOrders = new Set<string>(); // your database
 
 const router = createWebhookRouter().onCheckoutPaid((session) => {
@@ -9,4 +12,5 @@ const router = createWebhookRouter().onCheckoutPaid((session) => {
 });
 
 // Route handlers get the untouched Request, and the signature is checked with Web Crypto.
-export const POST = createFetchHandler({ secret: process.env.STRIPE_WEBHOOK_SECRET ?? '', router });
+// (The check above runs when the module loads: set the secret where `next build` runs too.)
+export const POST = createFetchHandler({ secret, router });

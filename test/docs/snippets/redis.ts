@@ -4,6 +4,9 @@ import { createWebhookRouter, orderReference } from 'stripe-webhook-kit';
 import { stripeWebhookMiddleware } from 'stripe-webhook-kit/express';
 import { redisStore } from 'stripe-webhook-kit/redis';
 
+const secret = process.env.STRIPE_WEBHOOK_SECRET;
+if (!secret) throw new Error('Set STRIPE_WEBHOOK_SECRET to the signing secret of your endpoint (whsec_...)');
+
 const paidOrders = new Set<string>(); // your database
 
 // ioredis connects by itself. Every instance of the app uses the same prefix.
@@ -14,5 +17,5 @@ const router = createWebhookRouter().onCheckoutPaid((session) => {
 });
 
 const app = express();
-app.post('/v1/webhook', stripeWebhookMiddleware({ secret: process.env.STRIPE_WEBHOOK_SECRET ?? '', router, store }));
+app.post('/v1/webhook', stripeWebhookMiddleware({ secret, router, store }));
 app.listen(Number(process.env.PORT ?? 3000));

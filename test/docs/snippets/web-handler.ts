@@ -3,7 +3,10 @@ import { createFetchHandler, createWebCryptoWebhookHandler } from 'stripe-webhoo
 
 const router = createWebhookRouter();
 
+const secret = process.env.STRIPE_WEBHOOK_SECRET;
+if (!secret) throw new Error('Set STRIPE_WEBHOOK_SECRET to the signing secret of your endpoint (whsec_...)');
+
 // A handler of your own on Workers or an edge runtime: build it with Web Crypto.
-export const handler = createWebCryptoWebhookHandler({ secret: process.env.STRIPE_WEBHOOK_SECRET ?? '', router });
+export const handler = createWebCryptoWebhookHandler({ secret, router });
 export const POST = createFetchHandler(handler);
 // createFetchHandler(createWebhookHandler(...)) throws at startup: that handler needs node:crypto.

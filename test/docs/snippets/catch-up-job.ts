@@ -5,7 +5,10 @@ import { catchUp, createWebhookHandler, createWebhookRouter, orderReference } fr
 import { postgresStore } from 'stripe-webhook-kit/postgres';
 
 // A restricted key with Events: read is enough (Dashboard > Developers > API keys).
-const stripe = new Stripe(process.env.STRIPE_READ_KEY ?? '');
+const readKey = process.env.STRIPE_READ_KEY;
+const secret = process.env.STRIPE_WEBHOOK_SECRET;
+if (!readKey || !secret) throw new Error('Set STRIPE_READ_KEY (rk_...) and STRIPE_WEBHOOK_SECRET (whsec_...)');
+const stripe = new Stripe(readKey);
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
 
 // The same router and the same store table as the webhook endpoint: events it already
@@ -14,7 +17,7 @@ const router = createWebhookRouter().onCheckoutPaid(async (session) => {
   await pool.query('UPDATE orders SET paid_at = now() WHERE id = $1 AND paid_at IS NULL', [orderReference(session)]);
 });
 const store = postgresStore(pool, { table: 'stripe_webhook_events' });
-const handler = createWebhookHandler({ secret: process.env.STRIPE_WEBHOOK_SECRET ?? '', router, store });
+const handler = createWebhookHandler({ secret, router, store });
 
 try {
   const result = await catchUp({

@@ -2,7 +2,9 @@ import Stripe from 'stripe';
 import { checkEndpoints, createWebhookRouter } from 'stripe-webhook-kit';
 
 // A restricted key with Webhook Endpoints: read is enough.
-const stripe = new Stripe(process.env.STRIPE_READ_KEY ?? '');
+const readKey = process.env.STRIPE_READ_KEY;
+if (!readKey) throw new Error('Set STRIPE_READ_KEY to a restricted key (rk_...)');
+const stripe = new Stripe(readKey);
 const router = createWebhookRouter()
   .onCheckoutPaid(() => {})
   .on('invoice.paid', () => {});

@@ -1,0 +1,44 @@
+// The code blocks marked `<!-- snippet: NAME -->` in README.md and in every docs/*.md page must
+// equal test/docs/snippets/NAME.ts (or the copy named in `elsewhere`), which the typecheck
+// compiles against the real source: the docs cannot drift from the code. Pages are found by glob,
+// so a page added to docs/ is covered at once.
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+const root = new URL('../../', import.meta.url);
+const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
+const pages = ['README.md', ...readdirSync(new URL('docs/', root)).filter((name) => name.endsWith('.md')).sort().map((name) => `docs/${name}`)];
+const marked = pages.flatMap((page) =>
+  [...read(page).matchAll(/<!-- snippet: ([\w-]+) -->\n```ts\n([\s\S]*?)```/g)].map((match) => [match[1] as string, page, match[2] as string] as const),
+);
+const files = readdirSync(new URL('test/docs/snippets/', root))
+  .filter((name) => name.endsWith('.ts'))
+  .map((name) => name.replace(/\.ts$/, ''));
+
+/** Snippets kept where something else runs them: the Nest matrix compiles and runs the guide's app. */
+const elsewhere: Record<string, string> = { 'guide-app': 'test/nest-matrix/guide-app.ts' };
+const copyOf = (name: string) => elsewhere[name] ?? `test/docs/snippets/${name}.ts`;
+
+describe('documentation snippets', () => {
+  it('marks at least the quickstart, in the README', () => {
+    expect(marked.filter(([, page]) => page === 'README.md').map(([name]) => name)).toContain('quickstart');
+  });
+
+  it('names each snippet once across all pages', () => {
+    const names = marked.map(([name]) => name);
+    expect(names.filter((name, index) => names.indexOf(name) !== index)).toEqual([]);
+  });
+
+  it.each(marked)('%s (%s) matches its compiled copy', (name, _page, code) => {
+    expect(code).toBe(read(copyOf(name)));
+  });
+
+  it('has a block for every snippet file', () => {
+    expect(files.filter((name) => !marked.some(([marks]) => marks === name))).toEqual([]);
+  });
+
+  it('fails fast on a missing secret instead of defaulting it', () => {
+    const defaulted = marked.filter(([, , code]) => /process\.env\.\w+ \?\? ''/.test(code)).map(([name]) => name);
+    expect(defaulted).toEqual([]);
+  });
+});

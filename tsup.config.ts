@@ -10,6 +10,7 @@ export const entries = {
   'web/index': 'src/adapters/web.ts',
   'postgres/index': 'src/stores/postgres-store.ts',
   'redis/index': 'src/stores/redis-store.ts',
+  'pg-boss/index': 'src/inbox/pg-boss/index.ts',
 };
 
 export default defineConfig([

@@ -19,3 +19,6 @@ export type { ProcessOutcome } from './handler/process-event.js';
 export { memoryStore, type MemoryStore, type MemoryStoreOptions } from './stores/memory-store.js';
 export { defaultLogger, silentLogger } from './logger.js';
 export type * from './types.js';
+export { startInboxWorker, type InboxWorker, type InboxWorkerOptions } from './inbox/start-inbox-worker.js';
+export { InboxError, InboxLeaseLostError, type InboxErrorCode } from './inbox/inbox-error.js';
+export type * from './inbox/types.js';

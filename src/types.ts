@@ -25,6 +25,12 @@ export interface WebhookContext {
   /** The connected account the event came from (Stripe Connect), else `undefined`. */
   account: string | undefined;
   logger: WebhookLogger;
+  /**
+   * `true` when an inbox with `ordering: 'per-object'` already processed a newer event about the
+   * same object (`data.object.id`): the state this event describes is out of date. The checkout
+   * helpers skip stale events; `on()` handlers decide for themselves.
+   */
+  stale?: boolean;
 }
 
 export interface VerifyOptions {

@@ -5,6 +5,8 @@ import { memoryStore } from '../stores/memory-store.js';
 import type { HeaderBag, IdempotencyStore, VerifyOptions, WebhookLogger, WebhookRequest, WebhookResponse } from '../types.js';
 import { WebhookVerificationError } from '../verify/errors.js';
 import { bodyNotRawError } from '../verify/read-payload.js';
+import { createInboxIngress } from '../inbox/enqueue-event.js';
+import type { Inbox } from '../inbox/types.js';
 import { createEventProcessor, type ProcessOutcome } from './process-event.js';
 
 export interface WebhookHandlerOptions {
@@ -24,6 +26,11 @@ export interface WebhookHandlerOptions {
   leaseMs?: number;
   /** The clock for the signature age, in epoch ms. Default `Date.now`. */
   now?: () => number;
+  /**
+   * Acknowledge at once, process later: verified events are stored in the inbox and answered
+   * `200 {"received":true,"queued":true}`; `startInboxWorker` runs the router (`store` is unused).
+   */
+  inbox?: Inbox;
 }
 
 /** The HTTP contract in one function; adapters only read the request and write the response. */
@@ -65,10 +72,10 @@ export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Veri
   if (!(maxBodyBytes > 0)) throw new RangeError('createWebhookHandler: maxBodyBytes must be a positive number of bytes.');
   if (!(leaseMs > 0)) throw new RangeError('createWebhookHandler: leaseMs must be a positive number of milliseconds.');
   const { secret, router } = options;
-  const store = options.store === false ? undefined : (options.store ?? memoryStore());
+  const store = options.store === false || options.inbox ? undefined : (options.store ?? memoryStore());
   const logger = resolveLogger(options.logger);
   const verifyOptions: VerifyOptions = { tolerance: options.tolerance, now: options.now };
-  const processEvent = createEventProcessor({ router, store, leaseMs, logger });
+  const processEvent = options.inbox ? createInboxIngress(options.inbox, logger) : createEventProcessor({ router, store, leaseMs, logger });
 
   async function handle(request: WebhookRequest): Promise<WebhookResponse> {
     if (request.method.toUpperCase() !== 'POST') return respond(405, { error: 'method_not_allowed' }, { allow: 'POST' });
@@ -107,6 +114,8 @@ const outcomeResponses: Record<ProcessOutcome, () => WebhookResponse> = {
   in_progress: () => respond(409, { error: 'in_progress' }),
   failed: () => respond(500, { error: 'handler_failed' }),
   store_unavailable: () => respond(500, { error: 'store_unavailable' }),
+  queued: () => respond(200, { received: true, queued: true }),
+  inbox_unavailable: () => respond(500, { error: 'inbox_unavailable' }),
 };
 
 function respond(status: number, body: Record<string, unknown>, headers?: Record<string, string>): WebhookResponse {

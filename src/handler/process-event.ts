@@ -8,7 +8,16 @@ import type { IdempotencyStore, WebhookLogger } from '../types.js';
  * What became of one verified event. `handle()` maps each outcome to the status contract; other
  * entry points (a catch-up run, a trusted channel, an inbox worker) read it directly.
  */
-export type ProcessOutcome = 'processed' | 'duplicate' | 'in_progress' | 'discarded' | 'failed' | 'store_unavailable';
+export type ProcessOutcome =
+  | 'processed'
+  | 'duplicate'
+  | 'in_progress'
+  | 'discarded'
+  | 'failed'
+  | 'store_unavailable'
+  /** Stored in the inbox for a worker (`createWebhookHandler({ inbox })`). */
+  | 'queued'
+  | 'inbox_unavailable';
 
 export interface EventProcessorOptions {
   router: WebhookRouter;

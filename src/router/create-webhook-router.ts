@@ -22,6 +22,8 @@ export type CheckoutSessionEventType =
 
 export interface DispatchOptions {
   logger?: WebhookLogger;
+  /** Sets `ctx.stale` (an inbox worker with `ordering: 'per-object'` does). */
+  stale?: boolean;
 }
 
 /** Routes verified events to typed handlers. */
@@ -89,21 +91,22 @@ export function createWebhookRouter(): WebhookRouter {
       return router.on(['checkout.session.completed', 'checkout.session.async_payment_succeeded'], (event, ctx) => {
         const session = event.data.object;
         const paid = event.type === 'checkout.session.async_payment_succeeded' || session.payment_status === 'paid' || session.payment_status === 'no_payment_required';
-        return paid ? handler(session, event, ctx) : undefined;
+        // A stale event describes a session state a newer event already replaced.
+        return paid && ctx.stale !== true ? handler(session, event, ctx) : undefined;
       });
     },
     onCheckoutAwaitingPayment(handler) {
       requireFunction('onCheckoutAwaitingPayment', handler);
       return router.on('checkout.session.completed', (event, ctx) =>
-        event.data.object.payment_status === 'unpaid' ? handler(event.data.object, event, ctx) : undefined,
+        event.data.object.payment_status === 'unpaid' && ctx.stale !== true ? handler(event.data.object, event, ctx) : undefined,
       );
     },
     onCheckoutPaymentFailed(handler) {
       requireFunction('onCheckoutPaymentFailed', handler);
-      return router.on('checkout.session.async_payment_failed', (event, ctx) => handler(event.data.object, event, ctx));
+      return router.on('checkout.session.async_payment_failed', (event, ctx) => (ctx.stale === true ? undefined : handler(event.data.object, event, ctx)));
     },
     async dispatch(event, options) {
-      const ctx = createContext(event, options?.logger);
+      const ctx = createContext(event, options?.logger, options?.stale === true);
       const handlers = [...(byType.get(event.type) ?? []), ...anyHandlers];
       let errors: unknown[] = [];
       if (handlers.length === 1) {

@@ -46,7 +46,7 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
 
   async function runDelivery(delivery: InboxDelivery): Promise<void> {
     // A job fetched while stopping goes back to the engine for another worker.
-    if (stopping) return inbox.defer(delivery.eventId, 0);
+    if (stopping) return inbox.defer(delivery, 0);
     const task = processDelivery(delivery);
     const settled = task.then(
       () => undefined,
@@ -60,7 +60,8 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
     }
   }
 
-  async function processDelivery({ eventId, lastAttempt }: InboxDelivery): Promise<void> {
+  async function processDelivery(delivery: InboxDelivery): Promise<void> {
+    const { eventId, lastAttempt } = delivery;
     // Web Crypto's, not node:crypto's: the core imports no Node module.
     const token = globalThis.crypto.randomUUID();
     const claim = await inbox.claim(eventId, token);
@@ -71,7 +72,7 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
     }
     // Sent again for later (the holder finishes or its lease runs out by then), without spending
     // one of the engine's retries, which are for the handlers' failures.
-    if (claim.state === 'busy') return inbox.defer(eventId, claim.retryInMs);
+    if (claim.state === 'busy') return inbox.defer(delivery, claim.retryInMs);
 
     const { event, stale } = claim;
     // Measured on this process's clock: the database's may differ.

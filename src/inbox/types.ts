@@ -124,6 +124,8 @@ export interface InboxSettlement {
 /** One job as an engine delivered it to a worker. */
 export interface InboxDelivery {
   eventId: string;
+  /** How many times the event was replayed when this job was sent: a job from before a replay cannot mark it dead. */
+  generation: number;
   /** False while the engine still has retries left for the job. */
   lastAttempt: boolean;
 }
@@ -162,7 +164,7 @@ export interface Inbox {
    * @internal Sends the event's job again after `delayMs`, for a job that could not run now: unlike
    * a failure, this spends none of the engine's retries.
    */
-  defer(eventId: string, delayMs: number): Promise<void>;
+  defer(delivery: Pick<InboxDelivery, 'eventId' | 'generation'>, delayMs: number): Promise<void>;
   /**
    * @internal Records the attempt's outcome if `token` still holds the event; resolves `false` when
    * the lease was lost (another worker took the event over).

@@ -138,7 +138,7 @@ export function inboxContract(subject: () => InboxSubject): void {
     const events = Array.from({ length: 20 }, (_, index) => paid(`o_twice_${index}`));
     for (const event of events) await inbox.enqueue(event);
     // Extra jobs for the same events: what an at-least-once engine may deliver.
-    for (const event of events) for (let copy = 0; copy < 3; copy++) await inbox.defer(event.id, 0);
+    for (const event of events) for (let copy = 0; copy < 3; copy++) await inbox.defer({ eventId: event.id, generation: 0 }, 0);
     const runs = new Map<string, number>();
     work(
       inbox,

@@ -23,6 +23,7 @@ export function eventLogSchema(tables: EventLogTables): string[] {
   payload     jsonb       NOT NULL,
   status      text        NOT NULL CHECK (status IN ('queued', 'processing', 'done', 'failed', 'dead', 'discarded')),
   attempts    jsonb       NOT NULL DEFAULT '[]'::jsonb,
+  generation  integer     NOT NULL DEFAULT 0,
   lease_token text,
   lease_until timestamptz,
   received_at timestamptz NOT NULL DEFAULT statement_timestamp(),
@@ -62,7 +63,7 @@ export function eventLogStatements(tables: EventLogTables) {
   const entryColumns = `event_id, type, status, object_id, created, received_at, updated_at, jsonb_array_length(attempts) AS attempt_count, seq`;
   return {
     insert: `INSERT INTO ${events} (event_id, type, object_id, created, payload, status) VALUES ($1, $2, $3, $4, $5::jsonb, 'queued')
-ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+ON CONFLICT (event_id) DO NOTHING RETURNING event_id, generation`,
     lockEvent: `SELECT status, payload, object_id, created, lease_until > statement_timestamp() AS leased,
   GREATEST(0, extract(epoch FROM lease_until - statement_timestamp()) * 1000)::int AS lease_left_ms
 FROM ${events} WHERE event_id = $1 FOR UPDATE`,
@@ -91,13 +92,13 @@ SELECT count(*)::int AS settled FROM settled`,
     markDead: `UPDATE ${events} SET status = 'dead', lease_token = NULL, lease_until = NULL, updated_at = statement_timestamp(),
   attempts = CASE WHEN jsonb_array_length(attempts) > 0 AND NOT (attempts -> -1) ? 'durationMs' AND NOT (attempts -> -1) ? 'error'
     THEN jsonb_set(attempts, ARRAY[(jsonb_array_length(attempts) - 1)::text], (attempts -> -1) || $2::jsonb) ELSE attempts END
-WHERE event_id = $1 AND status NOT IN ('done', 'discarded', 'dead') RETURNING event_id`,
+WHERE event_id = $1 AND generation = $3 AND status NOT IN ('done', 'discarded', 'dead') RETURNING event_id`,
     get: `SELECT ${entryColumns}, payload, attempts FROM ${events} WHERE event_id = $1`,
     list: `SELECT ${entryColumns} FROM ${events} WHERE ${filterSql()} AND ($6::bigint IS NULL OR seq < $6)
 ORDER BY seq DESC LIMIT $7`,
     // Anything but an event a worker holds right now.
-    requeue: `UPDATE ${events} SET status = 'queued', updated_at = statement_timestamp()
-WHERE event_id = ANY($1::text[]) AND NOT (status = 'processing' AND lease_until > statement_timestamp()) RETURNING event_id`,
+    requeue: `UPDATE ${events} SET status = 'queued', generation = generation + 1, updated_at = statement_timestamp()
+WHERE event_id = ANY($1::text[]) AND NOT (status = 'processing' AND lease_until > statement_timestamp()) RETURNING event_id, generation`,
     selectIds: `SELECT event_id FROM ${events} WHERE ${filterSql()} ORDER BY seq LIMIT $6`,
     purge: `WITH gone AS (DELETE FROM ${events} WHERE status IN ('done', 'discarded', 'dead') AND received_at < $1 RETURNING 1) SELECT count(*)::int AS purged FROM gone`,
     stats: `SELECT status, count(*)::int AS count FROM ${events} GROUP BY status`,

@@ -33,7 +33,7 @@ export interface PgBossInboxOptions extends InboxOptions {
 }
 
 interface JobRow {
-  data: { eventId?: unknown };
+  data: { eventId?: unknown; generation?: unknown };
   retryCount: number;
   retryLimit: number;
 }
@@ -76,14 +76,14 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
     return setup;
   }
   const rows = async <T>(text: string, params: unknown[], client?: SqlClient): Promise<T[]> => ((await (client ?? (await database())).query(text, params)).rows as T[]);
-  const sendJob = (eventId: string, tx: SqlClient, startAfter?: Date) =>
-    boss.send(queue, { eventId }, { ...jobOptions, ...(startAfter ? { startAfter } : {}), db: engineConnection(tx) });
+  const sendJob = (eventId: string, generation: number, tx: SqlClient, startAfter?: Date) =>
+    boss.send(queue, { eventId, generation }, { ...jobOptions, ...(startAfter ? { startAfter } : {}), db: engineConnection(tx) });
 
   async function requeue(ids: readonly string[]): Promise<number> {
     const db = await database();
     return db.transaction(async (tx) => {
-      const requeued = await rows<{ event_id: string }>(sql.requeue, [ids], tx);
-      for (const { event_id } of requeued) await sendJob(event_id, tx);
+      const requeued = await rows<{ event_id: string; generation: number }>(sql.requeue, [ids], tx);
+      for (const row of requeued) await sendJob(row.event_id, Number(row.generation), tx);
       return requeued.length;
     });
   }
@@ -99,7 +99,7 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
       return db.transaction(async (tx) => {
         const inserted = await rows(sql.insert, [event.id, event.type, objectIdOf(event) ?? null, event.created, JSON.stringify(event)], tx);
         if (inserted.length === 0) return 'duplicate';
-        await sendJob(event.id, tx);
+        await sendJob(event.id, 0, tx);
         return 'queued';
       });
     },
@@ -109,8 +109,7 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
       const work = { batchSize: 1, includeMetadata: true, ...(options.pollingIntervalSeconds ? { pollingIntervalSeconds: options.pollingIntervalSeconds } : {}) };
       const runJobs = async (jobs: JobRow[]) => {
         for (const job of jobs) {
-          const eventId = String(job.data.eventId);
-          await run({ eventId, lastAttempt: job.retryCount >= job.retryLimit });
+          await run({ ...jobEvent(job), lastAttempt: job.retryCount >= job.retryLimit });
         }
       };
       const ids: string[] = [];
@@ -118,7 +117,7 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
       // pg-boss moves a job here when its retries ran out, including when its last worker died
       // before reporting: the event is then marked dead so that nothing stays `processing`.
       ids.push(await boss.work(deadLetterQueue, work, (async (jobs: JobRow[]) => {
-        for (const job of jobs) await markDead(String(job.data.eventId));
+        for (const job of jobs) await markDead(jobEvent(job));
       }) as (jobs: never[]) => Promise<unknown>));
       return { stop: async () => void (await Promise.all(ids.map(offWork))) };
     },
@@ -150,9 +149,9 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
       return Number(row?.settled ?? 0) === 1;
     },
 
-    async defer(eventId, delayMs) {
+    async defer({ eventId, generation }, delayMs) {
       const db = await database();
-      await db.transaction((tx) => sendJob(eventId, tx, new Date(Date.now() + delayMs)));
+      await sendJob(eventId, generation, db, new Date(Date.now() + delayMs));
     },
 
     async list(filter) {
@@ -194,9 +193,10 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
     },
   };
 
-  async function markDead(eventId: string) {
+  // Only for the job's own generation: a dead letter from before a replay must not kill the replay.
+  async function markDead({ eventId, generation }: { eventId: string; generation: number }) {
     const reason = { error: 'InboxError: the engine gave up on the job (retries exhausted, or the last worker died or outlived the lease before reporting)' };
-    await rows(sql.markDead, [eventId, JSON.stringify(reason)]);
+    await rows(sql.markDead, [eventId, JSON.stringify(reason), generation]);
   }
 
   return inbox;
@@ -212,6 +212,10 @@ interface EntryRow {
   updated_at: Date | string;
   attempt_count: number;
   seq: string | number;
+}
+
+function jobEvent(job: JobRow): { eventId: string; generation: number } {
+  return { eventId: String(job.data.eventId), generation: Number(job.data.generation ?? 0) };
 }
 
 function toEntry(row: EntryRow): InboxEntry {

@@ -11,6 +11,7 @@ export const entries = {
   'postgres/index': 'src/stores/postgres-store.ts',
   'redis/index': 'src/stores/redis-store.ts',
   'pg-boss/index': 'src/inbox/pg-boss/index.ts',
+  'bullmq/index': 'src/inbox/bullmq/index.ts',
 };
 
 export default defineConfig([
@@ -23,7 +24,7 @@ export default defineConfig([
     sourcemap: true,
     clean: true,
     target: 'node20',
-    external: ['stripe', 'express', 'fastify', /^@nestjs\//, 'reflect-metadata', 'rxjs'],
+    external: ['stripe', 'express', 'fastify', 'bullmq', /^@nestjs\//, 'reflect-metadata', 'rxjs'],
   },
   {
     entry: { cli: 'src/cli/main.ts' },

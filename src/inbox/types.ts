@@ -155,6 +155,8 @@ export interface Inbox {
   /** Deletes settled events (`done`, `discarded`, `dead`) received before `olderThan`; resolves how many. */
   purge(options: { olderThan: Date | number }): Promise<number>;
   stats(): Promise<InboxStats>;
+  /** Releases what the inbox opened itself (BullMQ's queue connection); the client you passed stays open. */
+  close(): Promise<void>;
 
   /** @internal The worker's side, used by `startInboxWorker`. */
   consume(options: { concurrency: number }, run: (delivery: InboxDelivery) => Promise<void>): Promise<InboxConsumer>;

@@ -191,6 +191,9 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
       for (const row of await rows<{ status: keyof InboxStats; count: number }>(sql.stats, [])) counts[row.status] = Number(row.count);
       return counts;
     },
+
+    // The PgBoss instance and the database are the app's to stop.
+    close: async () => undefined,
   };
 
   // Only for the job's own generation: a dead letter from before a replay must not kill the replay.

@@ -31,6 +31,18 @@ export interface WebhookContext {
    * helpers skip stale events; `on()` handlers decide for themselves.
    */
   stale?: boolean;
+  /**
+   * With `pgBossInbox(boss, { transactional: true })`: a client inside the transaction that marks
+   * the event done. Writes made through it commit with that mark or not at all, so a crash, a lease
+   * lost or a duplicate job never applies them twice. Absent otherwise.
+   */
+  db?: TransactionClient;
+}
+
+/** A database client inside a transaction (`pg`'s `PoolClient` and PGlite's `Transaction` fit). */
+export interface TransactionClient {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows are the caller's to type
+  query(text: string, params?: unknown[]): Promise<{ rows: any[] }>;
 }
 
 export interface VerifyOptions {

@@ -77,13 +77,21 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
     const { event, stale } = claim;
     // Measured on this process's clock: the database's may differ.
     const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
     const settle = async (settlement: Omit<InboxSettlement, 'durationMs'>) => {
-      const recorded = await inbox.settle(eventId, token, { ...settlement, durationMs: Math.round(performance.now() - started) });
+      const recorded = await inbox.settle(eventId, token, { ...settlement, durationMs: elapsed() });
       if (!recorded) throw new InboxLeaseLostError(eventId, inbox.leaseMs);
     };
     try {
+      if (inbox.completeInTransaction) {
+        // The handlers' writes through ctx.db commit with the done mark, or not at all.
+        const completed = await inbox.completeInTransaction(eventId, token, (db) => router.dispatch(event, { logger, stale, db }), elapsed);
+        if (!completed) throw new InboxLeaseLostError(eventId, inbox.leaseMs);
+        return;
+      }
       await router.dispatch(event, { logger, stale });
     } catch (error) {
+      if (error instanceof InboxLeaseLostError) throw error;
       const errors = error instanceof AggregateError ? error.errors : [error];
       const reason = errors.map(describeError).join('; ');
       if (errors.length > 0 && errors.every((one) => NonRetryableError.is(one))) {

@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import type { TransactionClient } from '../types.js';
 
 /**
  * Where an event stands, as an operator sees it:
@@ -172,4 +173,9 @@ export interface Inbox {
    * the lease was lost (another worker took the event over).
    */
   settle(eventId: string, token: string, settlement: InboxSettlement): Promise<boolean>;
+  /**
+   * @internal Present with `transactional: true`: runs `handlers` inside a transaction and marks the
+   * event done in it (if `token` still holds it; else rolls back and resolves `false`).
+   */
+  completeInTransaction?(eventId: string, token: string, handlers: (db: TransactionClient) => Promise<void>, durationMs: () => number): Promise<boolean>;
 }

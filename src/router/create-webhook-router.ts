@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import type { StripeEventOf, StripeEventType, WebhookContext, WebhookLogger } from '../types.js';
+import type { StripeEventOf, StripeEventType, TransactionClient, WebhookContext, WebhookLogger } from '../types.js';
 import { createContext } from './context.js';
 
 /** A handler for one event type, or for several (it then receives their union). */
@@ -24,6 +24,8 @@ export interface DispatchOptions {
   logger?: WebhookLogger;
   /** Sets `ctx.stale` (an inbox worker with `ordering: 'per-object'` does). */
   stale?: boolean;
+  /** Sets `ctx.db` (an inbox worker with `transactional: true` does). */
+  db?: TransactionClient;
 }
 
 /** Routes verified events to typed handlers. */
@@ -106,7 +108,7 @@ export function createWebhookRouter(): WebhookRouter {
       return router.on('checkout.session.async_payment_failed', (event, ctx) => (ctx.stale === true ? undefined : handler(event.data.object, event, ctx)));
     },
     async dispatch(event, options) {
-      const ctx = createContext(event, options?.logger, options?.stale === true);
+      const ctx = createContext(event, options?.logger, options?.stale === true, options?.db);
       const handlers = [...(byType.get(event.type) ?? []), ...anyHandlers];
       let errors: unknown[] = [];
       if (handlers.length === 1) {

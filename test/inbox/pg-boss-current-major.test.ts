@@ -28,7 +28,7 @@ describe.skipIf(nodeMajor >= 22 || newerNode === undefined)('pgBossInbox on the 
     });
     const output = `${run.stdout}\n${run.stderr}`;
     expect(output).toContain('pgBossInbox on pg-boss 12 and PostgreSQL');
-    expect(output, output).toMatch(/Tests\s+16 passed/);
+    expect(output, output).toMatch(/Tests\s+17 passed/);
     expect(run.status, output).toBe(0);
   }, 250_000);
 });

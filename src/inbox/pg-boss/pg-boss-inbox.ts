@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { parseTableName } from '../../stores/postgres/table-name.js';
-import { InboxError } from '../inbox-error.js';
+import { InboxError, InboxLeaseLostError } from '../inbox-error.js';
 import { attemptOutcome, objectIdOf, resolveFilter } from '../list-filter.js';
 import { resolveInboxOptions } from '../resolve-inbox-options.js';
 import type { Inbox, InboxClaim, InboxEntry, InboxOptions, InboxRecord, InboxStats } from '../types.js';
@@ -30,6 +30,12 @@ export interface PgBossInboxOptions extends InboxOptions {
   table?: string;
   /** How often an idle worker asks pg-boss for jobs, in seconds (pg-boss's default is 2). */
   pollingIntervalSeconds?: number;
+  /**
+   * Run the handlers inside the transaction that marks the event done, and give them its client as
+   * `ctx.db`: their writes through it happen exactly once. Each running handler holds a connection
+   * (on PGlite, the only one: keep handlers short there). Default `false`.
+   */
+  transactional?: boolean;
 }
 
 interface JobRow {
@@ -148,6 +154,26 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
       const [row] = await rows<{ settled: number }>(sql.settle, [eventId, token, settlement.status, JSON.stringify(attemptOutcome(settlement))]);
       return Number(row?.settled ?? 0) === 1;
     },
+
+    ...(options.transactional === true
+      ? {
+          async completeInTransaction(eventId: string, token: string, handlers: (db: SqlClient) => Promise<void>, durationMs: () => number) {
+            const db = await database();
+            return db
+              .transaction(async (tx) => {
+                await handlers(tx);
+                const [row] = await rows<{ settled: number }>(sql.settle, [eventId, token, 'done', JSON.stringify({ durationMs: durationMs() })], tx);
+                // Rolls the handlers' writes back: another worker took the event over.
+                if (Number(row?.settled ?? 0) !== 1) throw new InboxLeaseLostError(eventId, leaseMs);
+                return true;
+              })
+              .catch((error: unknown) => {
+                if (error instanceof InboxLeaseLostError) return false;
+                throw error;
+              });
+          },
+        }
+      : {}),
 
     async defer({ eventId, generation }, delayMs) {
       const db = await database();

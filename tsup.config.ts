@@ -32,5 +32,7 @@ export default defineConfig([
     sourcemap: true,
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
+    // The inbox commands load the app's own engine packages; the kit ships none of them.
+    external: ['pg', 'pg-boss', 'ioredis', 'bullmq'],
   },
 ]);

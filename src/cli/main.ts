@@ -1,7 +1,8 @@
 // The `stripe-webhook-kit` command (package.json "bin", built to dist/cli.js with a shebang).
 import { createPalette, shouldUseColor } from './colors.js';
 import { CliError, usageError } from './errors.js';
-import { mainHelp, replayHelp, signHelp, triggerHelp } from './help.js';
+import { inboxHelp, mainHelp, replayHelp, signHelp, triggerHelp } from './help.js';
+import { inboxCommand } from './inbox.js';
 import type { CliIo } from './io.js';
 import { replay } from './replay.js';
 import { sign } from './sign.js';
@@ -9,7 +10,7 @@ import { closestMatch } from './suggest.js';
 import { trigger } from './trigger.js';
 import { packageVersion } from './version.js';
 
-const helpByCommand: Record<string, string> = { trigger: triggerHelp, replay: replayHelp, sign: signHelp };
+const helpByCommand: Record<string, string> = { trigger: triggerHelp, replay: replayHelp, sign: signHelp, inbox: inboxHelp };
 
 /** Runs one command line and resolves to the exit code. */
 async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -34,6 +35,7 @@ async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const userAgent = `stripe-webhook-kit/${packageVersion()}`;
   if (command === 'trigger') return trigger(args, io, userAgent);
   if (command === 'replay') return replay(args, io, userAgent);
+  if (command === 'inbox') return inboxCommand(args, io);
   return sign(args, io);
 }
 

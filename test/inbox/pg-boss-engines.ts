@@ -21,7 +21,7 @@ async function loadPgBoss(): Promise<new (options: object) => PgBossSetup['boss'
     const module = (await import('pg-boss12')) as unknown as { PgBoss: new (options: object) => PgBossSetup['boss'] };
     return module.PgBoss;
   }
-  const module = (await import('pg-boss10')) as unknown as { default: new (options: object) => PgBossSetup['boss'] };
+  const module = (await import('pg-boss')) as unknown as { default: new (options: object) => PgBossSetup['boss'] };
   return module.default;
 }
 

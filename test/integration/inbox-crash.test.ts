@@ -2,7 +2,8 @@
 // processes, every event delivered 3 times at once (Stripe delivers at least once), one worker
 // SIGKILLed every few seconds mid-handler and an ingress SIGKILLed right after a 200. Every
 // acknowledged event must end done, and the handlers' effects (rows the test counts) must be
-// applied exactly once. INBOX_CRASH_EVENTS scales the run (default 2,000).
+// applied exactly once. INBOX_CRASH_EVENTS scales the run: 300 by default, to keep the suite quick;
+// INBOX_CRASH_EVENTS=2000 is the issue's figure (about 3 minutes on 2 cores).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -14,7 +15,7 @@ import { root } from '../support/run-cli.js';
 import { pgUrl, serviceAvailable, uniqueName } from '../support/services.js';
 
 const postgres = await serviceAvailable('PostgreSQL');
-const eventCount = Number(process.env.INBOX_CRASH_EVENTS ?? 2000);
+const eventCount = Number(process.env.INBOX_CRASH_EVENTS ?? 300);
 const copies = 3;
 const secret = 'whsec_inbox_crash';
 

@@ -1,4 +1,5 @@
-import { Queue, Worker, type Job } from 'bullmq';
+import type * as BullMQ from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import type Stripe from 'stripe';
 import { InboxError } from '../inbox-error.js';
 import { attemptOutcome, objectIdOf, resolveFilter, type ResolvedFilter } from '../list-filter.js';
@@ -40,17 +41,29 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
   const { queue: queueName, retry, ordering, leaseMs } = resolveInboxOptions('bullmqInbox', options);
   const prefix = options.prefix ?? 'bull';
   const base = `${prefix}:${queueName}:inbox`;
-  const queue = new Queue<JobData>(queueName, { connection: redis as never, prefix });
-  // Failures reach the caller of enqueue() and replay(); the queue's own report would only repeat them.
-  queue.on('error', () => undefined);
+  // Loaded on first use, so that the subpath (and the CLI) load without bullmq installed.
+  let bullmq: Promise<typeof BullMQ> | undefined;
+  const loadBullmq = () =>
+    (bullmq ??= import('bullmq').catch((error: unknown) => {
+      bullmq = undefined;
+      throw new InboxError('invalid_options', 'bullmqInbox: cannot load bullmq; install it with `npm install bullmq`.', { cause: error });
+    }));
+  let opened: Promise<Queue<JobData>> | undefined;
+  const openQueue = () =>
+    (opened ??= loadBullmq().then(({ Queue }) => {
+      const queue = new Queue<JobData>(queueName, { connection: redis as never, prefix });
+      // Failures reach the caller of enqueue() and replay(); the queue's own report would only repeat them.
+      queue.on('error', () => undefined);
+      return queue;
+    }));
   const attempts = retry.limit + 1;
   const backoff = { type: retry.backoff ? 'exponential' : 'fixed', delay: retry.delaySeconds * 1000 };
   const script = (text: string, ...args: Array<string | number>) => redis.eval(text, 0, base, ...args);
 
   // The job id names the event and its generation, so BullMQ itself refuses a second job for one
   // arrival (two concurrent deliveries, a retried enqueue); a deferred run needs an id of its own.
-  const addJob = (eventId: string, generation: number, delay = 0, suffix = '') =>
-    queue.add('stripe-event', { eventId, generation }, { jobId: `${eventId}.g${generation}${suffix}`, attempts, backoff, delay, removeOnComplete: true, removeOnFail: 10_000 });
+  const addJob = async (eventId: string, generation: number, delay = 0, suffix = '') =>
+    (await openQueue()).add('stripe-event', { eventId, generation }, { jobId: `${eventId}.g${generation}${suffix}`, attempts, backoff, delay, removeOnComplete: true, removeOnFail: 10_000 });
 
   async function hgetall(key: string): Promise<Record<string, string>> {
     const flat = (await redis.eval(`return redis.call('HGETALL', KEYS[1])`, 1, key)) as string[];
@@ -86,6 +99,7 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
     },
 
     async consume({ concurrency }, run) {
+      const { Worker } = await loadBullmq();
       const worker = new Worker<JobData>(
         queueName,
         async (job) => run({ eventId: job.data.eventId, generation: job.data.generation, lastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) }),
@@ -162,7 +176,9 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
       return counts;
     },
 
-    close: () => queue.close(),
+    close: async () => {
+      if (opened) await (await opened).close();
+    },
   };
 
   /** Walks the log newest first, in batches, until `take` answers false or the log ends. */

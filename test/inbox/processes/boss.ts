@@ -1,6 +1,6 @@
 // What the ingress and worker processes of the crash tests share: pg-boss on the test's database,
 // and the inbox over it. Settings come from the environment the test sets.
-import PgBoss from 'pg-boss10';
+import PgBoss from 'pg-boss';
 import pg from 'pg';
 import { pgBossInbox } from '../../../src/inbox/pg-boss/pg-boss-inbox.js';
 

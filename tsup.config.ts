@@ -13,6 +13,8 @@ export const entries = {
   'web/index': 'src/adapters/web.ts',
   'postgres/index': 'src/stores/postgres-store.ts',
   'redis/index': 'src/stores/redis-store.ts',
+  'pg-boss/index': 'src/inbox/pg-boss/index.ts',
+  'bullmq/index': 'src/inbox/bullmq/index.ts',
 };
 
 /**
@@ -61,7 +63,7 @@ export default defineConfig([
     sourcemap: true,
     clean: true,
     target: 'node20',
-    external: ['stripe', 'express', 'fastify', /^@nestjs\//, 'reflect-metadata', 'rxjs'],
+    external: ['stripe', 'express', 'fastify', 'bullmq', /^@nestjs\//, 'reflect-metadata', 'rxjs'],
     esbuildPlugins: [stripeNotice],
     onSuccess: () => relativeSourceMaps((name) => name !== 'cli.js.map'),
   },
@@ -73,5 +75,7 @@ export default defineConfig([
     banner: { js: '#!/usr/bin/env node' },
     esbuildPlugins: [stripeNotice],
     onSuccess: () => relativeSourceMaps((name) => name === 'cli.js.map'),
+    // The inbox commands load the app's own engine packages; the kit ships none of them.
+    external: ['pg', 'pg-boss', 'ioredis', 'bullmq'],
   },
 ]);

@@ -39,3 +39,6 @@ export {
 export { CatchUpError, type CatchUpErrorCode } from './catch-up/catch-up-error.js';
 export { parseSince, type Since } from './catch-up/parse-since.js';
 export type { StripeReadClient, StripeListPage } from './catch-up/stripe-client.js';
+export { startInboxWorker, type InboxWorker, type InboxWorkerOptions } from './inbox/start-inbox-worker.js';
+export { InboxError, InboxLeaseLostError, type InboxErrorCode } from './inbox/inbox-error.js';
+export type * from './inbox/types.js';

@@ -34,6 +34,25 @@ export interface WebhookContext {
   /** The connected account the event came from (Stripe Connect), else `undefined`. */
   account: string | undefined;
   logger: WebhookLogger;
+  /**
+   * `true` when an inbox with `ordering: 'per-object'` already processed a newer event about the
+   * same object (`data.object.id`): the state this event describes is out of date. The checkout
+   * helpers skip stale events; `on()` handlers decide for themselves.
+   */
+  stale?: boolean;
+  /**
+   * With `pgBossInbox(boss, { transactional: true })`: a client inside the transaction that marks
+   * the event done. Writes made through it commit with that mark or not at all, so a crash, a lease
+   * lost or a duplicate job never applies them twice. Absent otherwise.
+   */
+  db?: TransactionClient;
+}
+
+/** A database client inside a transaction (`pg`'s `PoolClient` and PGlite's `Transaction` fit). */
+export interface TransactionClient {
+  /** Runs one statement with `$1`-style parameters inside the transaction. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows are the caller's to type
+  query(text: string, params?: unknown[]): Promise<{ rows: any[] }>;
 }
 
 /** Options of `verifyAndParse` and `verifyAndParseAsync`. */

@@ -12,6 +12,7 @@ Commands:
   catch-up               list, or re-send to your endpoint, events the account sent while it was down
   endpoints check        compare your webhook endpoints with the event types you handle
   simulate               deliver checkout flows as Stripe does: duplicates, any order, retries
+  inbox <action>         list, show, replay or count the events of a durable inbox
 
 Options:
   -h, --help             show help (also: stripe-webhook-kit <command> --help)
@@ -157,4 +158,30 @@ Options:
 Example:
   stripe-webhook-kit simulate --forward-to localhost:8000/v1/webhook --scenario async-succeeded \\
     --order-id ord_123 --seed 7 --duplicates 0.5 --reorder --concurrency 4
+`;
+
+export const inboxHelp = `Usage: stripe-webhook-kit inbox <list|show|replay|stats> (--database-url <url> | --redis-url <url>) [options]
+
+Reads the durable inbox of your app: the pg-boss inbox with --database-url (default: DATABASE_URL),
+the BullMQ inbox with --redis-url. Run it in your app's folder: it uses the app's pg, pg-boss or
+ioredis and bullmq packages.
+
+Actions:
+  stats                  count events by status
+  list                   the newest events (filters below)
+  show <event-id>        one event: payload, status, attempts with their errors
+  replay <event-id>...   re-queue events; or every event the filters select (e.g. --status dead)
+
+Options:
+  --status <s[,s]>       queued, processing, done, failed, dead, discarded
+  --type <event-type>    e.g. checkout.session.completed
+  --object <id>          the event's data.object.id (a session, a payment intent...)
+  --since <when>         received since 30m, 24h, 7d, or an ISO date
+  --limit <n>            list at most n events (default 50)
+  --queue <name>         the inbox's queue (default stripe-events)
+  --table <name>         the pg-boss inbox's table (default stripe_inbox_events)
+  --schema <name>        pg-boss's schema (default pgboss)
+  --prefix <prefix>      the BullMQ key prefix (default bull)
+  --json                 print JSON
+  -h, --help             show this help
 `;

@@ -4,7 +4,8 @@ import { createPalette, shouldUseColor } from './colors.js';
 import { CliError, usageError } from './errors.js';
 import { catchUpCommand } from './catch-up.js';
 import { endpoints } from './endpoints.js';
-import { catchUpHelp, endpointsHelp, mainHelp, replayHelp, signHelp, simulateHelp, triggerHelp } from './help.js';
+import { catchUpHelp, endpointsHelp, inboxHelp, mainHelp, replayHelp, signHelp, simulateHelp, triggerHelp } from './help.js';
+import { inboxCommand } from './inbox.js';
 import type { CliIo } from './io.js';
 import { replay } from './replay.js';
 import { sign } from './sign.js';
@@ -20,6 +21,7 @@ const helpByCommand: Record<string, string> = {
   simulate: simulateHelp,
   'catch-up': catchUpHelp,
   endpoints: endpointsHelp,
+  inbox: inboxHelp,
 };
 
 /**
@@ -63,6 +65,7 @@ async function runCommand(argv: readonly string[], io: CliIo): Promise<number> {
   if (command === 'catch-up') return catchUpCommand(args, io, userAgent);
   if (command === 'endpoints') return endpoints(args, io);
   if (command === 'simulate') return simulate(args, io);
+  if (command === 'inbox') return inboxCommand(args, io);
   return sign(args, io);
 }
 

@@ -5,6 +5,8 @@ import { memoryStore } from '../stores/memory-store.js';
 import type { HeaderBag, IdempotencyStore, VerifyOptions, WebhookLogger, WebhookRequest, WebhookResponse } from '../types.js';
 import { WebhookVerificationError } from '../verify/errors.js';
 import { bodyNotRawError } from '../verify/read-payload.js';
+import { createInboxIngress } from '../inbox/enqueue-event.js';
+import type { Inbox } from '../inbox/types.js';
 import { deadlineOption } from './deadline.js';
 import { createEventProcessor, defaultHandlerTimeoutMs, defaultStoreTimeoutMs, type ProcessOutcome } from './process-event.js';
 
@@ -40,18 +42,23 @@ export interface WebhookHandlerOptions {
    * `store_timeout`. Default 1.5 s; `Infinity` for no limit.
    */
   storeTimeoutMs?: number;
+  /**
+   * Acknowledge at once, process later: verified events are stored in the inbox and answered
+   * `200 {"received":true,"queued":true}`; `startInboxWorker` runs the router (`store` is unused).
+   */
+  inbox?: Inbox;
 }
 
 /** The HTTP contract in one function; adapters only read the request and write the response. */
 export interface WebhookHandler {
   /** Answers one delivery per the status contract: verifies, deduplicates, dispatches. */
   handle(request: WebhookRequest): Promise<WebhookResponse>;
-  /** The resolved `maxBodyBytes`, so an adapter can stop reading a body that is too large. */
   /**
    * Runs an event that is already trusted (verified here, by a catch-up run, or by a trusted
    * channel) through the store and the router, exactly as `handle()` does after verification.
    */
   process(event: Stripe.Event): Promise<ProcessOutcome>;
+  /** The resolved `maxBodyBytes`, so an adapter can stop reading a body that is too large. */
   readonly maxBodyBytes: number;
   readonly logger: WebhookLogger;
 }
@@ -93,12 +100,14 @@ export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Veri
   if (!(maxBodyBytes > 0)) throw new RangeError('createWebhookHandler: maxBodyBytes must be a positive number of bytes.');
   if (!(leaseMs > 0)) throw new RangeError('createWebhookHandler: leaseMs must be a positive number of milliseconds.');
   const { secret, router } = options;
-  const store = options.store === false ? undefined : (options.store ?? memoryStore());
+  const store = options.store === false || options.inbox ? undefined : (options.store ?? memoryStore());
   const logger = resolveLogger(options.logger);
   const verifyOptions: VerifyOptions = { tolerance: options.tolerance, now: options.now };
   const handlerTimeoutMs = deadlineOption('handlerTimeoutMs', options.handlerTimeoutMs, defaultHandlerTimeoutMs);
   const storeTimeoutMs = deadlineOption('storeTimeoutMs', options.storeTimeoutMs, defaultStoreTimeoutMs);
-  const processEvent = createEventProcessor({ router, store, leaseMs, logger, handlerTimeoutMs, storeTimeoutMs });
+  const processEvent = options.inbox
+    ? createInboxIngress(options.inbox, logger)
+    : createEventProcessor({ router, store, leaseMs, logger, handlerTimeoutMs, storeTimeoutMs });
 
   async function handle(request: WebhookRequest): Promise<WebhookResponse> {
     if (request.method.toUpperCase() !== 'POST') return respond(405, { error: 'method_not_allowed' }, { allow: 'POST' });
@@ -141,6 +150,8 @@ const outcomeResponses: Record<ProcessOutcome, () => WebhookResponse> = {
   store_unavailable: () => respond(500, { error: 'store_unavailable' }),
   handler_timeout: () => respond(500, { error: 'handler_timeout' }),
   store_timeout: () => respond(500, { error: 'store_timeout' }),
+  queued: () => respond(200, { received: true, queued: true }),
+  inbox_unavailable: () => respond(500, { error: 'inbox_unavailable' }),
 };
 
 function respond(status: number, body: Record<string, unknown>, headers?: Record<string, string>): WebhookResponse {

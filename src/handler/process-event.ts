@@ -21,7 +21,10 @@ export type ProcessOutcome =
   | 'failed'
   | 'store_unavailable'
   | 'handler_timeout'
-  | 'store_timeout';
+  | 'store_timeout'
+  /** Stored in the inbox for a worker (`createWebhookHandler({ inbox })`). */
+  | 'queued'
+  | 'inbox_unavailable';
 
 export interface EventProcessorOptions {
   router: WebhookRouter;

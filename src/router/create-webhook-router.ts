@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import type { StripeEventOf, StripeEventType, WebhookContext, WebhookLogger } from '../types.js';
+import type { StripeEventOf, StripeEventType, TransactionClient, WebhookContext, WebhookLogger } from '../types.js';
 import { describeError } from '../handler/describe-error.js';
 import { guardLogger } from '../logger.js';
 import { createContext } from './context.js';
@@ -28,6 +28,10 @@ export type CheckoutSessionEventType =
 /** Options of `router.dispatch`. */
 export interface DispatchOptions {
   logger?: WebhookLogger;
+  /** Sets `ctx.stale` (an inbox worker with `ordering: 'per-object'` does). */
+  stale?: boolean;
+  /** Sets `ctx.db` (an inbox worker with `transactional: true` does). */
+  db?: TransactionClient;
 }
 
 /** Routes verified events to typed handlers. */
@@ -99,21 +103,22 @@ export function createWebhookRouter(): WebhookRouter {
       return router.on(['checkout.session.completed', 'checkout.session.async_payment_succeeded'], (event, ctx) => {
         const session = event.data.object;
         const paid = event.type === 'checkout.session.async_payment_succeeded' || session.payment_status === 'paid' || session.payment_status === 'no_payment_required';
-        return paid ? handler(session, event, ctx) : undefined;
+        // A stale event describes a session state a newer event already replaced.
+        return paid && ctx.stale !== true ? handler(session, event, ctx) : undefined;
       });
     },
     onCheckoutAwaitingPayment(handler) {
       requireFunction('onCheckoutAwaitingPayment', handler);
       return router.on('checkout.session.completed', (event, ctx) =>
-        event.data.object.payment_status === 'unpaid' ? handler(event.data.object, event, ctx) : undefined,
+        event.data.object.payment_status === 'unpaid' && ctx.stale !== true ? handler(event.data.object, event, ctx) : undefined,
       );
     },
     onCheckoutPaymentFailed(handler) {
       requireFunction('onCheckoutPaymentFailed', handler);
-      return router.on('checkout.session.async_payment_failed', (event, ctx) => handler(event.data.object, event, ctx));
+      return router.on('checkout.session.async_payment_failed', (event, ctx) => (ctx.stale === true ? undefined : handler(event.data.object, event, ctx)));
     },
     async dispatch(event, options) {
-      const ctx = createContext(event, options?.logger);
+      const ctx = createContext(event, options?.logger, options?.stale === true, options?.db);
       const handlers = [...(byType.get(event.type) ?? []), ...anyHandlers];
       let errors: unknown[] = [];
       if (handlers.length === 1) {

@@ -80,7 +80,7 @@ describe('StripeWebhookModule', () => {
   it('passes every handler option on untouched, less its own route options (so `inbox` works once the handler has it)', () => {
     const router = createWebhookRouter();
     const inbox = { any: 'handler option the module does not know' };
-    const options = { secret: testSecret, logger: false as const, name: 'connect', path: 'connect/webhook', decorators: [], inbox } as StripeWebhookModuleOptions;
+    const options = { secret: testSecret, logger: false as const, name: 'connect', path: 'connect/webhook', decorators: [], inbox } as unknown as StripeWebhookModuleOptions;
     expect(toHandlerOptions(options, router)).toEqual({ secret: testSecret, logger: false, router, inbox });
   });
 

@@ -1,0 +1,25 @@
+/** Why an inbox operation failed: switch on `InboxError.code`. */
+export type InboxErrorCode = 'inbox_unavailable' | 'lease_lost' | 'invalid_options';
+
+/** An inbox failure, with a `code` to switch on and a message that says what to do. */
+export class InboxError extends Error {
+  override readonly name: string = 'InboxError';
+  readonly code: InboxErrorCode;
+
+  constructor(code: InboxErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/**
+ * The handlers ran longer than `leaseMs` and another worker took the event over: this attempt's
+ * outcome is not recorded. Raise `leaseMs` above the slowest handler.
+ */
+export class InboxLeaseLostError extends InboxError {
+  override readonly name = 'InboxLeaseLostError';
+
+  constructor(eventId: string, leaseMs: number) {
+    super('lease_lost', `event ${eventId}: the handlers outlived the lease (leaseMs ${leaseMs}) and another worker took the event over; raise leaseMs above your slowest handler.`);
+  }
+}

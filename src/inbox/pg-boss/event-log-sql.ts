@@ -1,0 +1,112 @@
+/*
+ * The kit's event log on PostgreSQL: one row per event (payload, status, attempts) and, for
+ * `ordering: 'per-object'`, one row per object (who holds it, and the `created` of the newest event
+ * processed for it). Times are the database's, so workers with skewed clocks agree on leases.
+ * Table names are validated by `parseTableName` (letters, digits, `_`, one dot) before they get here.
+ */
+
+export interface EventLogTables {
+  events: string;
+  objects: string;
+  /** For the advisory lock that serializes the creation. */
+  name: string;
+}
+
+export function eventLogSchema(tables: EventLogTables): string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS ${tables.events} (
+  seq         bigserial   NOT NULL,
+  event_id    text        PRIMARY KEY,
+  type        text        NOT NULL,
+  object_id   text,
+  created     bigint      NOT NULL,
+  payload     jsonb       NOT NULL,
+  status      text        NOT NULL CHECK (status IN ('queued', 'processing', 'done', 'failed', 'dead', 'discarded')),
+  attempts    jsonb       NOT NULL DEFAULT '[]'::jsonb,
+  generation  integer     NOT NULL DEFAULT 0,
+  lease_token text,
+  lease_until timestamptz,
+  received_at timestamptz NOT NULL DEFAULT statement_timestamp(),
+  updated_at  timestamptz NOT NULL DEFAULT statement_timestamp()
+)`,
+    `CREATE INDEX IF NOT EXISTS ${indexName(tables, 'seq')} ON ${tables.events} (seq)`,
+    `CREATE INDEX IF NOT EXISTS ${indexName(tables, 'status')} ON ${tables.events} (status, seq)`,
+    `CREATE INDEX IF NOT EXISTS ${indexName(tables, 'object')} ON ${tables.events} (object_id)`,
+    `CREATE TABLE IF NOT EXISTS ${tables.objects} (
+  object_id    text        PRIMARY KEY,
+  holder       text,
+  lease_until  timestamptz,
+  done_created bigint      NOT NULL DEFAULT 0
+)`,
+  ];
+}
+
+function indexName(tables: EventLogTables, suffix: string): string {
+  // Unquoted on purpose: CREATE INDEX puts it in the table's schema.
+  return `"${tables.name.split('.').pop()!.slice(0, 40)}_${suffix}_idx"`;
+}
+
+/** Creates both tables once across processes starting together (see postgresStore's guard). */
+export function ensureEventLogStatement(tables: EventLogTables): string {
+  return `DO $swk_inbox$
+BEGIN
+  IF to_regclass('${tables.objects}') IS NULL THEN
+    PERFORM pg_advisory_xact_lock(1398229810, hashtext('${tables.events}'));
+    ${eventLogSchema(tables).join(';\n    ')};
+  END IF;
+END
+$swk_inbox$`;
+}
+
+export function eventLogStatements(tables: EventLogTables) {
+  const { events, objects } = tables;
+  const entryColumns = `event_id, type, status, object_id, created, received_at, updated_at, jsonb_array_length(attempts) AS attempt_count, seq`;
+  return {
+    insert: `INSERT INTO ${events} (event_id, type, object_id, created, payload, status) VALUES ($1, $2, $3, $4, $5::jsonb, 'queued')
+ON CONFLICT (event_id) DO NOTHING RETURNING event_id, generation`,
+    lockEvent: `SELECT status, payload, object_id, created, lease_until > statement_timestamp() AS leased,
+  GREATEST(0, extract(epoch FROM lease_until - statement_timestamp()) * 1000)::int AS lease_left_ms
+FROM ${events} WHERE event_id = $1 FOR UPDATE`,
+    // The object is free when nobody holds it, its holder's lease ran out, or this event holds it.
+    lockObject: `INSERT INTO ${objects} (object_id, holder, lease_until) VALUES ($1, $2, statement_timestamp() + $3 * interval '1 millisecond')
+ON CONFLICT (object_id) DO UPDATE SET holder = excluded.holder, lease_until = excluded.lease_until
+WHERE ${objects}.holder IS NULL OR ${objects}.lease_until <= statement_timestamp() OR ${objects}.holder = excluded.holder
+RETURNING done_created`,
+    claim: `UPDATE ${events} SET status = 'processing', lease_token = $2, lease_until = statement_timestamp() + $3 * interval '1 millisecond',
+  attempts = attempts || jsonb_build_array(jsonb_build_object('startedAt', to_char(statement_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))),
+  updated_at = statement_timestamp()
+WHERE event_id = $1 RETURNING statement_timestamp() AS started_at`,
+    // Records the outcome only while `$2` still holds the lease; frees the object in the same statement.
+    settle: `WITH settled AS (
+  UPDATE ${events} SET status = $3, lease_token = NULL, lease_until = NULL, updated_at = statement_timestamp(),
+    attempts = jsonb_set(attempts, ARRAY[(jsonb_array_length(attempts) - 1)::text], (attempts -> -1) || $4::jsonb)
+  WHERE event_id = $1 AND lease_token = $2 AND jsonb_array_length(attempts) > 0
+  RETURNING object_id, created
+), released AS (
+  UPDATE ${objects} o SET holder = NULL, lease_until = NULL,
+    done_created = CASE WHEN $3 = 'done' THEN GREATEST(o.done_created, s.created) ELSE o.done_created END
+  FROM settled s WHERE o.object_id = s.object_id AND o.holder = $1
+)
+SELECT count(*)::int AS settled FROM settled`,
+    // After the engine gave up on a job whose last attempt never reported (its worker died).
+    markDead: `UPDATE ${events} SET status = 'dead', lease_token = NULL, lease_until = NULL, updated_at = statement_timestamp(),
+  attempts = CASE WHEN jsonb_array_length(attempts) > 0 AND NOT (attempts -> -1) ? 'durationMs' AND NOT (attempts -> -1) ? 'error'
+    THEN jsonb_set(attempts, ARRAY[(jsonb_array_length(attempts) - 1)::text], (attempts -> -1) || $2::jsonb) ELSE attempts END
+WHERE event_id = $1 AND generation = $3 AND status NOT IN ('done', 'discarded', 'dead') RETURNING event_id`,
+    get: `SELECT ${entryColumns}, payload, attempts FROM ${events} WHERE event_id = $1`,
+    list: `SELECT ${entryColumns} FROM ${events} WHERE ${filterSql()} AND ($6::bigint IS NULL OR seq < $6)
+ORDER BY seq DESC LIMIT $7`,
+    // Anything but an event a worker holds right now.
+    requeue: `UPDATE ${events} SET status = 'queued', generation = generation + 1, updated_at = statement_timestamp()
+WHERE event_id = ANY($1::text[]) AND NOT (status = 'processing' AND lease_until > statement_timestamp()) RETURNING event_id, generation`,
+    selectIds: `SELECT event_id FROM ${events} WHERE ${filterSql()} ORDER BY seq LIMIT $6`,
+    purge: `WITH gone AS (DELETE FROM ${events} WHERE status IN ('done', 'discarded', 'dead') AND received_at < $1 RETURNING 1) SELECT count(*)::int AS purged FROM gone`,
+    stats: `SELECT status, count(*)::int AS count FROM ${events} GROUP BY status`,
+  };
+}
+
+// $1 statuses, $2 type, $3 object id, $4 received since, $5 received before.
+function filterSql(): string {
+  return `($1::text[] IS NULL OR status = ANY($1::text[])) AND ($2::text IS NULL OR type = $2) AND ($3::text IS NULL OR object_id = $3)
+  AND ($4::timestamptz IS NULL OR received_at >= $4) AND ($5::timestamptz IS NULL OR received_at < $5)`;
+}

@@ -1,0 +1,133 @@
+import { resolveLogger } from '../logger.js';
+import { describeError, type WebhookRouter } from '../router/create-webhook-router.js';
+import { NonRetryableError } from '../router/non-retryable-error.js';
+import type { WebhookLogger } from '../types.js';
+import { InboxLeaseLostError } from './inbox-error.js';
+import type { Inbox, InboxConsumer, InboxDelivery, InboxSettlement } from './types.js';
+
+/** What `startInboxWorker` runs: the inbox to take events from, the router, and how many at once. */
+export interface InboxWorkerOptions {
+  inbox: Inbox;
+  /** The same router the app would dispatch to inside the request. */
+  router: WebhookRouter;
+  /** Jobs run at once in this process. Default 1. */
+  concurrency?: number;
+  /** Where attempts are logged. Default the console; `false` logs nothing. */
+  logger?: WebhookLogger | false;
+}
+
+/** A running worker: `ready` once it takes jobs; `stop()` finishes what it holds and takes nothing new. */
+export interface InboxWorker {
+  /** Resolves once the engine fetches jobs for this worker. */
+  readonly ready: Promise<void>;
+  /**
+   * Graceful stop: takes no new job, waits for the handlers it runs to finish and their outcome to
+   * be recorded. Call it on SIGTERM, before stopping the engine's client.
+   */
+  stop(): Promise<void>;
+}
+
+/**
+ * Processes the inbox's events through `router`: the engine delivers jobs (at least once, with its
+ * retries and backoff), this worker claims each event in the kit's log so that handlers succeed at
+ * most once, runs them, and records the attempt.
+ *
+ * @example
+ * const worker = startInboxWorker({ inbox, router, concurrency: 8 });
+ * process.once('SIGTERM', () => void worker.stop());
+ */
+export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
+  const { inbox, router } = options;
+  if (typeof inbox?.consume !== 'function') throw new TypeError('startInboxWorker: `inbox` is required; make one with pgBossInbox() or bullmqInbox().');
+  if (typeof router?.dispatch !== 'function') throw new TypeError('startInboxWorker: `router` is required; create one with `createWebhookRouter()`.');
+  const concurrency = options.concurrency ?? 1;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError('startInboxWorker: concurrency must be a positive integer.');
+  const logger = resolveLogger(options.logger);
+  const running = new Set<Promise<void>>();
+  let stopping = false;
+
+  async function runDelivery(delivery: InboxDelivery): Promise<void> {
+    // A job fetched while stopping goes back to the engine for another worker.
+    if (stopping) return inbox.defer(delivery, 0);
+    const task = processDelivery(delivery);
+    const settled = task.then(
+      () => undefined,
+      () => undefined,
+    );
+    running.add(settled);
+    try {
+      await task;
+    } finally {
+      running.delete(settled);
+    }
+  }
+
+  async function processDelivery(delivery: InboxDelivery): Promise<void> {
+    const { eventId, lastAttempt } = delivery;
+    // Web Crypto's, not node:crypto's: the core imports no Node module.
+    const token = globalThis.crypto.randomUUID();
+    const claim = await inbox.claim(eventId, token);
+    if (claim.state === 'settled') return;
+    if (claim.state === 'missing') {
+      logger.warn('an inbox job names an event that is no longer stored (purged?); skipping it', { eventId });
+      return;
+    }
+    // Sent again for later (the holder finishes or its lease runs out by then), without spending
+    // one of the engine's retries, which are for the handlers' failures.
+    if (claim.state === 'busy') return inbox.defer(delivery, claim.retryInMs);
+
+    const { event, stale } = claim;
+    // Measured on this process's clock: the database's may differ.
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    const settle = async (settlement: Omit<InboxSettlement, 'durationMs'>) => {
+      const recorded = await inbox.settle(eventId, token, { ...settlement, durationMs: elapsed() });
+      if (!recorded) throw new InboxLeaseLostError(eventId, inbox.leaseMs);
+    };
+    try {
+      if (inbox.completeInTransaction) {
+        // The handlers' writes through ctx.db commit with the done mark, or not at all.
+        const completed = await inbox.completeInTransaction(eventId, token, (db) => router.dispatch(event, { logger, stale, db }), elapsed);
+        if (!completed) throw new InboxLeaseLostError(eventId, inbox.leaseMs);
+        return;
+      }
+      await router.dispatch(event, { logger, stale });
+    } catch (error) {
+      if (error instanceof InboxLeaseLostError) throw error;
+      const errors = error instanceof AggregateError ? error.errors : [error];
+      const reason = errors.map(describeError).join('; ');
+      if (errors.length > 0 && errors.every((one) => NonRetryableError.is(one))) {
+        logger.warn('a handler discarded the event (NonRetryableError)', { eventId, type: event.type, error: reason });
+        await settle({ status: 'discarded', error: errors[0] });
+        return;
+      }
+      const status = lastAttempt ? 'dead' : 'failed';
+      logger.error(lastAttempt ? 'a handler failed on the last attempt; the event is dead (replay it once fixed)' : 'a handler failed; the engine will retry', {
+        eventId,
+        type: event.type,
+        error: reason,
+      });
+      await settle({ status, error: errors.length === 1 ? errors[0] : error });
+      // Rethrown so that the engine counts the failure, backs off and retries (or dead-letters).
+      throw error;
+    }
+    await settle({ status: 'done' });
+  }
+
+  let consumer: InboxConsumer | undefined;
+  const ready = inbox.consume({ concurrency }, runDelivery).then((started) => {
+    consumer = started;
+  });
+  // `stop()` reports a failed start; an unobserved rejection must not crash the process first.
+  ready.catch((error: unknown) => logger.error('the inbox worker could not start', { error: describeError(error) }));
+
+  return {
+    ready,
+    async stop() {
+      stopping = true;
+      await ready;
+      await consumer?.stop();
+      await Promise.all(running);
+    },
+  };
+}

@@ -1,0 +1,66 @@
+// `stripe-webhook-kit inbox ...` against real inboxes: pg-boss on PostgreSQL and BullMQ on Redis.
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bullmqInbox } from '../../src/inbox/bullmq/bullmq-inbox.js';
+import { pgBossInbox } from '../../src/inbox/pg-boss/pg-boss-inbox.js';
+import type { Inbox } from '../../src/inbox/types.js';
+import { createTestEvent } from '../../src/testing/create-test-event.js';
+import { startPgBossOnPostgres, type PgBossSetup } from '../inbox/pg-boss-engines.js';
+import { runCli } from '../support/run-cli.js';
+import { deleteKeys } from '../support/service-cleanup.js';
+import { pgUrl, redisUrl, serviceAvailable, uniqueName } from '../support/services.js';
+
+const postgres = await serviceAvailable('PostgreSQL');
+const redis = await serviceAvailable('Redis');
+
+/** Two queued events, then list, show, replay and stats through the command. */
+async function exercise(inbox: Inbox, target: string[]) {
+  const first = createTestEvent('checkout.session.completed');
+  const second = createTestEvent('invoice.paid');
+  await inbox.enqueue(first);
+  await inbox.enqueue(second);
+
+  const stats = await runCli(['inbox', 'stats', ...target, '--json']);
+  expect(stats.stderr).toBe('');
+  expect(JSON.parse(stats.stdout)).toMatchObject({ queued: 2, done: 0, dead: 0 });
+
+  const list = await runCli(['inbox', 'list', ...target, '--type', 'invoice.paid']);
+  expect(list.code).toBe(0);
+  expect(list.stdout).toContain(second.id);
+  expect(list.stdout).not.toContain(first.id);
+
+  const show = await runCli(['inbox', 'show', first.id, ...target]);
+  expect(JSON.parse(show.stdout)).toMatchObject({ id: first.id, status: 'queued', event: { id: first.id } });
+
+  const replay = await runCli(['inbox', 'replay', first.id, ...target]);
+  expect(replay.stdout.trim()).toBe('re-queued 1 event');
+  expect((await runCli(['inbox', 'show', 'evt_missing', ...target])).code).toBe(1);
+  expect((await runCli(['inbox', 'replay', ...target])).code).toBe(2);
+}
+
+describe.skipIf(!postgres)('stripe-webhook-kit inbox on a pg-boss inbox', () => {
+  let setup: PgBossSetup;
+  afterAll(async () => setup?.close());
+
+  it('lists, shows, replays and counts', async () => {
+    setup = await startPgBossOnPostgres();
+    const schema = setup.table.split('.')[0] as string;
+    const inbox = pgBossInbox(setup.boss, { db: setup.db, table: setup.table, queue: 'cli' });
+    await exercise(inbox, ['--database-url', pgUrl, '--schema', schema, '--table', setup.table, '--queue', 'cli']);
+  }, 60_000);
+});
+
+describe.skipIf(!redis)('stripe-webhook-kit inbox on a BullMQ inbox', () => {
+  const prefix = uniqueName('bullcli');
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const inbox = bullmqInbox({ connection, prefix, queue: 'cli' });
+  afterAll(async () => {
+    await inbox.close();
+    await deleteKeys(connection, prefix);
+    connection.disconnect();
+  });
+
+  it('lists, shows, replays and counts', async () => {
+    await exercise(inbox, ['--redis-url', redisUrl, '--prefix', prefix, '--queue', 'cli']);
+  }, 60_000);
+});

@@ -12,10 +12,9 @@ import { orderReference } from '../../src/router/order-reference.js';
 import type { WebhookContext } from '../../src/types.js';
 import { capturingLogger } from '../support/capturing-logger.js';
 import { leakCheck, paidCheckout, signedDelivery, testSecret } from '../support/deliveries.js';
-import { nestSetups, startNestApp, type NestSetup, type RunningNestApp } from '../support/nest-app.js';
+import { nestSetups, startContractApp, startNestApp, type NestSetup, type RunningNestApp } from '../support/nest-app.js';
+import { reliabilityContract } from '../support/reliability-contract.js';
 import { expectAnswer, send, statusContract } from '../support/status-contract.js';
-
-const CONTRACT_ROUTER = 'CONTRACT_ROUTER';
 
 /** What the app's services wrote: the handlers below reach it through Nest's DI. */
 @Injectable()
@@ -74,28 +73,11 @@ const postJson = async (url: string, value: unknown) => {
 
 describe.each(nestSetups)('Nest 11, %s', (_label, setup: NestSetup) => {
   describe('status contract', () => {
-    statusContract(async ({ router, ...options }) => {
-      // The contract adds handlers to its own router as it goes; a decorated provider hands the
-      // events to it, so every row runs through discovery, DI and the module's route.
-      @Injectable()
-      class ContractHandlers {
-        constructor(@Inject(CONTRACT_ROUTER) private readonly contract: WebhookRouter) {}
+    statusContract(startContractApp(setup));
+  });
 
-        @OnStripeEvent(['checkout.session.completed', 'charge.refunded', 'invoice.paid'])
-        async forward(event: Stripe.Event, ctx: WebhookContext) {
-          try {
-            await this.contract.dispatch(event, { logger: ctx.logger });
-          } catch (error) {
-            // One failing handler over there is one failing handler here, NonRetryableError included.
-            throw error instanceof AggregateError && error.errors.length === 1 ? error.errors[0] : error;
-          }
-        }
-      }
-      @Module({ imports: [StripeWebhookModule.forRoot(options)], providers: [ContractHandlers, { provide: CONTRACT_ROUTER, useValue: router }] })
-      class ContractModule {}
-      const running = await startNestApp(ContractModule, setup);
-      return { url: `${running.origin}/v1/webhook`, close: running.close };
-    });
+  describe('reliability rows (issue 10), over a real socket', () => {
+    reliabilityContract(startContractApp(setup));
   });
 
   describe('in an app', () => {

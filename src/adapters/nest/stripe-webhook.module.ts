@@ -61,7 +61,10 @@ export class StripeWebhookModule {
 
 function webhookModule(
   entry: ModuleEntry,
-  route: StripeWebhookRouteOptions, imports: NonNullable<StripeWebhookModuleAsyncOptions['imports']>, optionsProvider: Provider): DynamicModule {
+  route: StripeWebhookRouteOptions,
+  imports: NonNullable<StripeWebhookModuleAsyncOptions['imports']>,
+  optionsProvider: Provider,
+): DynamicModule {
   const { name } = route;
   // Checked now, so that a bad option fails where the module is imported.
   if (route.path !== undefined) resolvePath(route.path, entry);

@@ -91,7 +91,7 @@ function readStream(request: NodeRequestLike, maxBodyBytes: number): Promise<Pic
  * The headers to write for `answer` to `request`. A body that was not read to its end (too large)
  * is never drained: reading it would let one client make the server read gigabytes for nothing.
  * `Connection: close` makes Node close the socket once the 413 is written, as Fastify does.
- * Nest's Express platform gets this through `stripeWebhookMiddleware`.
+ * The Nest module's route and raw-body capture write their 413 with it too, on both platforms.
  */
 export function nodeResponseHeaders(request: WebhookRequest, answer: WebhookResponse): Record<string, string> {
   return request.bodyTooLarge === true ? { ...answer.headers, connection: 'close' } : answer.headers;

@@ -15,7 +15,7 @@ export interface ResolveHandlerOptions {
   crypto: HandlerCrypto;
   /** Options of the adapter's own (e.g. `path`): never passed on to the handler. */
   adapterKeys?: readonly string[];
-  /** Defaults the adapter derives from its framework (e.g. Fastify's `bodyLimit`); explicit options win. */
+  /** Defaults the adapter derives from its framework (e.g. Fastify's `bodyLimit`); options given (not `undefined`) win. */
   defaults?: Partial<WebhookHandlerOptions>;
 }
 
@@ -41,7 +41,8 @@ export function resolveWebhookHandler(input: unknown, { adapter, build, crypto, 
     return usable(options.handler, adapter, crypto);
   }
   const handlerOptions: Record<string, unknown> = { ...defaults };
-  for (const [key, value] of Object.entries(options)) if (!adapterKeys.includes(key)) handlerOptions[key] = value;
+  // An option given as `undefined` is one not given: the adapter's default stays (Nest's logger).
+  for (const [key, value] of Object.entries(options)) if (!adapterKeys.includes(key) && value !== undefined) handlerOptions[key] = value;
   return build(handlerOptions as unknown as WebhookHandlerOptions);
 }
 

@@ -25,7 +25,8 @@ import {
 import { RouterModule } from '@nestjs/core';
 import { map } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OnStripeEvent, StripeWebhookModule, type StripeWebhookModuleOptions } from '../../src/adapters/nest/index.js';
+import { OnStripeEvent, StripeWebhookModule, STRIPE_WEBHOOK_HANDLER, type StripeWebhookModuleOptions } from '../../src/adapters/nest/index.js';
+import type { WebhookHandler } from '../../src/handler/build-webhook-handler.js';
 import { throwingLogger } from '../support/capturing-logger.js';
 import { paidCheckout, signedDelivery, testSecret } from '../support/deliveries.js';
 import { nestSetups, startNestApp, type NestSetup, type RunningNestApp } from '../support/nest-app.js';
@@ -182,11 +183,19 @@ describe.each(setups)('Nest 11, %s', (_label, setup: NestSetup) => {
     expect({ status: boom.status, json: (await boom.json()) as unknown }).toEqual({ status: 200, json: { swallowed: true } });
   });
 
-  it('answers an error of its own with 500 internal_error, never through the app\'s filter', async () => {
-    // A logger that throws while the core logs a rejected delivery: an error the core cannot answer.
+  it('answers per the contract with a logger that throws, never through the app\'s filter', async () => {
     const { origin } = await start(appModule({ logger: throwingLogger() }), (app) => app.useGlobalFilters(new SwallowingFilter()));
     const forged = paidCheckout('o_forged', { secret: 'whsec_someone_else' });
-    expectAnswer(await send(`${origin}/v1/webhook`, forged), 500, { error: 'internal_error' }, forged);
+    expectAnswer(await send(`${origin}/v1/webhook`, forged), 400, { error: 'no_matching_signature' }, forged);
+  });
+
+  it('answers an error of its own with 500 internal_error, never through the app\'s filter', async () => {
+    const { origin, app } = await start(appModule(), (created) => created.useGlobalFilters(new SwallowingFilter()));
+    // A fault injected into the core (whose handle never rejects): the route's own last resort.
+    const handler = app.get<WebhookHandler>(STRIPE_WEBHOOK_HANDLER);
+    handler.handle = () => Promise.reject(new Error('a bug in the core'));
+    const delivery = paidCheckout('o_fault');
+    expectAnswer(await send(`${origin}/v1/webhook`, delivery), 500, { error: 'internal_error' }, delivery);
   });
 
   it('applies the decorators option to the webhook route alone: an allow-list guard', async () => {

@@ -1,6 +1,6 @@
 // The Nest adapter on Nest 11, on the Express and Fastify platforms, with and without
 // `{ rawBody: true }`: real apps on 127.0.0.1, signed deliveries sent with fetch.
-import { Body, Controller, Inject, Injectable, Module, Post, Req, type INestApplication } from '@nestjs/common';
+import { Body, Controller, Inject, Injectable, Module, Post, Req, UseGuards, type CanActivate, type ExecutionContext, type INestApplication } from '@nestjs/common';
 import type Stripe from 'stripe';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -12,10 +12,9 @@ import { orderReference } from '../../src/router/order-reference.js';
 import type { WebhookContext } from '../../src/types.js';
 import { capturingLogger } from '../support/capturing-logger.js';
 import { leakCheck, paidCheckout, signedDelivery, testSecret } from '../support/deliveries.js';
-import { nestSetups, startNestApp, type NestSetup, type RunningNestApp } from '../support/nest-app.js';
+import { nestSetups, startContractApp, startNestApp, type NestSetup, type RunningNestApp } from '../support/nest-app.js';
+import { reliabilityContract } from '../support/reliability-contract.js';
 import { expectAnswer, send, statusContract } from '../support/status-contract.js';
-
-const CONTRACT_ROUTER = 'CONTRACT_ROUTER';
 
 /** What the app's services wrote: the handlers below reach it through Nest's DI. */
 @Injectable()
@@ -74,28 +73,11 @@ const postJson = async (url: string, value: unknown) => {
 
 describe.each(nestSetups)('Nest 11, %s', (_label, setup: NestSetup) => {
   describe('status contract', () => {
-    statusContract(async ({ router, ...options }) => {
-      // The contract adds handlers to its own router as it goes; a decorated provider hands the
-      // events to it, so every row runs through discovery, DI and the module's route.
-      @Injectable()
-      class ContractHandlers {
-        constructor(@Inject(CONTRACT_ROUTER) private readonly contract: WebhookRouter) {}
+    statusContract(startContractApp(setup));
+  });
 
-        @OnStripeEvent(['checkout.session.completed', 'charge.refunded', 'invoice.paid'])
-        async forward(event: Stripe.Event, ctx: WebhookContext) {
-          try {
-            await this.contract.dispatch(event, { logger: ctx.logger });
-          } catch (error) {
-            // One failing handler over there is one failing handler here, NonRetryableError included.
-            throw error instanceof AggregateError && error.errors.length === 1 ? error.errors[0] : error;
-          }
-        }
-      }
-      @Module({ imports: [StripeWebhookModule.forRoot(options)], providers: [ContractHandlers, { provide: CONTRACT_ROUTER, useValue: router }] })
-      class ContractModule {}
-      const running = await startNestApp(ContractModule, setup);
-      return { url: `${running.origin}/v1/webhook`, close: running.close };
-    });
+  describe('reliability rows (issue 10), over a real socket', () => {
+    reliabilityContract(startContractApp(setup));
   });
 
   describe('in an app', () => {
@@ -155,6 +137,35 @@ describe.each(nestSetups)('Nest 11, %s', (_label, setup: NestSetup) => {
       expectAnswer(get, 405, { error: 'method_not_allowed' });
       const delivery = paidCheckout('o_1');
       expectAnswer(await send(`${origin}/v1/webhook`, { ...delivery, headers: { 'content-type': 'application/json' } as never }), 400, { error: 'missing_signature' }, delivery);
+    });
+
+    it('answers 405 with Allow: POST to every method Nest routes, WebDAV\'s included, never Nest\'s 404', async () => {
+      const { origin } = await start();
+      for (const method of ['PUT', 'PATCH', 'DELETE', 'OPTIONS', 'SEARCH', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK']) {
+        const answer = await send(`${origin}/v1/webhook`, paidCheckout('o_1'), { method });
+        expect({ method, status: answer.status, allow: answer.headers.get('allow'), body: answer.body }).toEqual({ method, status: 405, allow: 'POST', body: '{"error":"method_not_allowed"}' });
+      }
+      // HEAD goes to the GET route on both platforms: the status, without a body.
+      const head = await fetch(`${origin}/v1/webhook`, { method: 'HEAD' });
+      expect({ status: head.status, allow: head.headers.get('allow') }).toEqual({ status: 405, allow: 'POST' });
+    });
+
+    it('verifies a delivery whose Content-Type the app cannot parse; guards see the header as sent', async () => {
+      const seen: unknown[] = [];
+      @Injectable()
+      class ContentTypeGuard implements CanActivate {
+        canActivate(context: ExecutionContext): boolean {
+          seen.push(context.switchToHttp().getRequest<{ headers: Record<string, unknown> }>().headers['content-type']);
+          return true;
+        }
+      }
+      const { origin, ledger } = await start({ decorators: [UseGuards(ContentTypeGuard)] });
+      for (const [orderId, type] of [['o_semicolons', ';;;'], ['o_xml', 'text/xml']] as const) {
+        const delivery = paidCheckout(orderId);
+        expectAnswer(await send(`${origin}/v1/webhook`, { body: delivery.body, headers: { ...delivery.headers, 'content-type': type } }), 200, { received: true }, delivery);
+      }
+      expect(ledger.paid).toEqual(['o_semicolons', 'o_xml']);
+      expect(seen).toEqual([';;;', 'text/xml']);
     });
 
     it('takes a configurable path, with or without its leading slash', async () => {

@@ -34,7 +34,7 @@ export function expressRawBodyCapture(endpoint: WebhookEndpoint) {
       if (read === undefined) return;
       // Answered here: the rest of the body is still arriving, and a body parser after this would
       // read it and answer with its own error.
-      if (read.bodyTooLarge === true) return writeWebhookResponse(response, await endpoint.handler.handle(read));
+      if (read.bodyTooLarge === true) return writeWebhookResponse(response, await endpoint.handler.handle(read), read);
       if (read.body instanceof Uint8Array || typeof read.body === 'string') keepRaw(request, read.body);
       next();
     }, next);
@@ -86,17 +86,46 @@ export function fastifyRawBodyCapture(endpoint: WebhookEndpoint, bodyLimit: numb
       const length = typeof read.body === 'string' ? Buffer.byteLength(read.body) : (read.body as Uint8Array | undefined)?.byteLength ?? 0;
       // Answered here, as the route would: too large to read on, or empty, which the app's JSON
       // parser would refuse with its own error before the route.
-      if (read.bodyTooLarge === true || length === 0) return writeWebhookResponse(reply, await endpoint.handler.handle({ ...read, method: request.method }));
+      if (read.bodyTooLarge === true || length === 0) {
+        const delivery = { ...read, method: request.method };
+        return writeWebhookResponse(reply, await endpoint.handler.handle(delivery), delivery);
+      }
       request[capturedBodyKey] = read.body;
       // The app's parser still runs, on an empty object: parsing the event there would cost time
       // and, for a body that is not JSON, answer with Fastify's 400 instead of the contract's.
       // Fastify checks the length it was told it received against Content-Length: the original's.
+      parseAsJson(request);
       done(null, replay(emptyObject, length));
     }, done);
   };
 }
 
 const emptyObject = Buffer.from('{}');
+const originalContentType = Symbol.for('stripe-webhook-kit.nest.content-type');
+
+/**
+ * The signature covers the bytes, not the Content-Type: a delivery whose type the app has no
+ * parser for (`;;;`, `text/xml`) would get Fastify's 415 before the route. The app's JSON parser
+ * gets the empty object as JSON; `restoreContentType` puts the header back before the route's
+ * guards and the handler see it.
+ */
+function parseAsJson(request: FastifyRequestLike): void {
+  const header = request.headers['content-type'];
+  if (header === 'application/json') return;
+  (request as FastifyRequestLike & { [originalContentType]?: unknown })[originalContentType] = header;
+  request.headers['content-type'] = 'application/json';
+}
+
+/** Fastify's `preValidation` hook (after parsing, before the route): the header as it was sent. */
+export function restoreContentType(request: FastifyRequestLike & { [originalContentType]?: string | readonly string[] }, _reply: unknown, done: () => void): void {
+  if (originalContentType in request) {
+    const header = request[originalContentType];
+    if (header === undefined) delete request.headers['content-type'];
+    else request.headers['content-type'] = header;
+    delete request[originalContentType];
+  }
+  done();
+}
 
 /** A stream of one chunk (or none), cheaper than `Readable.from`, which pumps an async iterator. */
 function replay(chunk: Buffer | undefined, receivedEncodedLength: number): Readable {

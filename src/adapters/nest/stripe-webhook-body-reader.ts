@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { expressRawBodyCapture, fastifyRawBodyCapture } from './raw-body-capture.js';
+import { expressRawBodyCapture, fastifyRawBodyCapture, restoreContentType } from './raw-body-capture.js';
 import { STRIPE_WEBHOOK_ENDPOINT } from './tokens.js';
 import type { WebhookEndpoint } from './webhook-endpoint.js';
 
@@ -14,6 +14,7 @@ interface AdapterHostLike {
 interface FastifyInstanceLike {
   initialConfig: { bodyLimit?: number };
   addHook(name: 'preParsing', hook: ReturnType<typeof fastifyRawBodyCapture>): unknown;
+  addHook(name: 'preValidation', hook: typeof restoreContentType): unknown;
 }
 
 /**
@@ -55,6 +56,7 @@ export class StripeWebhookBodyReader implements OnModuleInit {
     } else if (platform === 'fastify') {
       const fastify = adapter.getInstance() as FastifyInstanceLike;
       fastify.addHook('preParsing', fastifyRawBodyCapture(this.endpoint, fastify.initialConfig.bodyLimit));
+      fastify.addHook('preValidation', restoreContentType);
     }
     // Another platform: the route reads what the platform's parsers left (`rawBody`).
   }

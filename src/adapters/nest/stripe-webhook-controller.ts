@@ -1,4 +1,5 @@
-import { Controller, Delete, Get, HttpCode, Inject, Patch, Post, Put, Req, Res, SetMetadata, type Type } from '@nestjs/common';
+import { Controller, HttpCode, Inject, Post, Req, RequestMapping, RequestMethod, Res, SetMetadata, type Type } from '@nestjs/common';
+import { AbstractHttpAdapter } from '@nestjs/core';
 import { describeError } from '../../router/create-webhook-router.js';
 import { endpointConfigKey, fastifyRouteConfigMetadata } from './raw-body-capture.js';
 import { isRaw, readWebhookRequest } from './read-webhook-request.js';
@@ -6,8 +7,17 @@ import { STRIPE_WEBHOOK_ENDPOINT } from './tokens.js';
 import type { WebhookEndpoint } from './webhook-endpoint.js';
 import { writeWebhookResponse } from './webhook-response.js';
 
-/** The route's handlers: POST receives; the other methods get the contract's 405 rather than a 404. */
-const routeMethods = ['receive', 'refuseGet', 'refusePut', 'refusePatch', 'refuseDelete'] as const;
+/**
+ * The methods the route refuses with the contract's 405 (and `Allow: POST`) rather than Nest's
+ * 404: every one this Nest routes (its `RequestMethod` has it and its HTTP adapters implement
+ * it: the WebDAV methods since Nest 11). Not HEAD, which both platforms answer from the GET
+ * route; not QUERY, which Express 4 cannot route. Methods beyond these are Nest's 404
+ * (docs/nestjs.md).
+ */
+const refusedMethods = ['GET', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'SEARCH', 'PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK'].filter((method) => {
+  const value = (RequestMethod as unknown as Record<string, unknown>)[method];
+  return typeof value === 'number' && typeof (AbstractHttpAdapter.prototype as unknown as Record<string, unknown>)[method.toLowerCase()] === 'function';
+});
 
 /**
  * A controller class of its own for each endpoint, so each has its own path and decorators. The
@@ -28,23 +38,7 @@ export function createWebhookController(name: string | undefined, decorators: re
       return this.answer(request, response);
     }
 
-    @Get()
-    refuseGet(@Req() request: object, @Res() response: object): Promise<void> {
-      return this.answer(request, response);
-    }
-
-    @Put()
-    refusePut(@Req() request: object, @Res() response: object): Promise<void> {
-      return this.answer(request, response);
-    }
-
-    @Patch()
-    refusePatch(@Req() request: object, @Res() response: object): Promise<void> {
-      return this.answer(request, response);
-    }
-
-    @Delete()
-    refuseDelete(@Req() request: object, @Res() response: object): Promise<void> {
+    refuse(request: object, response: object): Promise<void> {
       return this.answer(request, response);
     }
 
@@ -55,7 +49,7 @@ export function createWebhookController(name: string | undefined, decorators: re
         const delivery = await readWebhookRequest(request as Parameters<typeof readWebhookRequest>[0], handler.maxBodyBytes);
         if (delivery === undefined) return;
         if (!isRaw(delivery.body) && delivery.bodyTooLarge !== true) this.warnNotRaw();
-        writeWebhookResponse(response, await handler.handle(delivery));
+        writeWebhookResponse(response, await handler.handle(delivery), delivery);
       } catch (error) {
         try {
           handler.logger.error('the webhook route failed unexpectedly; Stripe will retry the delivery', { error: describeError(error) });
@@ -77,6 +71,20 @@ export function createWebhookController(name: string | undefined, decorators: re
   }
 
   const prototype = StripeWebhookController.prototype as unknown as Record<string, unknown>;
+  const routeMethods = ['receive'];
+  for (const method of refusedMethods) {
+    // One handler per method, each a route of its own in Nest's route map.
+    const key = `refuse${method[0]}${method.slice(1).toLowerCase()}`;
+    // A function of its own: Nest keeps a route's method and path on the function.
+    const refuse = function (this: { refuse(request: object, response: object): Promise<void> }, request: object, response: object) {
+      return this.refuse(request, response);
+    };
+    Object.defineProperty(prototype, key, { value: refuse, writable: true, configurable: true });
+    RequestMapping({ method: RequestMethod[method as keyof typeof RequestMethod] })(prototype, key, Object.getOwnPropertyDescriptor(prototype, key) as PropertyDescriptor);
+    Req()(prototype, key, 0);
+    Res()(prototype, key, 1);
+    routeMethods.push(key);
+  }
   for (const method of routeMethods) {
     const descriptor = Object.getOwnPropertyDescriptor(prototype, method) as PropertyDescriptor;
     // Marks the route for the Fastify capture (Nest passes it on as the route's config).

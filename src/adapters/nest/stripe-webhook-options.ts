@@ -1,6 +1,9 @@
 import type { FactoryProvider, ModuleMetadata } from '@nestjs/common';
-import type { WebhookHandlerOptions } from '../../handler/build-webhook-handler.js';
+import { isWebhookHandler, type WebhookHandler, type WebhookHandlerOptions } from '../../handler/build-webhook-handler.js';
+import { createWebhookHandler } from '../../handler/create-webhook-handler.js';
 import type { WebhookRouter } from '../../router/create-webhook-router.js';
+import { resolveWebhookHandler } from '../resolve-webhook-handler.js';
+import { normalizeWebhookPath } from '../webhook-path.js';
 import { nestWebhookLogger } from './nest-webhook-logger.js';
 
 /** What shapes the endpoint's Nest route: known when the module is imported. */
@@ -56,7 +59,11 @@ export interface ResolvedEndpoint {
   label: string;
 }
 
-export const defaultPath = 'v1/webhook';
+/** Which entry point the options came through, for messages: the user wrote one of these. */
+export type ModuleEntry = 'StripeWebhookModule.forRoot' | 'StripeWebhookModule.forRootAsync';
+
+/** The module's own options (the route's): never passed on to the handler. */
+const routeOptionKeys: readonly (keyof StripeWebhookRouteOptions)[] = ['name', 'path', 'decorators'];
 
 /** Checked at import time, so a bad name fails where it is written. */
 export function resolveName(name: unknown): string | undefined {
@@ -67,15 +74,19 @@ export function resolveName(name: unknown): string | undefined {
   return name;
 }
 
-/** The path as a controller takes it. Literal only: the raw body is read before routing, by path. */
-export function resolvePath(path: unknown = defaultPath): string {
-  const trimmed = typeof path === 'string' ? path.replace(/^\/+|\/+$/g, '') : '';
-  if (typeof path !== 'string' || path.trim() !== path || trimmed === '' || /[:*?(){}]/.test(trimmed)) {
+/**
+ * The path as a controller takes it (no leading or trailing slash), by the rule every adapter
+ * shares. Literal only: the raw body is captured before routing, by path.
+ */
+export function resolvePath(path: unknown, entry: ModuleEntry): string {
+  const literal = normalizeWebhookPath(path, entry).slice(1).replace(/\/+$/, '');
+  if (literal === '' || /[:*?(){}]/.test(literal)) {
     throw new TypeError(
-      `StripeWebhookModule: \`path\` must be a literal path such as "v1/webhook" (the default), without parameters or wildcards; got ${JSON.stringify(path)}.`,
+      `${entry}: \`path\` must be a literal path such as "v1/webhook" (the default), without parameters or wildcards ` +
+        `(the module reads the raw body before Nest routes the request, by path); got ${JSON.stringify(path)}.`,
     );
   }
-  return trimmed;
+  return literal;
 }
 
 export function resolveDecorators(decorators: unknown): readonly MethodDecorator[] {
@@ -91,14 +102,25 @@ export function endpointLabel(name: string | undefined): string {
 }
 
 /**
- * The core handler's options from the module's: everything but the route's own options is
- * passed through untouched (so a handler option added later, such as `inbox`, needs nothing
- * here), with the router and Nest's logger by default. The one place that resolves them.
+ * The endpoint's handler, through the resolver every adapter shares: the route's own options are
+ * left out, every other option is passed on untouched (so a handler option added later needs
+ * nothing here), the router is always the module's (the decorated methods fill it) and the
+ * logger is Nest's unless one is given.
  */
-export function toHandlerOptions(options: StripeWebhookModuleOptions, router: WebhookRouter): WebhookHandlerOptions {
+export function resolveModuleHandler(options: StripeWebhookModuleOptions, router: WebhookRouter, entry: ModuleEntry): WebhookHandler {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError('StripeWebhookModule: pass options with at least `secret`, e.g. `forRoot({ secret: process.env.STRIPE_WEBHOOK_SECRET })`.');
+    throw new TypeError(`${entry}: pass options with at least \`secret\`, e.g. \`${entry}({ secret: process.env.STRIPE_WEBHOOK_SECRET })\`.`);
   }
-  const { path: _path, name: _name, decorators: _decorators, logger, ...handlerOptions } = options;
-  return { ...handlerOptions, router, logger: logger ?? nestWebhookLogger() };
+  // A prebuilt handler has a router of its own, which the @OnStripeEvent methods could not reach.
+  if (isWebhookHandler(options) || 'handler' in options) {
+    throw new TypeError(
+      `${entry}: the module builds the endpoint's handler itself, so that @OnStripeEvent methods fill its router: pass the handler's ` +
+        'options (`secret`, `store`, `maxBodyBytes`, ...) instead of a handler. A prebuilt handler is mounted with stripeWebhookMiddleware ' +
+        'from "stripe-webhook-kit/express" or stripeWebhookPlugin from "stripe-webhook-kit/fastify".',
+    );
+  }
+  return resolveWebhookHandler(
+    { ...options, router },
+    { adapter: entry, build: createWebhookHandler, crypto: 'node', adapterKeys: routeOptionKeys, defaults: { logger: nestWebhookLogger() } },
+  );
 }

@@ -1,7 +1,6 @@
 import { Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import type { WebhookHandler } from '../../handler/build-webhook-handler.js';
-import { createWebhookHandler } from '../../handler/create-webhook-handler.js';
 import { createWebhookRouter, type WebhookRouter } from '../../router/create-webhook-router.js';
 import { StripeWebhookBodyReader } from './stripe-webhook-body-reader.js';
 import { createWebhookController, setControllerPath } from './stripe-webhook-controller.js';
@@ -10,8 +9,9 @@ import {
   endpointLabel,
   resolveDecorators,
   resolveName,
+  resolveModuleHandler,
   resolvePath,
-  toHandlerOptions,
+  type ModuleEntry,
   type StripeWebhookModuleAsyncOptions,
   type StripeWebhookModuleOptions,
   type StripeWebhookRouteOptions,
@@ -38,7 +38,7 @@ export class StripeWebhookModule {
   /** With the options at hand. */
   static forRoot(options: StripeWebhookModuleOptions): DynamicModule {
     const name = resolveName(options?.name);
-    return webhookModule({ ...options, name }, [], { provide: getStripeWebhookOptionsToken(name), useValue: options });
+    return webhookModule('StripeWebhookModule.forRoot', { ...options, name }, [], { provide: getStripeWebhookOptionsToken(name), useValue: options });
   }
 
   /** With options made from injected providers, e.g. `ConfigService`. */
@@ -48,7 +48,7 @@ export class StripeWebhookModule {
     }
     const { useFactory, path } = options;
     const name = resolveName(options.name);
-    return webhookModule({ ...options, name }, options.imports ?? [], {
+    return webhookModule('StripeWebhookModule.forRootAsync', { ...options, name }, options.imports ?? [], {
       provide: getStripeWebhookOptionsToken(name),
       inject: options.inject ?? [],
       useFactory: async (...injected: unknown[]): Promise<StripeWebhookModuleOptions> => {
@@ -59,10 +59,15 @@ export class StripeWebhookModule {
   }
 }
 
-function webhookModule(route: StripeWebhookRouteOptions, imports: NonNullable<StripeWebhookModuleAsyncOptions['imports']>, optionsProvider: Provider): DynamicModule {
+function webhookModule(
+  entry: ModuleEntry,
+  route: StripeWebhookRouteOptions,
+  imports: NonNullable<StripeWebhookModuleAsyncOptions['imports']>,
+  optionsProvider: Provider,
+): DynamicModule {
   const { name } = route;
   // Checked now, so that a bad option fails where the module is imported.
-  if (route.path !== undefined) resolvePath(route.path);
+  if (route.path !== undefined) resolvePath(route.path, entry);
   const controller: Type<unknown> = createWebhookController(name, resolveDecorators(route.decorators));
   const tokens = { options: getStripeWebhookOptionsToken(name), router: getStripeWebhookRouterToken(name), handler: getStripeWebhookHandlerToken(name) };
   return {
@@ -78,13 +83,13 @@ function webhookModule(route: StripeWebhookRouteOptions, imports: NonNullable<St
         provide: tokens.handler,
         inject: [tokens.options, tokens.router],
         // Built while providers are created, so a bad option fails `NestFactory.create`.
-        useFactory: (options: StripeWebhookModuleOptions, router: WebhookRouter) => createWebhookHandler(toHandlerOptions(options, router)),
+        useFactory: (options: StripeWebhookModuleOptions, router: WebhookRouter) => resolveModuleHandler(options, router, entry),
       },
       {
         provide: STRIPE_WEBHOOK_ENDPOINT,
         inject: [tokens.options, tokens.router, tokens.handler],
         useFactory: (options: StripeWebhookModuleOptions, router: WebhookRouter, handler: WebhookHandler): WebhookEndpoint => {
-          const path = resolvePath(route.path ?? options.path);
+          const path = resolvePath(route.path ?? options.path, entry);
           // Nest reads a controller's path when it maps routes, in `app.init()`: after this.
           setControllerPath(controller, path);
           return { name, path, label: endpointLabel(name), router, handler };

@@ -1,10 +1,11 @@
 // The module's options, its logger, and where it mounts (or does not mount) the route.
-import { Injectable, Module, type LoggerService } from '@nestjs/common';
+import { ConsoleLogger, Injectable, Logger, Module, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { describe, expect, it } from 'vitest';
 import { OnStripeEvent, StripeWebhookModule, STRIPE_WEBHOOK_HANDLER, STRIPE_WEBHOOK_ROUTER, type StripeWebhookModuleOptions } from '../../../../src/adapters/nest/index.js';
 import type { WebhookHandler } from '../../../../src/handler/build-webhook-handler.js';
-import { toHandlerOptions } from '../../../../src/adapters/nest/stripe-webhook-options.js';
+import { resolveModuleHandler } from '../../../../src/adapters/nest/stripe-webhook-options.js';
+import { createWebhookHandler } from '../../../../src/handler/create-webhook-handler.js';
 import { createWebhookRouter, type WebhookRouter } from '../../../../src/router/create-webhook-router.js';
 import { paidCheckout, testSecret } from '../../../support/deliveries.js';
 import { startNestApp } from '../../../support/nest-app.js';
@@ -60,9 +61,9 @@ describe('StripeWebhookModule', () => {
   });
 
   it.each([
-    ['an empty path', { path: '' }, /`path` must be a literal path/],
-    ['a path of slashes', { path: '//' }, /`path` must be a literal path/],
-    ['a path with spaces around it', { path: ' v1/webhook' }, /`path` must be a literal path/],
+    ['an empty path', { path: '' }, /^StripeWebhookModule\.forRoot: `path` must be a non-empty path/],
+    ['a path of slashes', { path: '//' }, /^StripeWebhookModule\.forRoot: `path` must be a non-empty path/],
+    ['a path with spaces around it', { path: ' v1/webhook' }, /^StripeWebhookModule\.forRoot: `path` must be a non-empty path/],
     ['a path with a parameter', { path: 'webhooks/:account' }, /without parameters or wildcards/],
     ['a name that is not a word', { name: 'my endpoint' }, /`name` must be a word/],
     ['decorators that are not functions', { decorators: ['UseGuards'] }, /`decorators` must be an array of method decorators/],
@@ -72,16 +73,46 @@ describe('StripeWebhookModule', () => {
 
   it.each([
     ['a maxBodyBytes that is not positive', appModule({ secret: testSecret, logger: false, maxBodyBytes: 0 }), /maxBodyBytes must be a positive number/],
-    ['a path made by forRootAsync\'s factory that is not literal', asyncModule({ secret: testSecret, logger: false, path: 'hooks/*' }), /without parameters or wildcards/],
+    ['a path made by forRootAsync\'s factory that is not literal', asyncModule({ secret: testSecret, logger: false, path: 'hooks/*' }), /^StripeWebhookModule\.forRootAsync: `path` must be a literal path.*without parameters or wildcards/],
   ])('fails NestFactory.create for %s', async (_what, module, message) => {
     await expect(startNestApp(module, { platform: 'express', rawBody: false })).rejects.toThrow(message);
   });
 
-  it('passes every handler option on untouched, less its own route options (so `inbox` works once the handler has it)', () => {
-    const router = createWebhookRouter();
-    const inbox = { any: 'handler option the module does not know' };
-    const options = { secret: testSecret, logger: false as const, name: 'connect', path: 'connect/webhook', decorators: [], inbox } as unknown as StripeWebhookModuleOptions;
-    expect(toHandlerOptions(options, router)).toEqual({ secret: testSecret, logger: false, router, inbox });
+  it('resolves the handler through the shared resolver: route options left out, handler options kept, the module\'s router always', async () => {
+    const routed: string[] = [];
+    const router = createWebhookRouter().onCheckoutPaid(() => void routed.push('module router'));
+    const elsewhere = createWebhookRouter().onCheckoutPaid(() => void routed.push('a router passed in options'));
+    const options = { secret: testSecret, logger: false as const, maxBodyBytes: 123_456, name: 'connect', path: 'connect/webhook', decorators: [], router: elsewhere } as StripeWebhookModuleOptions;
+    const handler = resolveModuleHandler(options, router, 'StripeWebhookModule.forRoot');
+    expect(handler.maxBodyBytes).toBe(123_456);
+    const delivery = paidCheckout('o_1');
+    expect((await handler.handle({ method: 'POST', headers: delivery.headers, body: delivery.body })).status).toBe(200);
+    expect(routed).toEqual(['module router']);
+  });
+
+  it('keeps Nest\'s logger for `logger: undefined`, as for no logger', () => {
+    const handler = resolveModuleHandler({ secret: testSecret, logger: undefined }, createWebhookRouter(), 'StripeWebhookModule.forRoot');
+    const { logger, lines } = nestLines();
+    Logger.overrideLogger(logger);
+    try {
+      handler.logger.warn('through Nest');
+    } finally {
+      Logger.overrideLogger(new ConsoleLogger());
+    }
+    expect(lines).toContain('warn [StripeWebhook] through Nest');
+  });
+
+  it.each([
+    ['a handler', () => createWebhookHandler({ secret: testSecret, router: createWebhookRouter() })],
+    ['{ handler }', () => ({ handler: createWebhookHandler({ secret: testSecret, router: createWebhookRouter() }) })],
+  ])('refuses %s, naming the entry point and what to pass instead', (_what, options) => {
+    expect(() => resolveModuleHandler(options() as never, createWebhookRouter(), 'StripeWebhookModule.forRootAsync')).toThrow(
+      /^StripeWebhookModule\.forRootAsync: the module builds the endpoint's handler itself.*pass the handler's options/,
+    );
+  });
+
+  it('refuses options that are not an object, naming forRoot', () => {
+    expect(() => resolveModuleHandler(null as never, createWebhookRouter(), 'StripeWebhookModule.forRoot')).toThrow(/^StripeWebhookModule\.forRoot: pass options with at least `secret`/);
   });
 
   it('refuses forRootAsync without a factory, saying what to pass', () => {

@@ -56,7 +56,17 @@ export interface WebhookRequest {
    * Content-Length, or by what it read so far): the answer is 413 without looking at `body`.
    */
   bodyTooLarge?: boolean;
+  /**
+   * Where this delivery's lines go instead of the handler's logger (Fastify's `request.log`, with
+   * its `reqId`). Handlers receive it as `ctx.logger`.
+   */
+  logger?: WebhookLogger;
+  /** The framework the adapter serves, so that an error such as `body_not_raw` names its own fix. */
+  framework?: WebhookFramework;
 }
+
+/** The frameworks the kit's adapters serve. */
+export type WebhookFramework = 'express' | 'fastify' | 'nest' | 'web';
 
 /** What the adapter must write back. `body` is JSON. */
 export interface WebhookResponse {

@@ -1,6 +1,7 @@
 import type { WebhookHandler } from '../../handler/build-webhook-handler.js';
 import { stripeWebhookMiddleware } from '../express.js';
 import { stripeWebhookPlugin } from '../fastify.js';
+import { frameworkOption } from '../resolve-webhook-handler.js';
 
 /** The parts of Nest's `AbstractHttpAdapter` used here; Nest 10, 11 and 12 all have them. */
 export interface HttpAdapterLike {
@@ -13,7 +14,7 @@ interface ExpressAppLike {
 }
 
 interface FastifyAppLike {
-  register(plugin: typeof stripeWebhookPlugin, options: { path: string; handler: WebhookHandler }): unknown;
+  register(plugin: typeof stripeWebhookPlugin, options: { path: string; handler: WebhookHandler; [frameworkOption]: 'nest' }): unknown;
 }
 
 /**
@@ -27,12 +28,13 @@ interface FastifyAppLike {
 export function mountWebhookRoute(adapter: HttpAdapterLike, path: string, handler: WebhookHandler): void {
   const platform = adapter.getType();
   if (platform === 'express') {
-    (adapter.getInstance() as ExpressAppLike).all(path, stripeWebhookMiddleware(handler));
+    // Tagged as Nest's, so that errors such as body_not_raw give a Nest user Nest's fix.
+    (adapter.getInstance() as ExpressAppLike).all(path, stripeWebhookMiddleware({ handler, [frameworkOption]: 'nest' } as unknown as WebhookHandler));
     return;
   }
   if (platform === 'fastify') {
     // Fastify loads plugins when the app gets ready; an error there fails `app.listen()`.
-    void (adapter.getInstance() as FastifyAppLike).register(stripeWebhookPlugin, { path, handler });
+    void (adapter.getInstance() as FastifyAppLike).register(stripeWebhookPlugin, { path, handler, [frameworkOption]: 'nest' });
     return;
   }
   throw new Error(

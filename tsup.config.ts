@@ -22,7 +22,7 @@ export default defineConfig([
     sourcemap: true,
     clean: true,
     target: 'node20',
-    external: ['stripe', 'express', 'fastify', /^@nestjs\//, 'reflect-metadata', 'rxjs'],
+    external: ['stripe', 'express', 'fastify', /^@nestjs\//, 'reflect-metadata', 'rxjs', '@opentelemetry/api'],
   },
   {
     entry: { cli: 'src/cli/bin.ts' },

@@ -19,3 +19,4 @@ export type { ProcessOutcome } from './handler/process-event.js';
 export { memoryStore, type MemoryStore, type MemoryStoreOptions } from './stores/memory-store.js';
 export { defaultLogger, silentLogger } from './logger.js';
 export type * from './types.js';
+export type { WebhookTelemetryOptions, WebhookTelemetrySetting } from './telemetry/telemetry-options.js';

@@ -10,7 +10,7 @@ import { stripeWebhookMiddleware } from '../../src/adapters/express.js';
 import type { WebhookHandlerOptions } from '../../src/handler/build-webhook-handler.js';
 import { NonRetryableError } from '../../src/router/non-retryable-error.js';
 import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
-import { paidCheckout, signedDelivery, testSecret } from '../support/deliveries.js';
+import { paidCheckout, signedDelivery, testSecret, type Delivery } from '../support/deliveries.js';
 import { listening } from '../support/listen.js';
 import { expectAnswer, send, type RunningServer } from '../support/status-contract.js';
 
@@ -158,7 +158,7 @@ describe('metrics', () => {
     expectAnswer(await send(url, delivery), 200, { received: true, duplicate: true });
     expectAnswer(await send(url, signedDelivery('invoice.paid')), 200, { received: true, discarded: true });
     expectAnswer(await send(url, paidCheckout('o_2', { secret: 'whsec_other' })), 400, { error: 'no_matching_signature' });
-    expectAnswer(await send(url, { body: delivery.body, headers: { 'content-type': 'application/json' } }), 400, { error: 'missing_signature' });
+    expectAnswer(await send(url, { body: delivery.body, headers: { 'content-type': 'application/json' } as Delivery['headers'] }), 400, { error: 'missing_signature' });
 
     expect(await count('stripe.webhook.deliveries', { 'stripe.webhook.outcome': 'processed', 'stripe.event.type': 'checkout.session.completed' })).toBe(before.processed + 1);
     expect(await count('stripe.webhook.duplicates', { 'stripe.event.type': 'checkout.session.completed' })).toBe(before.duplicate + 1);

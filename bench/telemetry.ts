@@ -6,6 +6,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import type Express from 'express';
 import { assertBuiltPackage } from './built-package.js';
 import { deliveryTemplate, signBody } from './payloads.js';
 
@@ -19,7 +20,7 @@ else await drive();
 
 async function serve(mode: Mode): Promise<void> {
   const { createRequire } = await import('node:module');
-  const express = createRequire(import.meta.url)('express5') as typeof import('express');
+  const express = createRequire(import.meta.url)('express5') as typeof Express;
   if (mode === 'on') {
     const { metrics, trace } = await import('@opentelemetry/api');
     const { BasicTracerProvider, BatchSpanProcessor } = await import('@opentelemetry/sdk-trace-base');

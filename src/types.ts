@@ -7,8 +7,10 @@ export type StripeEventType = Stripe.Event['type'];
 export type StripeEventOf<T extends StripeEventType> = Extract<Stripe.Event, { type: T }>;
 
 /**
- * Where the kit writes what it decided and why. `console` fits, and so do pino, winston and
- * Nest's `Logger` (each method takes a message and optional structured details).
+ * Where the kit writes what it decided and why. `console` and winston fit as they are (each method
+ * takes a message and optional structured details); pino takes the details first, so wrap it
+ * (`error: (message, details) => log.error(details ?? {}, message)`, see
+ * docs/troubleshooting-errors.md). Nest's module and Fastify's plugin use their framework's logger.
  */
 export interface WebhookLogger {
   info(message: string, details?: Record<string, unknown>): void;

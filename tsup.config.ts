@@ -63,7 +63,7 @@ export default defineConfig([
     sourcemap: true,
     clean: true,
     target: 'node20',
-    external: ['stripe', 'express', 'fastify', 'bullmq', /^@nestjs\//, 'reflect-metadata', 'rxjs'],
+    external: ['stripe', 'express', 'fastify', 'bullmq', /^@nestjs\//, 'reflect-metadata', 'rxjs', '@opentelemetry/api'],
     esbuildPlugins: [stripeNotice],
     onSuccess: () => relativeSourceMaps((name) => name !== 'cli.js.map'),
   },

@@ -42,3 +42,4 @@ export type { StripeReadClient, StripeListPage } from './catch-up/stripe-client.
 export { startInboxWorker, type InboxWorker, type InboxWorkerOptions } from './inbox/start-inbox-worker.js';
 export { InboxError, InboxLeaseLostError, type InboxErrorCode } from './inbox/inbox-error.js';
 export type * from './inbox/types.js';
+export type { WebhookTelemetryOptions, WebhookTelemetrySetting } from './telemetry/telemetry-options.js';

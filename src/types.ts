@@ -13,8 +13,10 @@ export type StripeEventType = Exclude<Stripe.Event['type'], never>;
 export type StripeEventOf<T extends StripeEventType> = Extract<Stripe.Event, { type: T }>;
 
 /**
- * Where the kit writes what it decided and why. `console` fits, and so do pino, winston and
- * Nest's `Logger` (each method takes a message and optional structured details).
+ * Where the kit writes what it decided and why. `console` and winston fit as they are (each method
+ * takes a message and optional structured details); pino takes the details first, so wrap it
+ * (`error: (message, details) => log.error(details ?? {}, message)`, see
+ * docs/troubleshooting-errors.md). Nest's module and Fastify's plugin use their framework's logger.
  */
 export interface WebhookLogger {
   /** What was decided (a duplicate, a discarded event). */
@@ -88,7 +90,17 @@ export interface WebhookRequest {
    * Content-Length, or by what it read so far): the answer is 413 without looking at `body`.
    */
   bodyTooLarge?: boolean;
+  /**
+   * Where this delivery's lines go instead of the handler's logger (Fastify's `request.log`, with
+   * its `reqId`). Handlers receive it as `ctx.logger`.
+   */
+  logger?: WebhookLogger;
+  /** The framework the adapter serves, so that an error such as `body_not_raw` names its own fix. */
+  framework?: WebhookFramework;
 }
+
+/** The frameworks the kit's adapters serve. */
+export type WebhookFramework = 'express' | 'fastify' | 'nest' | 'web';
 
 /** What the adapter must write back. `body` is JSON. */
 export interface WebhookResponse {

@@ -1,7 +1,8 @@
 import type { WebhookHandler, WebhookHandlerOptions } from '../handler/build-webhook-handler.js';
 import { createWebhookHandler } from '../handler/create-webhook-handler.js';
-import { nodeResponseHeaders, readNodeRequest, type NodeRequestLike } from './read-node-request.js';
-import { resolveWebhookHandler } from './resolve-webhook-handler.js';
+import { readNodeRequest, type NodeRequestLike } from './read-node-request.js';
+import type { WebhookFramework } from '../types.js';
+import { frameworkOf, resolveWebhookHandler } from './resolve-webhook-handler.js';
 
 export type { NodeRequestLike } from './read-node-request.js';
 
@@ -29,18 +30,19 @@ export type StripeWebhookMiddleware = (request: NodeRequestLike, response: NodeR
 export function stripeWebhookMiddleware(handlerOrOptions: WebhookHandler | WebhookHandlerOptions): StripeWebhookMiddleware {
   // Built now, so a bad configuration fails at startup rather than on Stripe's first delivery.
   const handler = resolveWebhookHandler(handlerOrOptions, { adapter: 'stripeWebhookMiddleware', build: createWebhookHandler, crypto: 'node' });
+  const framework = frameworkOf(handlerOrOptions, 'express');
   return function stripeWebhook(request, response, next) {
-    void answer(handler, request, response, next);
+    void answer(handler, framework, request, response, next);
   };
 }
 
-async function answer(handler: WebhookHandler, request: NodeRequestLike, response: NodeResponseLike, next: (error?: unknown) => void) {
+async function answer(handler: WebhookHandler, framework: WebhookFramework, request: NodeRequestLike, response: NodeResponseLike, next: (error?: unknown) => void) {
   try {
     const webhookRequest = await readNodeRequest(request, handler.maxBodyBytes);
     // The client hung up before its body arrived: there is nobody left to answer.
     if (webhookRequest === undefined) return;
-    const answered = await handler.handle(webhookRequest);
-    response.writeHead(answered.status, nodeResponseHeaders(webhookRequest, answered));
+    const answered = await handler.handle({ ...webhookRequest, framework });
+    response.writeHead(answered.status, answered.headers);
     response.end(answered.body);
   } catch (error) {
     // Only what the core cannot answer gets here (a response another middleware already sent):

@@ -1,9 +1,11 @@
 import { METHODS } from 'node:http';
 import { createWebhookHandler } from '../handler/create-webhook-handler.js';
 import type { WebhookHandler, WebhookHandlerOptions } from '../handler/build-webhook-handler.js';
-import type { WebhookResponse } from '../types.js';
+import { resolveLogger } from '../logger.js';
+import type { WebhookLogger, WebhookResponse } from '../types.js';
+import { appLogger, pinoWebhookLogger } from './fastify-request-logger.js';
 import { readNodeRequest, type NodeRequestLike } from './read-node-request.js';
-import { resolveWebhookHandler } from './resolve-webhook-handler.js';
+import { frameworkOf, resolveWebhookHandler } from './resolve-webhook-handler.js';
 import { normalizeWebhookPath } from './webhook-path.js';
 
 // The parts of Fastify the plugin uses. Fastify 4's and 5's `FastifyInstance` types (and those
@@ -14,6 +16,8 @@ interface FastifyRequestLike {
   headers: Record<string, string | readonly string[] | undefined>;
   body?: unknown;
   raw: NodeRequestLike;
+  /** pino with the request's `reqId`, or a silent stand-in when the app has no logger. */
+  log?: unknown;
 }
 interface FastifyReplyLike {
   code(status: number): FastifyReplyLike;
@@ -21,6 +25,7 @@ interface FastifyReplyLike {
   send(payload: string): FastifyReplyLike;
 }
 interface FastifyInstanceLike {
+  log?: unknown;
   initialConfig: { bodyLimit?: number };
   removeAllContentTypeParsers(): void;
   addContentTypeParser(contentType: string, options: { parseAs: 'buffer' }, parser: (request: unknown, body: Uint8Array, done: (error: null, body: Uint8Array) => void) => void): void;
@@ -62,6 +67,15 @@ export async function stripeWebhookPlugin(instance: object, options: StripeWebho
     defaults: { maxBodyBytes: fastify.initialConfig.bodyLimit },
   });
   const path = normalizeWebhookPath((options as { path?: unknown }).path, 'stripeWebhookPlugin');
+  const framework = frameworkOf(options, 'fastify');
+  // With the kit's default (console) logger and an app logger, each delivery logs through
+  // `request.log`: pino's JSON lines, with the request's reqId, instead of console lines among them.
+  const perRequestLogger = handler.logger === resolveLogger(undefined) && appLogger(fastify.log) !== undefined;
+  const loggerOf = (request: FastifyRequestLike): WebhookLogger | undefined => {
+    if (!perRequestLogger) return undefined;
+    const log = appLogger(request.log);
+    return log && pinoWebhookLogger(log);
+  };
   routeEveryMethod(fastify);
 
   // Registered parsers are inherited from the parent; in this context only raw bytes are wanted,
@@ -76,18 +90,17 @@ export async function stripeWebhookPlugin(instance: object, options: StripeWebho
 
   fastify.setErrorHandler(async (error, request, reply) => {
     // Fastify enforces the limit while it reads; its error becomes the contract's 413.
-    // The rest of the body is never read: the connection is closed after the answer (Fastify 5
-    // does so by itself, Fastify 4 would drain a chunked body to its end).
+    // The rest of the body is never read: the core's 413 closes the connection (Fastify 5 does so
+    // by itself, Fastify 4 would drain a chunked body to its end).
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      const answer = await handler.handle({ method: request.method, headers: request.headers, body: undefined, bodyTooLarge: true });
-      return send(reply, { ...answer, headers: { ...answer.headers, connection: 'close' } });
+      return send(reply, await handler.handle({ method: request.method, headers: request.headers, body: undefined, bodyTooLarge: true, logger: loggerOf(request), framework }));
     }
     // A Content-Type Fastify cannot parse (`;;;`): the signature covers the bytes, not the header,
     // so the body is read as it is, as the other adapters do. Fastify left the stream unread.
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       const read = await readNodeRequest(request.raw, handler.maxBodyBytes);
       if (read === undefined) return reply;
-      return send(reply, await handler.handle({ ...read, method: request.method, headers: request.headers }));
+      return send(reply, await handler.handle({ ...read, method: request.method, headers: request.headers, logger: loggerOf(request), framework }));
     }
     throw error;
   });
@@ -95,7 +108,7 @@ export async function stripeWebhookPlugin(instance: object, options: StripeWebho
   fastify.all(path, { bodyLimit: handler.maxBodyBytes }, async (request, reply) => {
     // Fastify skips parsing a request that has no body at all: its raw body is empty.
     const body = request.body === undefined ? '' : request.body;
-    return send(reply, await handler.handle({ method: request.method, headers: request.headers, body }));
+    return send(reply, await handler.handle({ method: request.method, headers: request.headers, body, logger: loggerOf(request), framework }));
   });
 }
 

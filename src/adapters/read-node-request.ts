@@ -1,5 +1,5 @@
 import { announcesTooLarge, createBodyCollector } from '../handler/capped-body.js';
-import type { WebhookRequest, WebhookResponse } from '../types.js';
+import type { WebhookRequest } from '../types.js';
 
 /**
  * The parts of a Node `IncomingMessage` (as Express, Connect or Nest hand it over) that the raw
@@ -71,7 +71,7 @@ function readStream(request: NodeRequestLike, maxBodyBytes: number): Promise<Pic
     const onData = (chunk: unknown) => {
       const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : (chunk as Uint8Array);
       if (collector.add(bytes)) return;
-      // Not a byte more: the answer closes the connection (see closesConnection).
+      // Not a byte more: the 413 closes the connection (the core answers it with `Connection: close`).
       request.pause?.();
       finish({ body: undefined, bodyTooLarge: true });
     };
@@ -85,14 +85,4 @@ function readStream(request: NodeRequestLike, maxBodyBytes: number): Promise<Pic
     // A stream paused by earlier code stays paused when a data listener is added.
     request.resume();
   });
-}
-
-/**
- * The headers to write for `answer` to `request`. A body that was not read to its end (too large)
- * is never drained: reading it would let one client make the server read gigabytes for nothing.
- * `Connection: close` makes Node close the socket once the 413 is written, as Fastify does.
- * The Nest module's route and raw-body capture write their 413 with it too, on both platforms.
- */
-export function nodeResponseHeaders(request: WebhookRequest, answer: WebhookResponse): Record<string, string> {
-  return request.bodyTooLarge === true ? { ...answer.headers, connection: 'close' } : answer.headers;
 }

@@ -5,6 +5,19 @@ import {
   type WebhookHandler,
   type WebhookHandlerOptions,
 } from '../handler/build-webhook-handler.js';
+import type { WebhookFramework } from '../types.js';
+
+/**
+ * The framework an adapter serves, when another adapter mounts it (Nest mounts the Express
+ * middleware or the Fastify plugin): a symbol key, so it never reaches the handler's options.
+ */
+export const frameworkOption: unique symbol = Symbol.for('stripe-webhook-kit.framework');
+
+/** The framework another adapter tagged `input` with, else the adapter's own. */
+export function frameworkOf(input: unknown, own: WebhookFramework): WebhookFramework {
+  const tagged = typeof input === 'object' && input !== null ? (input as Record<symbol, unknown>)[frameworkOption] : undefined;
+  return tagged === 'nest' ? tagged : own;
+}
 
 export interface ResolveHandlerOptions {
   /** The public function being configured, for messages: `stripeWebhookMiddleware`, ... */

@@ -31,7 +31,7 @@ export function createFetchHandler(handlerOrOptions: WebhookHandler | WebhookHan
   const handler = resolveWebhookHandler(handlerOrOptions, { adapter: 'createFetchHandler', build: createWebCryptoWebhookHandler, crypto: 'web' });
   return async function stripeWebhook(request) {
     const body = await readWebBody(request, handler.maxBodyBytes);
-    const answer = await handler.handle({ method: request.method, headers: request.headers, ...body });
+    const answer = await handler.handle({ method: request.method, headers: request.headers, ...body, framework: 'web' });
     return new Response(answer.body, { status: answer.status, headers: answer.headers });
   };
 }

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { usageError } from './errors.js';
+import { closestMatch } from './suggest.js';
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
@@ -14,8 +15,17 @@ export function parseCommandLine<const O extends OptionsConfig>(command: string,
     // Node's messages continue with advice about `--`; the first sentence is the useful part.
     const message = error instanceof Error ? (error.message.split(/\.\s/)[0] ?? error.message) : String(error);
     const sentence = message.replace(/\.$/, '');
-    throw usageError(`${sentence.charAt(0).toLowerCase()}${sentence.slice(1)} (see: stripe-webhook-kit ${command} --help)`);
+    throw usageError(`${sentence.charAt(0).toLowerCase()}${sentence.slice(1)}${suggestOption(error, options)} (see: stripe-webhook-kit ${command} --help)`);
   }
+}
+
+/** `; did you mean --metadata?` for a mistyped option, as for a mistyped command. */
+function suggestOption(error: unknown, options: OptionsConfig): string {
+  if ((error as { code?: unknown } | null)?.code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return '';
+  const typed = /'(--?[^'=]+)/.exec((error as Error).message)?.[1];
+  if (typed === undefined) return '';
+  const suggestion = closestMatch(typed.replace(/^-+/, ''), [...Object.keys(options), 'help']);
+  return suggestion === undefined ? '' : `; did you mean --${suggestion}?`;
 }
 
 /** Exactly one positional argument, named in the error when it is missing or doubled. */

@@ -32,6 +32,7 @@ Options:
   --forward-to <url>         the webhook endpoint, e.g. localhost:8000/v1/webhook (http:// is implied)
   --secret <whsec_...>       the endpoint's signing secret (default: STRIPE_WEBHOOK_SECRET)
   --metadata <key=value>     set data.object.metadata[key]; repeatable, e.g. --metadata orderId=ord_1
+  --client-reference-id <id> set data.object.client_reference_id (checkout.session.* events)
   --payment-status <status>  paid | unpaid | no_payment_required (checkout.session.* events only)
   --repeat <n>               send n events, each with a new id (default 1)
   --concurrency <n>          at most n requests in flight (default 1)

@@ -1,5 +1,6 @@
 import { createPalette, shouldUseColor, type OutputStream, type Palette } from './colors.js';
 import type { DeliveryResult } from './deliver.js';
+import { deliveryHint } from './delivery-hint.js';
 import { roundMs, type DeliverySummary } from './summarize.js';
 
 export interface ReporterOptions {
@@ -38,6 +39,14 @@ export function createReporter(options: ReporterOptions): Reporter {
   let done = 0;
   let failed = 0;
   let lastDrawn = 0;
+  // Each hint once per run: a hundred 404s need one explanation.
+  const hinted = new Set<string>();
+  const hintLine = (result: DeliveryResult) => {
+    const hint = deliveryHint(result);
+    if (hint === undefined || hinted.has(hint)) return;
+    hinted.add(hint);
+    stdout.write(`  ${color.dim(`hint: ${hint}`)}\n`);
+  };
   const clearLine = () => {
     if (useProgress) stdout.write('\r\u001b[2K');
   };
@@ -58,12 +67,14 @@ export function createReporter(options: ReporterOptions): Reporter {
       if (!result.ok) failed++;
       if (!useProgress) {
         stdout.write(`${formatDelivery(result, color)}\n`);
+        if (!result.ok) hintLine(result);
         return;
       }
       // With a progress line, only the deliveries that need attention get a line of their own.
       if (!result.ok) {
         clearLine();
         stdout.write(`${formatDelivery(result, color)}\n`);
+        hintLine(result);
       }
       drawProgress(!result.ok || done === options.total);
     },
@@ -94,7 +105,8 @@ function jsonReporter(stdout: OutputStream): Reporter {
   return {
     start() {},
     delivery(result) {
-      line({ kind: 'delivery', ...result, latencyMs: roundMs(result.latencyMs) });
+      const hint = deliveryHint(result);
+      line({ kind: 'delivery', ...result, latencyMs: roundMs(result.latencyMs), ...(hint === undefined ? {} : { hint }) });
     },
     summary(summary) {
       line({ kind: 'summary', ...summary });

@@ -10,6 +10,7 @@ import { createReporter } from './reporter.js';
 import { sendAll } from './send-all.js';
 import { closestMatch } from './suggest.js';
 import { summarize } from './summarize.js';
+import { triggerWarnings } from './trigger-warnings.js';
 
 const paymentStatuses = ['paid', 'unpaid', 'no_payment_required'] as const;
 const knownTypes: ReadonlySet<string> = new Set(eventTypes);
@@ -20,6 +21,7 @@ export async function trigger(args: readonly string[], io: CliIo, userAgent: str
     'forward-to': { type: 'string' },
     secret: { type: 'string' },
     metadata: { type: 'string', multiple: true },
+    'client-reference-id': { type: 'string' },
     'payment-status': { type: 'string' },
     repeat: { type: 'string' },
     concurrency: { type: 'string' },
@@ -28,10 +30,23 @@ export async function trigger(args: readonly string[], io: CliIo, userAgent: str
   });
   const type = parseEventType(singlePositional('trigger', positionals, 'event-type'));
   const target: DeliveryTarget = { url: parseForwardTo(values['forward-to']), secret: resolveSecret(values.secret, io.env), userAgent };
+  const clientReferenceId = values['client-reference-id'];
   const object = eventObjectOverrides(type, values.metadata, values['payment-status']);
+  if (clientReferenceId !== undefined) object.client_reference_id = clientReferenceId;
   const repeat = parsePositiveInteger('--repeat', values.repeat, 1);
   const concurrency = parsePositiveInteger('--concurrency', values.concurrency, 1);
   const saveTo = values.save;
+
+  // Before anything is sent: a discarded checkout looks like success (200, exit 0) otherwise.
+  const warnings = triggerWarnings({
+    type,
+    metadata: parseMetadata(values.metadata),
+    clientReferenceId,
+    paymentStatus: values['payment-status'],
+    forwardTo: values['forward-to'] ?? '',
+    url: target.url,
+  });
+  for (const warning of warnings) io.stderr.write(`warning: ${warning}\n`);
 
   const reporter = createReporter({ stdout: io.stdout, env: io.env, json: values.json === true, total: repeat });
   if (saveTo !== undefined) await checkWritable(saveTo);

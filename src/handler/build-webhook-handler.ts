@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { resolveLogger } from '../logger.js';
+import { guardLogger, resolveLogger } from '../logger.js';
 import type { WebhookRouter } from '../router/create-webhook-router.js';
 import { memoryStore } from '../stores/memory-store.js';
 import type { HeaderBag, IdempotencyStore, VerifyOptions, WebhookLogger, WebhookRequest, WebhookResponse } from '../types.js';
@@ -7,6 +7,10 @@ import { WebhookVerificationError } from '../verify/errors.js';
 import { bodyNotRawError } from '../verify/read-payload.js';
 import { createInboxIngress } from '../inbox/enqueue-event.js';
 import type { Inbox } from '../inbox/types.js';
+import type { DeliveryTrace } from '../telemetry/delivery-trace.js';
+import type { WebhookTelemetrySetting } from '../telemetry/telemetry-options.js';
+import { webhookTelemetry } from '../telemetry/webhook-telemetry.js';
+import { checkSecret } from './check-secret.js';
 import { deadlineOption } from './deadline.js';
 import { createEventProcessor, defaultHandlerTimeoutMs, defaultStoreTimeoutMs, type ProcessOutcome } from './process-event.js';
 
@@ -47,6 +51,12 @@ export interface WebhookHandlerOptions {
    * `200 {"received":true,"queued":true}`; `startInboxWorker` runs the router (`store` is unused).
    */
   inbox?: Inbox;
+  /**
+   * OpenTelemetry spans and metrics (docs/telemetry.md). Default on when `@opentelemetry/api` is
+   * installed, loaded when the handler is built; `false` turns it off; an object passes the
+   * tracer and meter providers to use instead of the global ones.
+   */
+  telemetry?: WebhookTelemetrySetting;
 }
 
 /** The HTTP contract in one function; adapters only read the request and write the response. */
@@ -108,31 +118,48 @@ export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Veri
   const processEvent = options.inbox
     ? createInboxIngress(options.inbox, logger)
     : createEventProcessor({ router, store, leaseMs, logger, handlerTimeoutMs, storeTimeoutMs });
+  // Found now rather than on Stripe's first delivery; the answers stay the contract's.
+  checkSecret(secret, logger);
+  const telemetry = webhookTelemetry(options.telemetry);
 
-  async function handle(request: WebhookRequest): Promise<WebhookResponse> {
-    if (request.method.toUpperCase() !== 'POST') return respond(405, { error: 'method_not_allowed' }, { allow: 'POST' });
+  function handle(request: WebhookRequest): Promise<WebhookResponse> {
+    return telemetry.observe(request.method, (trace) => answer(request, trace));
+  }
 
-    if (request.bodyTooLarge === true) return respond(413, { error: 'payload_too_large' });
+  async function answer(request: WebhookRequest, trace: DeliveryTrace): Promise<WebhookResponse> {
+    const log = request.logger ? guardLogger(request.logger) : logger;
+    const refuse = (status: number, code: string, headers?: Record<string, string>) => {
+      trace.rejected(code);
+      return respond(status, { error: code }, headers);
+    };
+    if (request.method.toUpperCase() !== 'POST') return refuse(405, 'method_not_allowed', { allow: 'POST' });
+
+    // The adapter stopped reading: the rest of the body is still arriving. `Connection: close` makes
+    // the server close the socket once the 413 is written instead of draining an endless upload.
+    if (request.bodyTooLarge === true) return refuse(413, 'payload_too_large', { connection: 'close' });
     const body = request.body;
     if (typeof body !== 'string' && !(body instanceof Uint8Array) && !(body instanceof ArrayBuffer)) {
-      const error = bodyNotRawError(body);
-      logger.error(error.message, { code: error.code });
-      return respond(error.status, { error: error.code });
+      const error = bodyNotRawError(body, request.framework);
+      log.error(error.message, { code: error.code });
+      return refuse(error.status, error.code);
     }
-    if (exceeds(body, maxBodyBytes)) return respond(413, { error: 'payload_too_large' });
+    if (exceeds(body, maxBodyBytes)) return refuse(413, 'payload_too_large');
 
     let event: Stripe.Event;
     try {
-      event = await verify(body, readHeader(request.headers, 'stripe-signature'), secret, verifyOptions);
+      event = await trace.step('verify', () => verify(body, readHeader(request.headers, 'stripe-signature'), secret, verifyOptions));
     } catch (error) {
       if (!WebhookVerificationError.is(error)) throw error;
       // Called as methods: a user's logger (pino, winston) may need its `this`.
-      if (error.status >= 500) logger.error(`rejected a delivery: ${error.message}`, { code: error.code });
-      else logger.warn(`rejected a delivery: ${error.message}`, { code: error.code });
-      return respond(error.status, { error: error.code });
+      if (error.status >= 500) log.error(`rejected a delivery: ${error.message}`, { code: error.code });
+      else log.warn(`rejected a delivery: ${error.message}`, { code: error.code });
+      return refuse(error.status, error.code);
     }
+    trace.verified(event);
 
-    return outcomeResponses[await processEvent(event)]();
+    const outcome = await processEvent(event, { logger: log, trace });
+    trace.outcome(outcome);
+    return outcomeResponses[outcome]();
   }
 
   const handler: WebhookHandler = { handle, process: processEvent, maxBodyBytes, logger };

@@ -3,7 +3,8 @@ import type { WebhookRouter } from '../router/create-webhook-router.js';
 import { NonRetryableError } from '../router/non-retryable-error.js';
 import type { IdempotencyStore, WebhookLogger } from '../types.js';
 import { settle, timedOut, withinDeadline } from './deadline.js';
-import { describeError } from './describe-error.js';
+import { untracedDelivery, type DeliveryTrace } from '../telemetry/delivery-trace.js';
+import { handlerErrorDetails } from './describe-error-stack.js';
 import { createStoreCalls } from './store-calls.js';
 
 /**
@@ -42,38 +43,53 @@ export const defaultStoreTimeoutMs = 1_500;
 
 type Settled = { ok: true } | { ok: false; errors: unknown[] };
 
+/** Per delivery: the request's own logger (Fastify's `request.log`) and the delivery's trace. */
+export interface DeliveryScope {
+  logger?: WebhookLogger;
+  trace?: DeliveryTrace;
+}
+
 /** Claim, dispatch, then complete or release: the part of a delivery that follows verification. */
 export function createEventProcessor(options: EventProcessorOptions) {
-  const { router, store, leaseMs, logger } = options;
+  const { router, store, leaseMs } = options;
   const handlerTimeoutMs = options.handlerTimeoutMs ?? defaultHandlerTimeoutMs;
-  const calls = store && createStoreCalls({ store, leaseMs, logger, storeTimeoutMs: options.storeTimeoutMs ?? defaultStoreTimeoutMs });
+  const storeTimeoutMs = options.storeTimeoutMs ?? defaultStoreTimeoutMs;
+  const defaultCalls = store && createStoreCalls({ store, leaseMs, logger: options.logger, storeTimeoutMs });
+  // A delivery with a logger of its own logs its store failures there too.
+  const callsFor = (logger: WebhookLogger) => (logger === options.logger ? defaultCalls : store && createStoreCalls({ store, leaseMs, logger, storeTimeoutMs }));
 
   /** Records what the handlers' outcome means, and names it. */
-  async function conclude(event: Stripe.Event, settled: Settled, token: string | undefined): Promise<ProcessOutcome> {
+  async function conclude(event: Stripe.Event, settled: Settled, token: string | undefined, scope: Required<DeliveryScope>): Promise<ProcessOutcome> {
+    const { logger, trace } = scope;
+    const calls = callsFor(logger);
     if (settled.ok) {
-      if (calls && token !== undefined) await calls.complete(event.id, token);
+      if (calls && token !== undefined) await trace.step('complete', () => calls.complete(event.id, token));
       return 'processed';
     }
-    const error = settled.errors.map(describeError).join('; ');
+    // The stack, causes and inner errors go to the log only; the response never holds them.
+    const details = { eventId: event.id, type: event.type, ...handlerErrorDetails(settled.errors) };
     if (settled.errors.length > 0 && settled.errors.every((one) => NonRetryableError.is(one))) {
-      logger.warn('a handler discarded the event (NonRetryableError)', { eventId: event.id, type: event.type, error });
-      if (calls && token !== undefined) await calls.complete(event.id, token);
+      logger.warn('a handler discarded the event (NonRetryableError)', details);
+      if (calls && token !== undefined) await trace.step('complete', () => calls.complete(event.id, token));
       return 'discarded';
     }
-    logger.error('a handler failed; Stripe will retry the delivery', { eventId: event.id, type: event.type, error });
-    if (calls && token !== undefined) await calls.release(event.id, token);
+    logger.error('a handler failed; Stripe will retry the delivery', details);
+    if (calls && token !== undefined) await trace.step('release', () => calls.release(event.id, token));
     return 'failed';
   }
 
-  return async function processEvent(event: Stripe.Event): Promise<ProcessOutcome> {
+  return async function processEvent(event: Stripe.Event, delivery: DeliveryScope = {}): Promise<ProcessOutcome> {
+    const scope = { logger: delivery.logger ?? options.logger, trace: delivery.trace ?? untracedDelivery };
+    const { logger, trace } = scope;
+    const calls = callsFor(logger);
     let token: string | undefined;
     if (calls) {
-      const claim = await calls.claim(event.id);
+      const claim = await trace.step('claim', () => calls.claim(event.id));
       if (claim.outcome !== undefined) return claim.outcome;
       token = claim.token;
     }
 
-    const running: Promise<Settled> = settle(() => router.dispatch(event, { logger })).then(
+    const running: Promise<Settled> = trace.step('dispatch', () => settle(() => router.dispatch(event, { logger }))).then(
       () => ({ ok: true }),
       (error: unknown) => ({ ok: false, errors: handlerErrors(error) }),
     );
@@ -85,10 +101,10 @@ export function createEventProcessor(options: EventProcessorOptions) {
         { eventId: event.id, type: event.type },
       );
       // Settled when they end: done on success, released on failure, as if they had been on time.
-      void running.then((late) => conclude(event, late, token));
+      void running.then((late) => conclude(event, late, token, scope));
       return 'handler_timeout';
     }
-    return conclude(event, settled, token);
+    return conclude(event, settled, token, scope);
   };
 }
 

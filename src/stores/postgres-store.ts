@@ -6,6 +6,7 @@ import { createTableGuard } from './postgres/ensure-table.js';
 import { claimStatement, cleanupStatement, completeStatement, readyStatement, releaseStatement, schemaScript } from './postgres/statements.js';
 import { defaultTableName, parseTableName } from './postgres/table-name.js';
 import { durableRetentionMs } from './retention.js';
+import { advisedError } from './postgres/postgres-advice.js';
 import { IdempotencyStoreError, causeText } from './store-error.js';
 import { describeId, eventKey } from './postgres/event-key.js';
 
@@ -98,6 +99,8 @@ export function postgresStore(client: PostgresClient, options: PostgresStoreOpti
 
   function statementError(action: string, error: unknown): IdempotencyStoreError {
     const cause = causeText(error);
+    const advised = advisedError(error, table.name, `${action} (table "${table.name}")`);
+    if (advised) return advised;
     if (isConnectionError(error)) {
       return new IdempotencyStoreError('postgres', 'not_connected', `postgresStore: cannot reach the database to ${action} (table "${table.name}"): ${cause}.`, { cause: error });
     }

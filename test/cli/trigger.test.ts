@@ -83,7 +83,7 @@ describe('trigger', () => {
 
   it('names host:port and suggests starting the server when the connection is refused', async () => {
     const port = await unusedPort();
-    const run = await trigger('checkout.session.completed', '--forward-to', `http://127.0.0.1:${port}/v1/webhook`, '--secret', testSecret);
+    const run = await trigger('checkout.session.completed', '--forward-to', `http://127.0.0.1:${port}/v1/webhook`, '--secret', testSecret, '--metadata', 'orderId=o_1');
 
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(`error: cannot connect to 127.0.0.1:${port}: connection refused. Is your server running? Start it, then run this command again\n`);

@@ -134,6 +134,7 @@ describe.each([
       expect(logged?.details).toEqual({ code: 'body_not_raw' });
       expect(logged?.message).toContain('mount the webhook route before `express.json()`');
       expect(logged?.message).toContain('express.raw({ type: "application/json" })');
+      expect(logged?.message).not.toMatch(/rawBody: true|Fastify|request\.text/);
     });
 
     it('500 body_not_raw when earlier middleware drained the stream and kept nothing', async () => {

@@ -67,7 +67,10 @@ describe('Hono on @hono/node-server', () => {
       );
       const delivery = paidCheckout('o_1');
       expectAnswer(await send(server.url, delivery), 500, { error: 'body_not_raw' }, delivery);
-      expect(lines.find((line) => line.level === 'error')?.message).toContain('in a Web handler pass `await request.text()`');
+      const logged = lines.find((line) => line.level === 'error')?.message;
+      expect(logged).toContain('a middleware read the request body before the handler');
+      // A Web handler's fix only: createFetchHandler cannot be handed `await request.text()`.
+      expect(logged).not.toMatch(/express\.json|rawBody|request\.text\(\)|Fastify/);
     });
   });
 });

@@ -34,7 +34,7 @@ export function expressRawBodyCapture(endpoint: WebhookEndpoint) {
       if (read === undefined) return;
       // Answered here: the rest of the body is still arriving, and a body parser after this would
       // read it and answer with its own error.
-      if (read.bodyTooLarge === true) return writeWebhookResponse(response, await endpoint.handler.handle(read), read);
+      if (read.bodyTooLarge === true) return writeWebhookResponse(response, await endpoint.handler.handle({ ...read, framework: 'nest' }));
       if (read.body instanceof Uint8Array || typeof read.body === 'string') keepRaw(request, read.body);
       next();
     }, next);
@@ -87,8 +87,8 @@ export function fastifyRawBodyCapture(endpoint: WebhookEndpoint, bodyLimit: numb
       // Answered here, as the route would: too large to read on, or empty, which the app's JSON
       // parser would refuse with its own error before the route.
       if (read.bodyTooLarge === true || length === 0) {
-        const delivery = { ...read, method: request.method };
-        return writeWebhookResponse(reply, await endpoint.handler.handle(delivery), delivery);
+        const delivery = { ...read, method: request.method, framework: 'nest' as const };
+        return writeWebhookResponse(reply, await endpoint.handler.handle(delivery));
       }
       request[capturedBodyKey] = read.body;
       // The app's parser still runs, on an empty object: parsing the event there would cost time

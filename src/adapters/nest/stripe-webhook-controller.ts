@@ -49,7 +49,7 @@ export function createWebhookController(name: string | undefined, decorators: re
         const delivery = await readWebhookRequest(request as Parameters<typeof readWebhookRequest>[0], handler.maxBodyBytes);
         if (delivery === undefined) return;
         if (!isRaw(delivery.body) && delivery.bodyTooLarge !== true) this.warnNotRaw();
-        writeWebhookResponse(response, await handler.handle(delivery), delivery);
+        writeWebhookResponse(response, await handler.handle({ ...delivery, framework: 'nest' }));
       } catch (error) {
         try {
           handler.logger.error('the webhook route failed unexpectedly; Stripe will retry the delivery', { error: describeError(error) });

@@ -1,5 +1,4 @@
-import type { WebhookRequest, WebhookResponse } from '../../types.js';
-import { nodeResponseHeaders } from '../read-node-request.js';
+import type { WebhookResponse } from '../../types.js';
 
 /** Fastify's reply, as Nest hands it to a handler with `@Res()`. */
 interface FastifyReplyLike {
@@ -21,11 +20,8 @@ interface NodeResponseLike {
  * Writes the contract's answer on the platform's own response object, as a handler with
  * `@Res()` does: Nest then sends nothing itself, so neither its default status (201 for POST) nor
  * an interceptor's mapping of the handler's result nor its serializer touches status or body.
- * Given the `delivery` it answers, a body left unread (too large) closes the connection, as the
- * Express and Fastify adapters do: nobody reads the rest of an endless upload.
  */
-export function writeWebhookResponse(response: unknown, answered: WebhookResponse, delivery?: WebhookRequest): void {
-  const answer = delivery === undefined ? answered : { ...answered, headers: nodeResponseHeaders(delivery, answered) };
+export function writeWebhookResponse(response: unknown, answer: WebhookResponse): void {
   if (isFastifyReply(response)) {
     if (response.sent !== true) response.code(answer.status).headers(answer.headers).send(answer.body);
     return;

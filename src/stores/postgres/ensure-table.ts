@@ -1,5 +1,6 @@
 import { IdempotencyStoreError, causeText } from '../store-error.js';
 import { isConnectionError, sqlState, type PostgresClient } from './client-health.js';
+import { advisedError } from './postgres-advice.js';
 import { ensureTableStatement } from './statements.js';
 import type { TableName } from './table-name.js';
 
@@ -43,6 +44,8 @@ async function createTable(client: PostgresClient, table: TableName): Promise<vo
 }
 
 function tableError(table: TableName, error: unknown): IdempotencyStoreError {
+  const advised = advisedError(error, table.name, `create the table "${table.name}"`);
+  if (advised) return advised;
   if (isConnectionError(error)) {
     return new IdempotencyStoreError('postgres', 'not_connected', `postgresStore: cannot reach the database to create the table "${table.name}": ${causeText(error)}.`, {
       cause: error,

@@ -1,0 +1,29 @@
+import type Stripe from 'stripe';
+
+/** What the inbox worker knows about the job it is about to run. */
+export interface InboxJob {
+  event: Pick<Stripe.Event, 'id' | 'type' | 'livemode'> & { account?: string | null };
+  /** 1 for the first run, 2 for the first retry, ... */
+  attempt: number;
+  /** When the ingress queued the event, in epoch ms: the lag is measured from it. */
+  queuedAt?: number;
+  /** The `traceparent` the ingress stored with the event (`DeliveryTrace.traceContext()`). */
+  traceContext?: string;
+}
+
+/**
+ * The calls an inbox worker makes so that each job is a `stripe.webhook process <type>` span
+ * (kind consumer) linked to the delivery that queued it, and lag, attempts and dead events are
+ * measured. Without OpenTelemetry every call just runs `run`.
+ */
+export interface InboxTelemetry {
+  /** Runs one job inside its span. A string result (the outcome) becomes `stripe.webhook.outcome`. */
+  process<T>(job: InboxJob, run: () => T | Promise<T>): Promise<T>;
+  /** The job ran out of attempts and is now dead: counted by type. */
+  dead(event: Pick<Stripe.Event, 'id' | 'type'>): void;
+}
+
+export const untracedInbox: InboxTelemetry = {
+  process: async (_job, run) => run(),
+  dead() {},
+};

@@ -1,0 +1,19 @@
+/**
+ * `telemetry` in the handler's options. Structural types only: the kit's public types must not
+ * need `@opentelemetry/api` for users who do not have it.
+ */
+export interface WebhookTelemetryOptions {
+  /** Where spans go. Default the global tracer provider (`NodeSDK`, or `provider.register()`). */
+  tracerProvider?: { getTracer(name: string, version?: string): unknown };
+  /** Where metrics go. Default the global meter provider. */
+  meterProvider?: { getMeter(name: string, version?: string): unknown };
+}
+
+/**
+ * `true` or omitted: traces and metrics when `@opentelemetry/api` can be loaded, nothing otherwise;
+ * `false`: none; an object: on, with these providers instead of the global ones.
+ */
+export type WebhookTelemetrySetting = boolean | WebhookTelemetryOptions;
+
+/** The name the kit's tracer and meter go by. */
+export const instrumentationName = 'stripe-webhook-kit';

@@ -1,0 +1,77 @@
+import { untracedDelivery, type DeliveryTrace } from './delivery-trace.js';
+import { untracedInbox, type InboxTelemetry } from './inbox-telemetry.js';
+import type { OtelTelemetry } from './otel-telemetry.js';
+import type { WebhookTelemetrySetting } from './telemetry-options.js';
+
+/** A handler's telemetry: OpenTelemetry when it is installed (and not turned off), else nothing. */
+export interface WebhookTelemetry {
+  /** Answers one delivery inside its `stripe.webhook receive` span (or untraced). */
+  observe<R extends { status: number }>(method: string, answer: (trace: DeliveryTrace) => Promise<R>): Promise<R>;
+  /** For the inbox worker: the consumer span, lag, attempts and dead events. */
+  readonly inbox: InboxTelemetry;
+  /** Settles once it is known whether OpenTelemetry is there (it never rejects). */
+  readonly ready: Promise<void>;
+}
+
+// A variable rather than a literal, so that bundlers (webpack, esbuild for Workers) do not try
+// to resolve an optional peer the app may not have; Node resolves it at run time.
+const otelApiName = '@opentelemetry/api';
+let apiLoading: Promise<unknown> | undefined;
+
+/** `@opentelemetry/api`, loaded once per process on first need; `undefined` when not installed. */
+function loadOtelApi(): Promise<unknown> {
+  apiLoading ??= import(/* webpackIgnore: true */ /* @vite-ignore */ otelApiName).then(
+    // Node's ESM loader may hand a CommonJS build over as `default` only.
+    (loaded: { trace?: unknown; default?: unknown }) => (loaded.trace === undefined ? loaded.default : loaded),
+    () => undefined,
+  );
+  return apiLoading;
+}
+
+const off: WebhookTelemetry = { observe: (_method, answer) => answer(untracedDelivery), inbox: untracedInbox, ready: Promise.resolve() };
+
+/**
+ * Starts loading OpenTelemetry when the handler is built, not when the kit is imported, so an
+ * app without it loads nothing more; deliveries that arrive before it has loaded wait for it.
+ */
+export function webhookTelemetry(setting: WebhookTelemetrySetting | undefined): WebhookTelemetry {
+  if (setting === false) return off;
+  let otel: OtelTelemetry | undefined;
+  let settled = false;
+  const ready = loadOtelApi()
+    .then(async (api) => {
+      if (api === undefined) return;
+      const { createOtelTelemetry } = await import('./otel-telemetry.js');
+      otel = createOtelTelemetry(api as Parameters<typeof createOtelTelemetry>[0], typeof setting === 'object' ? setting : {});
+    })
+    .catch(() => undefined)
+    .finally(() => {
+      settled = true;
+    });
+
+  async function observe<R extends { status: number }>(method: string, answer: (trace: DeliveryTrace) => Promise<R>): Promise<R> {
+    if (!settled) await ready;
+    if (otel === undefined) return answer(untracedDelivery);
+    const trace = otel.delivery(method);
+    let response: R;
+    try {
+      response = await answer(trace);
+    } catch (error) {
+      trace.end(500, error);
+      throw error;
+    }
+    trace.end(response.status);
+    return response;
+  }
+
+  const inbox: InboxTelemetry = {
+    async process(job, run) {
+      if (!settled) await ready;
+      return (otel?.inbox ?? untracedInbox).process(job, run);
+    },
+    dead(event) {
+      (otel?.inbox ?? untracedInbox).dead(event);
+    },
+  };
+  return { observe, inbox, ready };
+}

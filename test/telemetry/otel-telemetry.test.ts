@@ -1,0 +1,171 @@
+// Section 10 of the contract over real HTTP (Express 5): each delivery as the OpenTelemetry SDK's
+// in-memory span exporter and a metric reader see it. The SDK is the user's; nothing is mocked.
+import { context, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { MeterProvider, MetricReader, type DataPoint, type Histogram } from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import express from 'express5';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { stripeWebhookMiddleware } from '../../src/adapters/express.js';
+import type { WebhookHandlerOptions } from '../../src/handler/build-webhook-handler.js';
+import { NonRetryableError } from '../../src/router/non-retryable-error.js';
+import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
+import { paidCheckout, signedDelivery, testSecret, type Delivery } from '../support/deliveries.js';
+import { listening } from '../support/listen.js';
+import { expectAnswer, send, type RunningServer } from '../support/status-contract.js';
+
+/** Collects on demand, as an exporter's periodic reader would. */
+class TestMetricReader extends MetricReader {
+  protected async onForceFlush(): Promise<void> {}
+  protected async onShutdown(): Promise<void> {}
+}
+
+const exporter = new InMemorySpanExporter();
+const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+const metricReader = new TestMetricReader();
+const meterProvider = new MeterProvider({ readers: [metricReader] });
+const contextManager = new AsyncLocalStorageContextManager();
+beforeAll(() => {
+  // As NodeSDK does: the context manager that lets a handler's own spans nest under dispatch.
+  context.setGlobalContextManager(contextManager.enable());
+});
+afterAll(async () => {
+  context.disable();
+  await Promise.all([tracerProvider.shutdown(), meterProvider.shutdown()]);
+});
+
+let server: RunningServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+  exporter.reset();
+});
+
+async function start(options: Partial<WebhookHandlerOptions> = {}) {
+  const router = createWebhookRouter()
+    .onCheckoutPaid(async () => {
+      // The user's own span, inside the handler.
+      await tracerProvider.getTracer('shop').startActiveSpan('fulfil order', async (span) => span.end());
+    })
+    .on('charge.refunded', () => {
+      throw new Error('refund ledger offline');
+    })
+    .on('invoice.paid', () => {
+      throw new NonRetryableError('unknown invoice');
+    });
+  const app = express();
+  app.post('/v1/webhook', stripeWebhookMiddleware({ secret: testSecret, router, logger: false, telemetry: { tracerProvider, meterProvider }, ...options }));
+  server = await listening(app.listen(0, '127.0.0.1'));
+  return server.url;
+}
+
+const named = (name: string) => exporter.getFinishedSpans().filter((span) => span.name === name);
+const only = (name: string): ReadableSpan => {
+  const spans = named(name);
+  expect(spans, name).toHaveLength(1);
+  return spans[0] as ReadableSpan;
+};
+const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId;
+
+async function points(metric: string): Promise<DataPoint<unknown>[]> {
+  const { resourceMetrics } = await metricReader.collect();
+  const found = resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics).find((one) => one.descriptor.name === metric);
+  return (found?.dataPoints ?? []) as DataPoint<unknown>[];
+}
+const count = async (metric: string, attributes: Record<string, unknown>) =>
+  (await points(metric)).filter((point) => Object.entries(attributes).every(([key, value]) => point.attributes[key] === value)).reduce((sum, point) => sum + (point.value as number), 0);
+
+describe('stripe.webhook receive, over real HTTP', () => {
+  it('a handled delivery: a server span with the messaging attributes, and child spans for each step', async () => {
+    const url = await start();
+    const delivery = paidCheckout('o_1');
+    expectAnswer(await send(url, delivery), 200, { received: true });
+
+    const receive = only('stripe.webhook receive');
+    expect(receive.kind).toBe(SpanKind.SERVER);
+    expect(receive.instrumentationScope.name).toBe('stripe-webhook-kit');
+    expect(receive.attributes).toEqual({
+      'messaging.system': 'stripe',
+      'messaging.operation.name': 'receive',
+      'messaging.operation.type': 'receive',
+      'http.request.method': 'POST',
+      'messaging.message.id': delivery.event.id,
+      'stripe.event.type': 'checkout.session.completed',
+      'stripe.livemode': false,
+      'stripe.webhook.outcome': 'processed',
+      'http.response.status_code': 200,
+    });
+    expect(receive.status.code).toBe(SpanStatusCode.UNSET);
+    for (const step of ['verify', 'claim', 'dispatch', 'complete']) {
+      const child = only(`stripe.webhook ${step}`);
+      expect(child.kind).toBe(SpanKind.INTERNAL);
+      expect(parentOf(child)).toBe(receive.spanContext().spanId);
+      expect(child.spanContext().traceId).toBe(receive.spanContext().traceId);
+    }
+    expect(only('stripe.webhook claim').attributes['stripe.webhook.claim']).toBe('claimed');
+    // The handler's own span nests under dispatch.
+    expect(parentOf(only('fulfil order'))).toBe(only('stripe.webhook dispatch').spanContext().spanId);
+  });
+
+  it('carries stripe.account for a Connect event', async () => {
+    const url = await start();
+    const delivery = signedDelivery('payment_intent.succeeded', { account: 'acct_1Connected' });
+    expectAnswer(await send(url, delivery), 200, { received: true });
+    expect(only('stripe.webhook receive').attributes['stripe.account']).toBe('acct_1Connected');
+  });
+
+  it('a failing handler: the receive span is an error with the 500, and dispatch records the exception', async () => {
+    const url = await start();
+    expectAnswer(await send(url, signedDelivery('charge.refunded')), 500, { error: 'handler_failed' });
+    const receive = only('stripe.webhook receive');
+    expect(receive.status.code).toBe(SpanStatusCode.ERROR);
+    expect(receive.attributes).toMatchObject({ 'stripe.webhook.outcome': 'failed', 'http.response.status_code': 500, 'error.type': 'failed' });
+    const dispatch = only('stripe.webhook dispatch');
+    expect(dispatch.status.code).toBe(SpanStatusCode.ERROR);
+    expect(dispatch.events.map((event) => event.name)).toEqual(['exception']);
+    only('stripe.webhook release');
+  });
+
+  it('a forged delivery: 400, no_matching_signature on the span and the verify step, no claim', async () => {
+    const url = await start();
+    expectAnswer(await send(url, paidCheckout('o_1', { secret: 'whsec_other' })), 400, { error: 'no_matching_signature' });
+    const receive = only('stripe.webhook receive');
+    expect(receive.attributes).toMatchObject({ 'stripe.webhook.outcome': 'no_matching_signature', 'error.type': 'no_matching_signature', 'http.response.status_code': 400 });
+    expect(receive.attributes['messaging.message.id']).toBeUndefined();
+    expect(only('stripe.webhook verify').status).toEqual({ code: SpanStatusCode.ERROR, message: 'no_matching_signature' });
+    expect(named('stripe.webhook claim')).toEqual([]);
+  });
+
+  it('telemetry: false records nothing', async () => {
+    const url = await start({ telemetry: false });
+    expectAnswer(await send(url, paidCheckout('o_1')), 200, { received: true });
+    expect(exporter.getFinishedSpans().filter((span) => span.name.startsWith('stripe.webhook'))).toEqual([]);
+  });
+});
+
+describe('metrics', () => {
+  it('counts deliveries by outcome, verification failures by code, duplicates, and handler duration by type', async () => {
+    const url = await start();
+    const before = {
+      processed: await count('stripe.webhook.deliveries', { 'stripe.webhook.outcome': 'processed', 'stripe.event.type': 'checkout.session.completed' }),
+      duplicate: await count('stripe.webhook.duplicates', { 'stripe.event.type': 'checkout.session.completed' }),
+      discarded: await count('stripe.webhook.deliveries', { 'stripe.webhook.outcome': 'discarded' }),
+      forged: await count('stripe.webhook.verification.failures', { 'error.type': 'no_matching_signature' }),
+      missing: await count('stripe.webhook.verification.failures', { 'error.type': 'missing_signature' }),
+    };
+    const delivery = paidCheckout('o_1');
+    expectAnswer(await send(url, delivery), 200, { received: true });
+    expectAnswer(await send(url, delivery), 200, { received: true, duplicate: true });
+    expectAnswer(await send(url, signedDelivery('invoice.paid')), 200, { received: true, discarded: true });
+    expectAnswer(await send(url, paidCheckout('o_2', { secret: 'whsec_other' })), 400, { error: 'no_matching_signature' });
+    expectAnswer(await send(url, { body: delivery.body, headers: { 'content-type': 'application/json' } as Delivery['headers'] }), 400, { error: 'missing_signature' });
+
+    expect(await count('stripe.webhook.deliveries', { 'stripe.webhook.outcome': 'processed', 'stripe.event.type': 'checkout.session.completed' })).toBe(before.processed + 1);
+    expect(await count('stripe.webhook.duplicates', { 'stripe.event.type': 'checkout.session.completed' })).toBe(before.duplicate + 1);
+    expect(await count('stripe.webhook.deliveries', { 'stripe.webhook.outcome': 'discarded' })).toBe(before.discarded + 1);
+    expect(await count('stripe.webhook.verification.failures', { 'error.type': 'no_matching_signature' })).toBe(before.forged + 1);
+    expect(await count('stripe.webhook.verification.failures', { 'error.type': 'missing_signature' })).toBe(before.missing + 1);
+    const durations = (await points('stripe.webhook.handler.duration')).find((point) => point.attributes['stripe.event.type'] === 'checkout.session.completed');
+    expect((durations?.value as Histogram | undefined)?.count).toBeGreaterThanOrEqual(1);
+  });
+});

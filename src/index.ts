@@ -1,5 +1,18 @@
 export { verifyAndParse } from './verify/verify-and-parse.js';
 export { verifyAndParseAsync } from './verify/verify-and-parse-async.js';
+export { verifyAndParseNotification, type NotificationVerifyOptions } from './verify/verify-and-parse-notification.js';
+export { verifyAndParseNotificationAsync } from './verify/verify-and-parse-notification-async.js';
+export type { EventNotificationClient } from './verify/notification-client.js';
+export {
+  isThinNotification,
+  type ThinEventNotification,
+  type ThinEventType,
+  type ThinEventOf,
+  type ThinEventPayload,
+  type RoutableEvent,
+  type RoutableEventType,
+  type RoutableEventOf,
+} from './router/thin-types.js';
 export { WebhookVerificationError, type WebhookVerificationErrorCode } from './verify/errors.js';
 export {
   createWebhookRouter,

@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import type { ThinEventType } from './router/thin-types.js';
 
 /** Every event type Stripe can send to a webhook endpoint (snapshot events). */
 export type StripeEventType = Stripe.Event['type'];
@@ -18,9 +19,13 @@ export interface WebhookLogger {
 
 /** What a handler gets beside the event. */
 export interface WebhookContext {
-  /** `event.id`: the key used for deduplication. */
+  /**
+   * The key used for deduplication: `event.id`, or for a thin notification the snapshot event it
+   * stands for (`snapshot_event`), else its own id.
+   */
   eventId: string;
-  type: StripeEventType;
+  /** `event.type`: a snapshot type, or a thin one (`v1.checkout.session.completed`). */
+  type: StripeEventType | ThinEventType;
   livemode: boolean;
   /** The connected account the event came from (Stripe Connect), else `undefined`. */
   account: string | undefined;

@@ -3,7 +3,7 @@
 import { buildWebhookHandler, isWebhookHandler, type WebhookHandler, type WebhookHandlerOptions } from '../handler/build-webhook-handler.js';
 import { announcesTooLarge, createBodyCollector } from '../handler/capped-body.js';
 import type { WebhookRequest } from '../types.js';
-import { verifyAndParseAsync } from '../verify/verify-and-parse-async.js';
+import { verifyDeliveryAsync } from '../verify/verify-delivery.js';
 
 /** A handler of the Fetch API: Next.js App Router, Hono, Bun, Deno, Cloudflare Workers. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -17,7 +17,7 @@ export type FetchHandler = (request: Request) => Promise<Response>;
  * export const POST = createFetchHandler({ secret: process.env.STRIPE_WEBHOOK_SECRET!, router });
  */
 export function createFetchHandler(handlerOrOptions: WebhookHandler | WebhookHandlerOptions): FetchHandler {
-  const handler = isWebhookHandler(handlerOrOptions) ? handlerOrOptions : buildWebhookHandler(handlerOrOptions, verifyAndParseAsync);
+  const handler = isWebhookHandler(handlerOrOptions) ? handlerOrOptions : buildWebhookHandler(handlerOrOptions, verifyDeliveryAsync);
   return async function stripeWebhook(request) {
     const body = await readBody(request, handler.maxBodyBytes);
     const answer = await handler.handle({ method: request.method, headers: request.headers, ...body });

@@ -1,11 +1,14 @@
-import type Stripe from 'stripe';
 import { resolveLogger } from '../logger.js';
 import type { WebhookRouter } from '../router/create-webhook-router.js';
+import type { RoutableEvent } from '../router/thin-types.js';
 import { memoryStore } from '../stores/memory-store.js';
 import type { HeaderBag, IdempotencyStore, VerifyOptions, WebhookLogger, WebhookRequest, WebhookResponse } from '../types.js';
 import { WebhookVerificationError } from '../verify/errors.js';
+import { checkNotificationClient, type EventNotificationClient } from '../verify/notification-client.js';
 import { bodyNotRawError } from '../verify/read-payload.js';
+import type { VerifiedDelivery } from '../verify/verify-delivery.js';
 import { createEventProcessor, type ProcessOutcome } from './process-event.js';
+import { createNotificationResolver } from './thin-notifications.js';
 
 export interface WebhookHandlerOptions {
   /** The endpoint's signing secret (`whsec_...`), or several during a rotation. */
@@ -24,6 +27,11 @@ export interface WebhookHandlerOptions {
   leaseMs?: number;
   /** The clock for the signature age, in epoch ms. Default `Date.now`. */
   now?: () => number;
+  /**
+   * A stripe-node client (23 or later): thin event notifications are then routed, with working
+   * `fetchRelatedObject()` and `fetchEvent()`. Without it they are answered 500 `stripe_client_required`.
+   */
+  stripe?: EventNotificationClient;
 }
 
 /** The HTTP contract in one function; adapters only read the request and write the response. */
@@ -34,7 +42,7 @@ export interface WebhookHandler {
    * Runs an event that is already trusted (verified here, by a catch-up run, or by a trusted
    * channel) through the store and the router, exactly as `handle()` does after verification.
    */
-  process(event: Stripe.Event): Promise<ProcessOutcome>;
+  process(event: RoutableEvent): Promise<ProcessOutcome>;
   readonly maxBodyBytes: number;
   readonly logger: WebhookLogger;
 }
@@ -44,7 +52,7 @@ export type Verifier = (
   signatureHeader: string | readonly string[] | null | undefined,
   secret: string | readonly string[],
   options?: VerifyOptions,
-) => Stripe.Event | Promise<Stripe.Event>;
+) => VerifiedDelivery | Promise<VerifiedDelivery>;
 
 const brand = Symbol.for('stripe-webhook-kit.WebhookHandler');
 const json = { 'content-type': 'application/json; charset=utf-8' };
@@ -69,6 +77,8 @@ export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Veri
   const logger = resolveLogger(options.logger);
   const verifyOptions: VerifyOptions = { tolerance: options.tolerance, now: options.now };
   const processEvent = createEventProcessor({ router, store, leaseMs, logger });
+  checkNotificationClient(options.stripe, 'createWebhookHandler');
+  const resolveNotification = createNotificationResolver(options.stripe, logger, 'createWebhookHandler');
 
   async function handle(request: WebhookRequest): Promise<WebhookResponse> {
     if (request.method.toUpperCase() !== 'POST') return respond(405, { error: 'method_not_allowed' }, { allow: 'POST' });
@@ -82,7 +92,7 @@ export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Veri
     }
     if (exceeds(body, maxBodyBytes)) return respond(413, { error: 'payload_too_large' });
 
-    let event: Stripe.Event;
+    let event: VerifiedDelivery;
     try {
       event = await verify(body, readHeader(request.headers, 'stripe-signature'), secret, verifyOptions);
     } catch (error) {
@@ -91,7 +101,9 @@ export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Veri
       return respond(error.status, { error: error.code });
     }
 
-    return outcomeResponses[await processEvent(event)]();
+    const routable = resolveNotification(event);
+    if (!routable) return respond(500, { error: 'stripe_client_required' });
+    return outcomeResponses[await processEvent(routable)]();
   }
 
   const handler: WebhookHandler = { handle, process: processEvent, maxBodyBytes, logger };

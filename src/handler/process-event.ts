@@ -1,7 +1,7 @@
-import type Stripe from 'stripe';
 import { describeError } from '../router/create-webhook-router.js';
 import type { WebhookRouter } from '../router/create-webhook-router.js';
 import { NonRetryableError } from '../router/non-retryable-error.js';
+import { deduplicationKey, type RoutableEvent } from '../router/thin-types.js';
 import type { IdempotencyStore, WebhookLogger } from '../types.js';
 
 /**
@@ -29,13 +29,16 @@ export function createEventProcessor({ router, store, leaseMs, logger }: EventPr
     }
   }
 
-  return async function processEvent(event: Stripe.Event): Promise<ProcessOutcome> {
+  return async function processEvent(event: RoutableEvent): Promise<ProcessOutcome> {
+    // A thin notification linked to a snapshot event claims that event's id: one occurrence,
+    // delivered both ways during a migration, runs once.
+    const eventId = deduplicationKey(event);
     if (store) {
       let claim;
       try {
-        claim = await store.claim(event.id, leaseMs);
+        claim = await store.claim(eventId, leaseMs);
       } catch (error) {
-        logger.error('the idempotency store failed to claim the event; Stripe will retry', { eventId: event.id, error: describeError(error) });
+        logger.error('the idempotency store failed to claim the event; Stripe will retry', { eventId, error: describeError(error) });
         return 'store_unavailable';
       }
       if (claim === 'done') return 'duplicate';
@@ -47,16 +50,16 @@ export function createEventProcessor({ router, store, leaseMs, logger }: EventPr
     } catch (error) {
       const errors = error instanceof AggregateError ? error.errors : [error];
       if (errors.length > 0 && errors.every((one) => NonRetryableError.is(one))) {
-        logger.warn('a handler discarded the event (NonRetryableError)', { eventId: event.id, type: event.type, error: errors.map(describeError).join('; ') });
-        await settle(() => store?.complete(event.id), 'complete', event.id);
+        logger.warn('a handler discarded the event (NonRetryableError)', { eventId, type: event.type, error: errors.map(describeError).join('; ') });
+        await settle(() => store?.complete(eventId), 'complete', eventId);
         return 'discarded';
       }
-      logger.error('a handler failed; Stripe will retry the delivery', { eventId: event.id, type: event.type, error: errors.map(describeError).join('; ') });
-      await settle(() => store?.release(event.id), 'release', event.id);
+      logger.error('a handler failed; Stripe will retry the delivery', { eventId, type: event.type, error: errors.map(describeError).join('; ') });
+      await settle(() => store?.release(eventId), 'release', eventId);
       return 'failed';
     }
 
-    await settle(() => store?.complete(event.id), 'complete', event.id);
+    await settle(() => store?.complete(eventId), 'complete', eventId);
     return 'processed';
   };
 }

@@ -26,7 +26,7 @@ describe('trigger --thin', () => {
     for (const notification of receiver.notifications) {
       expect(notification).toMatchObject({ object: 'v2.core.event', type: 'v1.checkout.session.completed', related_object: { type: 'checkout.session' } });
       expect(notification.snapshot_event).toBeUndefined();
-      expect(typeof notification.fetchRelatedObject).toBe('function');
+      expect(typeof notification.fetchEvent).toBe('function');
     }
     expect(new Set(receiver.notifications.map((notification) => notification.id)).size).toBe(2);
   });

@@ -4,7 +4,7 @@ import type { StripeEventType } from '../types.js';
 import { createTestEvent } from './create-test-event.js';
 import { deepMerge, type DeepPartial } from './deep-merge.js';
 
-type PayloadOf<T extends ThinEventType> = Extract<ThinEventPayload, { type: T }>;
+type PayloadOf<T extends ThinEventType> = ThinEventPayload<T>;
 type RelatedObject = { id: string; type: string; url: string };
 
 /**

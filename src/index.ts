@@ -1,5 +1,18 @@
 export { verifyAndParse } from './verify/verify-and-parse.js';
 export { verifyAndParseAsync } from './verify/verify-and-parse-async.js';
+export { verifyAndParseNotification, type NotificationVerifyOptions } from './verify/verify-and-parse-notification.js';
+export { verifyAndParseNotificationAsync } from './verify/verify-and-parse-notification-async.js';
+export type { EventNotificationClient } from './verify/notification-client.js';
+export {
+  isThinNotification,
+  type ThinEventNotification,
+  type ThinEventType,
+  type ThinEventOf,
+  type ThinEventPayload,
+  type RoutableEvent,
+  type RoutableEventType,
+  type RoutableEventOf,
+} from './router/thin-types.js';
 export { WebhookVerificationError, type WebhookVerificationErrorCode } from './verify/errors.js';
 export {
   createWebhookRouter,
@@ -16,6 +29,8 @@ export { orderReference } from './router/order-reference.js';
 export { createWebhookHandler, toWebhookHandler } from './handler/create-webhook-handler.js';
 export { isWebhookHandler, type WebhookHandler, type WebhookHandlerOptions } from './handler/build-webhook-handler.js';
 export type { ProcessOutcome } from './handler/process-event.js';
+export { handleTrustedDelivery, type TrustedDeliveryOptions, type TrustedDeliveryResult } from './trusted/handle-trusted-delivery.js';
+export type { TrustedChannel } from './trusted/unwrap-envelope.js';
 export { memoryStore, type MemoryStore, type MemoryStoreOptions } from './stores/memory-store.js';
 export { defaultLogger, silentLogger } from './logger.js';
 export type * from './types.js';

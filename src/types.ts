@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import type { ThinEventType } from './router/thin-types.js';
 
 // Through Exclude, so that the union carries this name: TypeScript drops the name of an indexed
 // access type, and every signature (in editors and the API docs) would spell out all its members.
@@ -16,7 +17,7 @@ export type StripeEventOf<T extends StripeEventType> = Extract<Stripe.Event, { t
  * Where the kit writes what it decided and why. `console` and winston fit as they are (each method
  * takes a message and optional structured details); pino takes the details first, so wrap it
  * (`error: (message, details) => log.error(details ?? {}, message)`, see
- * docs/troubleshooting-errors.md). Nest's module and Fastify's plugin use their framework's logger.
+ * docs/troubleshooting.md). Nest's module and Fastify's plugin use their framework's logger.
  */
 export interface WebhookLogger {
   /** What was decided (a duplicate, a discarded event). */
@@ -29,9 +30,13 @@ export interface WebhookLogger {
 
 /** What a handler gets beside the event. */
 export interface WebhookContext {
-  /** `event.id`: the key used for deduplication. */
+  /**
+   * The key used for deduplication: `event.id`, or for a thin notification the snapshot event it
+   * stands for (`snapshot_event`), else its own id.
+   */
   eventId: string;
-  type: StripeEventType;
+  /** `event.type`: a snapshot type, or a thin one (`v1.checkout.session.completed`). */
+  type: StripeEventType | ThinEventType;
   livemode: boolean;
   /** The connected account the event came from (Stripe Connect), else `undefined`. */
   account: string | undefined;

@@ -1,7 +1,7 @@
 // Web APIs only: nothing here, or in what it imports, may need a `node:` module, so that the
 // subpath runs on Workers, Deno, Bun and edge runtimes. Verification is Web Crypto's.
 import { buildWebhookHandler, type WebhookHandler, type WebhookHandlerOptions } from '../handler/build-webhook-handler.js';
-import { verifyAndParseAsync } from '../verify/verify-and-parse-async.js';
+import { verifyDeliveryAsync } from '../verify/verify-delivery.js';
 import { readWebBody } from './read-web-body.js';
 import { resolveWebhookHandler } from './resolve-webhook-handler.js';
 
@@ -14,7 +14,7 @@ export type FetchHandler = (request: Request) => Promise<Response>;
  * `handler.process`) on Workers, Deno, Bun or an edge runtime.
  */
 export function createWebCryptoWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
-  return buildWebhookHandler(options, verifyAndParseAsync, 'web');
+  return buildWebhookHandler(options, verifyDeliveryAsync, 'web');
 }
 
 /**

@@ -38,6 +38,8 @@ Options:
   --concurrency <n>          at most n requests in flight (default 1)
   --save <file>              append each event sent to <file> as JSON lines, for \`replay\`
   --json                     print one JSON object per delivery, then a summary object
+  --thin                     send the thin notification (v1.<event-type>, object v2.core.event) instead;
+                             its related object exists only in your stand-in, not in Stripe
   -h, --help                 show this help
 
 Examples:

@@ -1,5 +1,6 @@
 import { appendFile } from 'node:fs/promises';
 import { createTestEvent } from '../testing/create-test-event.js';
+import { createTestNotification } from '../testing/create-test-notification.js';
 import type { StripeEventType } from '../types.js';
 import { parseCommandLine, parseForwardTo, parseMetadata, parsePositiveInteger, resolveSecret, singlePositional } from './args.js';
 import { deliver, type DeliveryTarget } from './deliver.js';
@@ -27,10 +28,15 @@ export async function trigger(args: readonly string[], io: CliIo, userAgent: str
     concurrency: { type: 'string' },
     save: { type: 'string' },
     json: { type: 'boolean' },
+    thin: { type: 'boolean' },
   });
   const type = parseEventType(singlePositional('trigger', positionals, 'event-type'));
   const target: DeliveryTarget = { url: parseForwardTo(values['forward-to']), secret: resolveSecret(values.secret, io.env), userAgent };
   const clientReferenceId = values['client-reference-id'];
+  const thin = values.thin === true;
+  if (thin && (values.metadata !== undefined || values['payment-status'] !== undefined)) {
+    throw usageError('--metadata and --payment-status do not apply with --thin: a thin notification carries no object, only a reference to it');
+  }
   const object = eventObjectOverrides(type, values.metadata, values['payment-status']);
   if (clientReferenceId !== undefined) object.client_reference_id = clientReferenceId;
   const repeat = parsePositiveInteger('--repeat', values.repeat, 1);
@@ -50,15 +56,18 @@ export async function trigger(args: readonly string[], io: CliIo, userAgent: str
 
   const reporter = createReporter({ stdout: io.stdout, env: io.env, json: values.json === true, total: repeat });
   if (saveTo !== undefined) await checkWritable(saveTo);
-  const what = repeat === 1 ? type : `${repeat} ${type} events`;
+  const what = `${repeat === 1 ? '' : `${repeat} `}${thin ? `v1.${type}` : type}${repeat === 1 ? '' : ' events'}${thin ? ' (thin)' : ''}`;
   reporter.start(`Sending ${what} to ${target.url.href}${concurrency > 1 ? ` (concurrency ${concurrency})` : ''}`);
 
   const results = await sendAll(
     repeat,
     concurrency,
     async () => {
-      // A new event each time, with its own id, as Stripe would create for each occurrence.
-      const event = createTestEvent(type, { data: { object } });
+      // A new event each time, with its own id, as Stripe would create for each occurrence. The
+      // type is only known at run time, so the overrides cannot be checked against it statically.
+      const snapshot = createTestEvent(type, { data: { object } });
+      // --thin: the thin notification of that occurrence, as an endpoint with thin payloads gets it.
+      const event = thin ? withoutSnapshotLink(createTestNotification(snapshot)) : snapshot;
       if (saveTo !== undefined) await saveEvent(saveTo, event);
       return deliver(event, target);
     },
@@ -92,6 +101,14 @@ function eventObjectOverrides(type: StripeEventType, metadataPairs: string[] | u
     object.payment_status = paymentStatus;
   }
   return object;
+}
+
+// An endpoint that only has thin payloads gets no `snapshot_event`: that link exists only while
+// an account sends both kinds (a migration).
+function withoutSnapshotLink<N extends { snapshot_event?: string }>(notification: N): N {
+  const standalone = { ...notification };
+  delete standalone.snapshot_event;
+  return standalone;
 }
 
 // Checked before the first delivery, so that a bad path is a usage error with nothing sent.

@@ -1,9 +1,10 @@
-import type Stripe from 'stripe';
 import { guardLogger, resolveLogger } from '../logger.js';
 import type { WebhookRouter } from '../router/create-webhook-router.js';
+import type { RoutableEvent } from '../router/thin-types.js';
 import { memoryStore } from '../stores/memory-store.js';
 import type { HeaderBag, IdempotencyStore, VerifyOptions, WebhookLogger, WebhookRequest, WebhookResponse } from '../types.js';
 import { WebhookVerificationError } from '../verify/errors.js';
+import { checkNotificationClient, type EventNotificationClient } from '../verify/notification-client.js';
 import { bodyNotRawError } from '../verify/read-payload.js';
 import { createInboxIngress } from '../inbox/enqueue-event.js';
 import type { Inbox } from '../inbox/types.js';
@@ -12,7 +13,9 @@ import type { WebhookTelemetrySetting } from '../telemetry/telemetry-options.js'
 import { webhookTelemetry } from '../telemetry/webhook-telemetry.js';
 import { checkSecret } from './check-secret.js';
 import { deadlineOption } from './deadline.js';
+import type { VerifiedDelivery } from '../verify/verify-delivery.js';
 import { createEventProcessor, defaultHandlerTimeoutMs, defaultStoreTimeoutMs, type ProcessOutcome } from './process-event.js';
+import { createNotificationResolver } from './thin-notifications.js';
 
 /**
  * What `createWebhookHandler` (and every adapter, which takes the same object) needs: the signing
@@ -57,6 +60,11 @@ export interface WebhookHandlerOptions {
    * tracer and meter providers to use instead of the global ones.
    */
   telemetry?: WebhookTelemetrySetting;
+  /**
+   * A stripe-node client (23 or later): thin event notifications are then routed, with working
+   * `fetchRelatedObject()` and `fetchEvent()`. Without it they are answered 500 `stripe_client_required`.
+   */
+  stripe?: EventNotificationClient;
 }
 
 /** The HTTP contract in one function; adapters only read the request and write the response. */
@@ -67,7 +75,7 @@ export interface WebhookHandler {
    * Runs an event that is already trusted (verified here, by a catch-up run, or by a trusted
    * channel) through the store and the router, exactly as `handle()` does after verification.
    */
-  process(event: Stripe.Event): Promise<ProcessOutcome>;
+  process(event: RoutableEvent): Promise<ProcessOutcome>;
   /** The resolved `maxBodyBytes`, so an adapter can stop reading a body that is too large. */
   readonly maxBodyBytes: number;
   readonly logger: WebhookLogger;
@@ -81,7 +89,7 @@ export type Verifier = (
   signatureHeader: string | readonly string[] | null | undefined,
   secret: string | readonly string[],
   options?: VerifyOptions,
-) => Stripe.Event | Promise<Stripe.Event>;
+) => VerifiedDelivery | Promise<VerifiedDelivery>;
 
 const brand = Symbol.for('stripe-webhook-kit.WebhookHandler');
 // Stored under the brand, so that `createFetchHandler` can refuse a handler bound to node:crypto.
@@ -120,6 +128,8 @@ export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Veri
     : createEventProcessor({ router, store, leaseMs, logger, handlerTimeoutMs, storeTimeoutMs });
   // Found now rather than on Stripe's first delivery; the answers stay the contract's.
   checkSecret(secret, logger);
+  checkNotificationClient(options.stripe, 'createWebhookHandler');
+  const resolveNotification = createNotificationResolver(options.stripe, logger, 'createWebhookHandler');
   const telemetry = webhookTelemetry(options.telemetry);
 
   function handle(request: WebhookRequest): Promise<WebhookResponse> {
@@ -145,7 +155,7 @@ export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Veri
     }
     if (exceeds(body, maxBodyBytes)) return refuse(413, 'payload_too_large');
 
-    let event: Stripe.Event;
+    let event: VerifiedDelivery;
     try {
       event = await trace.step('verify', () => verify(body, readHeader(request.headers, 'stripe-signature'), secret, verifyOptions));
     } catch (error) {
@@ -157,7 +167,9 @@ export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Veri
     }
     trace.verified(event);
 
-    const outcome = await processEvent(event, { logger: log, trace });
+    const routable = resolveNotification(event);
+    if (!routable) return refuse(500, 'stripe_client_required');
+    const outcome = await processEvent(routable, { logger: log, trace });
     trace.outcome(outcome);
     return outcomeResponses[outcome]();
   }

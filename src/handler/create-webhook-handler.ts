@@ -1,4 +1,4 @@
-import { verifyAndParse } from '../verify/verify-and-parse.js';
+import { verifyDelivery } from '../verify/verify-delivery.js';
 import { buildWebhookHandler, isWebhookHandler, type WebhookHandler, type WebhookHandlerOptions } from './build-webhook-handler.js';
 
 /**
@@ -6,7 +6,7 @@ import { buildWebhookHandler, isWebhookHandler, type WebhookHandler, type Webhoo
  * contract. Adapters for Express, Fastify, NestJS and the Web are thin layers over it.
  */
 export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
-  return buildWebhookHandler(options, verifyAndParse, 'node');
+  return buildWebhookHandler(options, verifyDelivery, 'node');
 }
 
 /** Adapters accept a handler or the options to make one. */

@@ -1,6 +1,6 @@
-import type Stripe from 'stripe';
 import type { WebhookRouter } from '../router/create-webhook-router.js';
 import { NonRetryableError } from '../router/non-retryable-error.js';
+import { deduplicationKey, type RoutableEvent } from '../router/thin-types.js';
 import type { IdempotencyStore, WebhookLogger } from '../types.js';
 import { settle, timedOut, withinDeadline } from './deadline.js';
 import { untracedDelivery, type DeliveryTrace } from '../telemetry/delivery-trace.js';
@@ -59,32 +59,35 @@ export function createEventProcessor(options: EventProcessorOptions) {
   const callsFor = (logger: WebhookLogger) => (logger === options.logger ? defaultCalls : store && createStoreCalls({ store, leaseMs, logger, storeTimeoutMs }));
 
   /** Records what the handlers' outcome means, and names it. */
-  async function conclude(event: Stripe.Event, settled: Settled, token: string | undefined, scope: Required<DeliveryScope>): Promise<ProcessOutcome> {
+  async function conclude(event: RoutableEvent, settled: Settled, token: string | undefined, scope: Required<DeliveryScope>): Promise<ProcessOutcome> {
     const { logger, trace } = scope;
     const calls = callsFor(logger);
+    // A thin notification linked to a snapshot event claims that event's id: one occurrence,
+    // delivered both ways during a migration, runs once.
+    const eventId = deduplicationKey(event);
     if (settled.ok) {
-      if (calls && token !== undefined) await trace.step('complete', () => calls.complete(event.id, token));
+      if (calls && token !== undefined) await trace.step('complete', () => calls.complete(eventId, token));
       return 'processed';
     }
     // The stack, causes and inner errors go to the log only; the response never holds them.
-    const details = { eventId: event.id, type: event.type, ...handlerErrorDetails(settled.errors) };
+    const details = { eventId, type: event.type, ...handlerErrorDetails(settled.errors) };
     if (settled.errors.length > 0 && settled.errors.every((one) => NonRetryableError.is(one))) {
       logger.warn('a handler discarded the event (NonRetryableError)', details);
-      if (calls && token !== undefined) await trace.step('complete', () => calls.complete(event.id, token));
+      if (calls && token !== undefined) await trace.step('complete', () => calls.complete(eventId, token));
       return 'discarded';
     }
     logger.error('a handler failed; Stripe will retry the delivery', details);
-    if (calls && token !== undefined) await trace.step('release', () => calls.release(event.id, token));
+    if (calls && token !== undefined) await trace.step('release', () => calls.release(eventId, token));
     return 'failed';
   }
 
-  return async function processEvent(event: Stripe.Event, delivery: DeliveryScope = {}): Promise<ProcessOutcome> {
+  return async function processEvent(event: RoutableEvent, delivery: DeliveryScope = {}): Promise<ProcessOutcome> {
     const scope = { logger: delivery.logger ?? options.logger, trace: delivery.trace ?? untracedDelivery };
     const { logger, trace } = scope;
     const calls = callsFor(logger);
     let token: string | undefined;
     if (calls) {
-      const claim = await trace.step('claim', () => calls.claim(event.id));
+      const claim = await trace.step('claim', () => calls.claim(deduplicationKey(event)));
       if (claim.outcome !== undefined) return claim.outcome;
       token = claim.token;
     }
@@ -98,7 +101,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
       logger.error(
         `the handlers did not finish within handlerTimeoutMs (${handlerTimeoutMs} ms); answering 500 handler_timeout so Stripe retries. ` +
           'They keep the event\'s lease while they run, so duplicates get 409 until they end or the lease ends; move slow work to a queue.',
-        { eventId: event.id, type: event.type },
+        { eventId: deduplicationKey(event), type: event.type },
       );
       // Settled when they end: done on success, released on failure, as if they had been on time.
       void running.then((late) => conclude(event, late, token, scope));

@@ -3,16 +3,25 @@ import type { StripeEventOf, StripeEventType, TransactionClient, WebhookContext,
 import { describeError } from '../handler/describe-error.js';
 import { guardLogger } from '../logger.js';
 import { createContext } from './context.js';
+import { thinCheckoutTypes, withCheckoutSession } from './thin-checkout.js';
+import type { RoutableEvent, RoutableEventOf, RoutableEventType } from './thin-types.js';
 
 export { describeError } from '../handler/describe-error.js';
 
-/** A handler for one event type, or for several (it then receives their union). */
-export type EventHandler<T extends StripeEventType = StripeEventType> = (event: StripeEventOf<T>, ctx: WebhookContext) => unknown;
-/** A handler for every event (`router.onAny`), whatever its type. */
-export type AnyEventHandler = (event: Stripe.Event, ctx: WebhookContext) => unknown;
+/**
+ * A handler for one event type, or for several (it then receives their union): a snapshot event
+ * for `checkout.session.completed`, a thin notification for `v1.checkout.session.completed`.
+ */
+export type EventHandler<T extends RoutableEventType = StripeEventType> = (event: RoutableEventOf<T>, ctx: WebhookContext) => unknown;
+/** Sees every snapshot event and every thin notification; tell them apart with `event.object`. */
+export type AnyEventHandler = (event: RoutableEvent, ctx: WebhookContext) => unknown;
 /** Called once after a dispatch in which any handler failed; `error.errors` holds their errors. */
-export type ErrorHandler = (error: AggregateError, event: Stripe.Event, ctx: WebhookContext) => unknown;
-/** A handler for a Checkout Session event, given the session first. */
+export type ErrorHandler = (error: AggregateError, event: RoutableEvent, ctx: WebhookContext) => unknown;
+/**
+ * A handler for a Checkout Session event, given the session first. For a thin notification
+ * (`v1.checkout.session.*`) the session is fetched from the API and `event` is the snapshot event
+ * the notification stands for, so the same handler serves both kinds of endpoint.
+ */
 export type CheckoutSessionHandler<T extends StripeEventType = CheckoutSessionEventType> = (
   session: Stripe.Checkout.Session,
   event: StripeEventOf<T>,
@@ -37,8 +46,8 @@ export interface DispatchOptions {
 /** Routes verified events to typed handlers. */
 export interface WebhookRouter {
   /** Runs `handler` for events of `type` (or of any type in the array), narrowed to that type. */
-  on<T extends StripeEventType>(type: T | readonly T[], handler: EventHandler<T>): this;
-  /** Runs `handler` for every event. */
+  on<T extends RoutableEventType>(type: T | readonly T[], handler: EventHandler<T>): this;
+  /** Runs `handler` for every event and thin notification. */
   onAny(handler: AnyEventHandler): this;
   /** Runs after any handler of a dispatch failed, including with a `NonRetryableError`. */
   onError(handler: ErrorHandler): this;
@@ -55,9 +64,9 @@ export interface WebhookRouter {
    * Runs every matching handler (concurrently). Rejects with an `AggregateError` of the
    * handlers' errors if any failed, after calling the `onError` handlers once.
    */
-  dispatch(event: Stripe.Event, options?: DispatchOptions): Promise<void>;
+  dispatch(event: RoutableEvent, options?: DispatchOptions): Promise<void>;
   /** The event types with a handler of their own (not counting `onAny`). */
-  readonly eventTypes: ReadonlySet<StripeEventType>;
+  readonly eventTypes: ReadonlySet<RoutableEventType>;
 }
 
 /**
@@ -81,7 +90,7 @@ export function createWebhookRouter(): WebhookRouter {
 
   const router: WebhookRouter = {
     get eventTypes() {
-      return new Set(byType.keys()) as ReadonlySet<StripeEventType>;
+      return new Set(byType.keys()) as ReadonlySet<RoutableEventType>;
     },
     on(type, handler) {
       requireFunction('on', handler);
@@ -100,22 +109,26 @@ export function createWebhookRouter(): WebhookRouter {
     },
     onCheckoutPaid(handler) {
       requireFunction('onCheckoutPaid', handler);
-      return router.on(['checkout.session.completed', 'checkout.session.async_payment_succeeded'], (event, ctx) => {
-        const session = event.data.object;
-        const paid = event.type === 'checkout.session.async_payment_succeeded' || session.payment_status === 'paid' || session.payment_status === 'no_payment_required';
-        // A stale event describes a session state a newer event already replaced.
-        return paid && ctx.stale !== true ? handler(session, event, ctx) : undefined;
-      });
+      const types = ['checkout.session.completed', 'checkout.session.async_payment_succeeded', thinCheckoutTypes.completed, thinCheckoutTypes.succeeded] as const;
+      return router.on(types, (event, ctx) =>
+        withCheckoutSession(event, (session, snapshot) => {
+          const paid = snapshot.type === 'checkout.session.async_payment_succeeded' || session.payment_status === 'paid' || session.payment_status === 'no_payment_required';
+          // A stale event describes a session state a newer event already replaced.
+          return paid && ctx.stale !== true ? handler(session, snapshot, ctx) : undefined;
+        }),
+      );
     },
     onCheckoutAwaitingPayment(handler) {
       requireFunction('onCheckoutAwaitingPayment', handler);
-      return router.on('checkout.session.completed', (event, ctx) =>
-        event.data.object.payment_status === 'unpaid' && ctx.stale !== true ? handler(event.data.object, event, ctx) : undefined,
+      return router.on(['checkout.session.completed', thinCheckoutTypes.completed], (event, ctx) =>
+        withCheckoutSession(event, (session, snapshot) => (session.payment_status === 'unpaid' && ctx.stale !== true ? handler(session, snapshot, ctx) : undefined)),
       );
     },
     onCheckoutPaymentFailed(handler) {
       requireFunction('onCheckoutPaymentFailed', handler);
-      return router.on('checkout.session.async_payment_failed', (event, ctx) => (ctx.stale === true ? undefined : handler(event.data.object, event, ctx)));
+      return router.on(['checkout.session.async_payment_failed', thinCheckoutTypes.failed], (event, ctx) =>
+        withCheckoutSession(event, (session, snapshot) => (ctx.stale === true ? undefined : handler(session, snapshot, ctx))),
+      );
     },
     async dispatch(event, options) {
       const ctx = createContext(event, options?.logger, options?.stale === true, options?.db);

@@ -1,4 +1,3 @@
-import type Stripe from 'stripe';
 
 /** The steps of a delivery that get a child span of `stripe.webhook receive`. */
 export type DeliveryStep = 'verify' | 'claim' | 'dispatch' | 'complete' | 'release';
@@ -9,7 +8,7 @@ export type DeliveryStep = 'verify' | 'claim' | 'dispatch' | 'complete' | 'relea
  */
 export interface DeliveryTrace {
   /** The event passed verification: its id, type, livemode and account become attributes. */
-  verified(event: Stripe.Event): void;
+  verified(event: VerifiedEventSummary): void;
   /** The delivery was refused before dispatch (`method_not_allowed`, a verification code, ...). */
   rejected(code: string): void;
   /** Runs one step inside its own child span; the step's result or rejection passes through. */
@@ -30,3 +29,12 @@ export const untracedDelivery: DeliveryTrace = {
   outcome() {},
   traceContext: () => undefined,
 };
+
+/** What a span records of a verified delivery: a snapshot event, or a thin notification (whose account is its `context`). */
+export interface VerifiedEventSummary {
+  id: string;
+  type: string;
+  livemode: boolean;
+  account?: string | null;
+  context?: string | null;
+}

@@ -1,8 +1,7 @@
 // Loaded only through a dynamic import, once `@opentelemetry/api` itself has loaded: an app
 // without OpenTelemetry never runs (or, with the ESM build, never even reads) this file.
 import type * as Otel from '@opentelemetry/api';
-import type Stripe from 'stripe';
-import type { DeliveryStep, DeliveryTrace } from './delivery-trace.js';
+import type { DeliveryStep, DeliveryTrace, VerifiedEventSummary } from './delivery-trace.js';
 import type { InboxJob, InboxTelemetry } from './inbox-telemetry.js';
 import { createWebhookMetrics } from './webhook-metrics.js';
 import { instrumentationName, type WebhookTelemetryOptions } from './telemetry-options.js';
@@ -152,9 +151,10 @@ export function createOtelTelemetry(api: Api, options: WebhookTelemetryOptions =
 }
 
 /** The attributes that say which event a span is about. */
-function eventAttributesOf(event: Pick<Stripe.Event, 'id' | 'type' | 'livemode'> & { account?: string | null }): Attributes {
+function eventAttributesOf(event: VerifiedEventSummary): Attributes {
   const attributes: Attributes = { 'messaging.message.id': event.id, 'stripe.event.type': event.type, 'stripe.livemode': event.livemode };
-  if (typeof event.account === 'string') attributes['stripe.account'] = event.account;
+  const account = event.account ?? event.context;
+  if (typeof account === 'string' && account !== '') attributes['stripe.account'] = account;
   return attributes;
 }
 

@@ -4,9 +4,15 @@
  */
 export interface WebhookTelemetryOptions {
   /** Where spans go. Default the global tracer provider (`NodeSDK`, or `provider.register()`). */
-  tracerProvider?: { getTracer(name: string, version?: string): unknown };
+  tracerProvider?: {
+    /** OpenTelemetry's `TracerProvider.getTracer`. */
+    getTracer(name: string, version?: string): unknown;
+  };
   /** Where metrics go. Default the global meter provider. */
-  meterProvider?: { getMeter(name: string, version?: string): unknown };
+  meterProvider?: {
+    /** OpenTelemetry's `MeterProvider.getMeter`. */
+    getMeter(name: string, version?: string): unknown;
+  };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import type { ThinEventPayload } from '../router/thin-types.js';
 import { signPayload } from './sign-payload.js';
 
 /** Options of `createSignedRequest`. */
@@ -19,10 +20,11 @@ export interface SignedRequest {
 }
 
 /**
- * Serializes an event as Stripe does (pretty-printed JSON) and signs it, ready to POST to your
- * endpoint with `fetch`, supertest or `app.inject`.
+ * Serializes an event (or a thin notification from `createTestNotification`) as Stripe does
+ * (pretty-printed JSON) and signs it, ready to POST to your endpoint with `fetch`, supertest or
+ * `app.inject`.
  */
-export function createSignedRequest(event: Stripe.Event | string, secret: string, options: SignedRequestOptions = {}): SignedRequest {
+export function createSignedRequest(event: Stripe.Event | ThinEventPayload | string, secret: string, options: SignedRequestOptions = {}): SignedRequest {
   const body = typeof event === 'string' ? event : JSON.stringify(event, null, 2);
   const signature = signPayload(body, secret, { timestamp: options.timestamp });
   return {

@@ -1,8 +1,8 @@
 import type Stripe from 'stripe';
 import { WebhookVerificationError } from './errors.js';
 
-/** Parses a verified body and checks it is a Stripe snapshot event. */
-export function parseEvent(text: string): Stripe.Event {
+/** Parses a verified body into a JSON object (any Stripe delivery is one). */
+export function parseJsonObject(text: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -17,11 +17,16 @@ export function parseEvent(text: string): Stripe.Event {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new WebhookVerificationError('not_an_event', 'The signed body is JSON but not a Stripe event object.');
   }
-  const event = value as Record<string, unknown>;
+  return value as Record<string, unknown>;
+}
+
+/** Checks that a parsed body is a Stripe snapshot event. */
+export function toSnapshotEvent(event: Record<string, unknown>): Stripe.Event {
   if (event.object === 'v2.core.event') {
     throw new WebhookVerificationError(
       'not_an_event',
-      'This is a thin event notification (`v2.core.event`), not a snapshot event. Parse it with stripe-node\'s `stripe.parseEventNotification()` and fetch the event from the API.',
+      'This is a thin event notification (`v2.core.event`), not a snapshot event. Parse it with `verifyAndParseNotification()` ' +
+        '(or stripe-node\'s `stripe.parseEventNotification()`), or pass `stripe` to `createWebhookHandler` to route it.',
     );
   }
   if (event.object !== 'event' || typeof event.id !== 'string' || typeof event.type !== 'string' || typeof event.data !== 'object' || event.data === null) {
@@ -30,5 +35,10 @@ export function parseEvent(text: string): Stripe.Event {
       'The signed body is JSON but not a Stripe event: expected `object: "event"` with an `id`, a `type` and `data`.',
     );
   }
-  return value as Stripe.Event;
+  return event as unknown as Stripe.Event;
+}
+
+/** Parses a verified body and checks it is a Stripe snapshot event. */
+export function parseEvent(text: string): Stripe.Event {
+  return toSnapshotEvent(parseJsonObject(text));
 }

@@ -1,7 +1,5 @@
-import type Stripe from 'stripe';
 import type { VerifyOptions } from '../types.js';
 import { WebhookVerificationError } from './errors.js';
-import { parseEvent } from './parse-event.js';
 import { parseSignatureHeader, type ParsedSignatureHeader } from './parse-signature-header.js';
 import { readPayload, type RawPayload } from './read-payload.js';
 
@@ -26,8 +24,8 @@ export function signedPrefix(header: ParsedSignatureHeader): string {
   return `${header.timestamp}.`;
 }
 
-/** Called once a signature matched: checks the age, then parses the event. */
-export function finishVerification(prepared: PreparedVerification, matched: boolean, options: VerifyOptions | undefined): Stripe.Event {
+/** Checks that a signature matched and is recent enough; answers the body's text to parse. */
+export function verifiedText(prepared: PreparedVerification, matched: boolean, options: VerifyOptions | undefined): string {
   if (!matched) throw noMatchingSignature(prepared);
   const tolerance = options?.tolerance ?? 300;
   const nowSeconds = Math.floor((options?.now ?? Date.now)() / 1000);
@@ -40,7 +38,7 @@ export function finishVerification(prepared: PreparedVerification, matched: bool
         'sign it anew; if deliveries are fresh, check this server\'s clock (NTP); to process stored events later, pass `now` or `tolerance: 0`.',
     );
   }
-  return parseEvent(prepared.payload.text);
+  return prepared.payload.text;
 }
 
 // Blank in stripe-node's sense: empty or only whitespace.

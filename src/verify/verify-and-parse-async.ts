@@ -1,7 +1,8 @@
 import type Stripe from 'stripe';
 import type { RawBody, VerifyOptions } from '../types.js';
 import { constantTimeEqual } from './constant-time-equal.js';
-import { finishVerification, prepareVerification, signedPrefix } from './verification-steps.js';
+import { parseEvent } from './parse-event.js';
+import { prepareVerification, signedPrefix, verifiedText } from './verification-steps.js';
 
 const encoder = new TextEncoder();
 // Importing a key is the slow part of Web Crypto HMAC; a process has few secrets.
@@ -18,6 +19,16 @@ export async function verifyAndParseAsync(
   secret: string | readonly string[],
   options?: VerifyOptions,
 ): Promise<Stripe.Event> {
+  return parseEvent(await verifySignatureAsync(payload, signatureHeader, secret, options));
+}
+
+/** Checks the signature and its age with Web Crypto; answers the verified body's text. */
+export async function verifySignatureAsync(
+  payload: RawBody,
+  signatureHeader: string | readonly string[] | null | undefined,
+  secret: string | readonly string[],
+  options?: VerifyOptions,
+): Promise<string> {
   const prepared = prepareVerification(payload, signatureHeader, secret);
   const prefix = encoder.encode(signedPrefix(prepared.header));
   const body = typeof prepared.payload.signed === 'string' ? encoder.encode(prepared.payload.signed) : prepared.payload.signed;
@@ -33,7 +44,7 @@ export async function verifyAndParseAsync(
       if (constantTimeEqual(candidate, expected)) matched = true;
     }
   }
-  return finishVerification(prepared, matched, options);
+  return verifiedText(prepared, matched, options);
 }
 
 function hmacKey(secret: string): Promise<CryptoKey> {

@@ -1,7 +1,8 @@
 import type * as NodeCrypto from 'node:crypto';
 import type Stripe from 'stripe';
 import type { RawBody, VerifyOptions } from '../types.js';
-import { finishVerification, prepareVerification, signedPrefix } from './verification-steps.js';
+import { parseEvent } from './parse-event.js';
+import { prepareVerification, signedPrefix, verifiedText } from './verification-steps.js';
 
 // Loading node:crypto takes about 3 ms, most of what importing this package would cost, so it is
 // loaded at the first verification instead (at once if the app has loaded it already, as apps
@@ -36,6 +37,16 @@ export function verifyAndParse(
   secret: string | readonly string[],
   options?: VerifyOptions,
 ): Stripe.Event {
+  return parseEvent(verifySignature(payload, signatureHeader, secret, options));
+}
+
+/** Checks the signature and its age with `node:crypto`; answers the verified body's text. */
+export function verifySignature(
+  payload: RawBody,
+  signatureHeader: string | readonly string[] | null | undefined,
+  secret: string | readonly string[],
+  options?: VerifyOptions,
+): string {
   const prepared = prepareVerification(payload, signatureHeader, secret);
   const prefix = signedPrefix(prepared.header);
   let matched = false;
@@ -44,7 +55,7 @@ export function verifyAndParse(
     // Every candidate is compared (no early exit), so the time does not say which one matched.
     for (const candidate of prepared.header.signatures) if (sameSignature(candidate)) matched = true;
   }
-  return finishVerification(prepared, matched, options);
+  return verifiedText(prepared, matched, options);
 }
 
 function hmacKey(secret: string): NodeCrypto.KeyObject {

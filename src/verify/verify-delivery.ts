@@ -1,0 +1,39 @@
+import type Stripe from 'stripe';
+import type { ThinEventPayload } from '../router/thin-types.js';
+import type { RawBody, VerifyOptions } from '../types.js';
+import { parseJsonObject, toSnapshotEvent } from './parse-event.js';
+import { toNotificationPayload } from './parse-notification.js';
+import { verifySignatureAsync } from './verify-and-parse-async.js';
+import { verifySignature } from './verify-and-parse.js';
+
+/** What an endpoint can receive: a snapshot event or a thin notification. */
+export type VerifiedDelivery = Stripe.Event | ThinEventPayload;
+
+/** The handler's verifier: one signature check, then either kind of payload. */
+export function verifyDelivery(
+  payload: RawBody,
+  signatureHeader: string | readonly string[] | null | undefined,
+  secret: string | readonly string[],
+  options?: VerifyOptions,
+): VerifiedDelivery {
+  return parseDelivery(verifySignature(payload, signatureHeader, secret, options));
+}
+
+/** {@link verifyDelivery} with Web Crypto, for the Web adapter. */
+export async function verifyDeliveryAsync(
+  payload: RawBody,
+  signatureHeader: string | readonly string[] | null | undefined,
+  secret: string | readonly string[],
+  options?: VerifyOptions,
+): Promise<VerifiedDelivery> {
+  return parseDelivery(await verifySignatureAsync(payload, signatureHeader, secret, options));
+}
+
+/** Parses a verified or trusted body: a snapshot event or a thin notification. */
+export function parseDelivery(text: string): VerifiedDelivery {
+  return toDelivery(parseJsonObject(text));
+}
+
+export function toDelivery(value: Record<string, unknown>): VerifiedDelivery {
+  return value.object === 'v2.core.event' ? toNotificationPayload(value) : toSnapshotEvent(value);
+}

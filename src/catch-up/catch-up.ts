@@ -8,6 +8,7 @@ import { createCatchUpWarnings } from './catch-up-warnings.js';
 import { eventsOldestFirst } from './event-window.js';
 import { parseSince, type Since } from './parse-since.js';
 import type { StripeReadClient } from './stripe-client.js';
+import { snapshotTypesOf } from './snapshot-types.js';
 
 /** Runs a trusted event through the store and the router: `createWebhookHandler(...)` is one. */
 export interface CatchUpHandler {
@@ -94,7 +95,8 @@ export async function catchUp(options: CatchUpOptions): Promise<CatchUpResult> {
   const until = Math.floor(now() / 1000);
   const since = parseSince(options.since, now());
   if (since > until) throw new CatchUpError('invalid_since', `catchUp: since (${new Date(since * 1000).toISOString()}) is in the future.`);
-  const routerTypes = options.router && options.router.eventTypes.size > 0 ? [...options.router.eventTypes] : undefined;
+  const snapshotTypes = options.router && snapshotTypesOf(options.router);
+  const routerTypes = snapshotTypes && snapshotTypes.length > 0 ? snapshotTypes : undefined;
   const types = options.types ?? routerTypes;
 
   const result: CatchUpResult = { fetched: 0, alreadyDone: 0, processed: 0, failed: 0, inProgress: 0, discarded: 0, since, until, warnings: [] };

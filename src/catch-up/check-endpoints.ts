@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import { CatchUpError } from './catch-up-error.js';
 import { clientApiVersion, describeStripeError, type StripeReadClient } from './stripe-client.js';
+import { snapshotTypesOf } from './snapshot-types.js';
 
 /** The client to read the endpoints with, and the event types the app handles (a router's, or a list). */
 export interface CheckEndpointsOptions {
@@ -62,7 +63,7 @@ export async function checkEndpoints(options: CheckEndpointsOptions): Promise<En
   if (typeof stripe?.webhookEndpoints?.list !== 'function') {
     throw new CatchUpError('invalid_options', 'checkEndpoints: `stripe` must be a stripe-node client: new Stripe(key).');
   }
-  const types = [...(options.types ?? options.router?.eventTypes ?? [])].sort();
+  const types = [...(options.types ?? (options.router ? snapshotTypesOf(options.router) : []))].sort();
   if (options.types === undefined && options.router === undefined) {
     throw new CatchUpError('invalid_options', 'checkEndpoints: give `router` (its handled types are checked) or `types`.');
   }

@@ -1,8 +1,8 @@
 // `stripe-webhook-kit catch-up`, run as a child process against the Events API stand-in, forwarding
 // to a real endpoint (createWebhookHandler behind node:http, with its own store).
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestEvent } from '../../src/testing/create-test-event.js';
 import { ids, outageEvents } from '../catch-up/outage.js';
@@ -117,8 +117,8 @@ describe('catch-up', () => {
   it('says how to install stripe when the project has none (it is a peer dependency)', async () => {
     const project = await mkdtemp(join(tmpdir(), 'swk-no-stripe-'));
     try {
-      await mkdir(join(project, 'dist'));
-      await copyFile(cliPath, join(project, 'dist/cli.js'));
+      // The whole dist/, as the package ships it: the CLI loads chunks beside it.
+      await cp(dirname(cliPath), join(project, 'dist'), { recursive: true });
       await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'stripe-webhook-kit', version: '0.0.0', type: 'module' }));
       const run = await runProcess(process.execPath, [join(project, 'dist/cli.js'), 'catch-up', ...account(), '--since', '1h'], { cwd: project });
       expect(run.code).toBe(2);

@@ -25,6 +25,22 @@ export interface WebhookContext {
   /** The connected account the event came from (Stripe Connect), else `undefined`. */
   account: string | undefined;
   logger: WebhookLogger;
+  /**
+   * With `postgresStore(pool, { transactional: true })`: a client inside the transaction that also
+   * marks this event done, so the writes made through it and the mark commit together or not at
+   * all (see docs/exactly-once.md). `undefined` with any other store. Await every query: once the
+   * handlers have settled (or timed out) it refuses further queries.
+   */
+  db?: TransactionClient;
+}
+
+/**
+ * A database client inside one delivery's transaction: `query(text, params)` with PostgreSQL's
+ * `$1` placeholders, as in `pg` and PGlite. The result is the driver's own (`rows`, and pg's
+ * `rowCount` or PGlite's `affectedRows`).
+ */
+export interface TransactionClient {
+  query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: Row[] }>;
 }
 
 export interface VerifyOptions {
@@ -93,4 +109,13 @@ export interface IdempotencyStore {
    * after this one's lease ran out.
    */
   release(eventId: string, token?: string): Promise<void>;
+  /**
+   * Optional: a store that keeps its records in the application's database implements it, and
+   * the handlers then run inside it with `ctx.db`. Runs `work` in one transaction that also marks
+   * the event done, provided the claim taken with `token` still holds its lease, and commits both
+   * or neither. Rejects after rolling back when `work` rejects, when the lease was taken over, or
+   * when `signal` aborts (a handler timeout): then nothing commits, without waiting for `work`,
+   * and `db` refuses further queries.
+   */
+  runInTransaction?(eventId: string, token: string, work: (db: TransactionClient) => Promise<void>, signal?: AbortSignal): Promise<void>;
 }

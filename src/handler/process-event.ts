@@ -48,7 +48,8 @@ export function createEventProcessor(options: EventProcessorOptions) {
   /** Records what the handlers' outcome means, and names it. */
   async function conclude(event: Stripe.Event, settled: Settled, token: string | undefined): Promise<ProcessOutcome> {
     if (settled.ok) {
-      if (calls && token !== undefined) await calls.complete(event.id, token);
+      // A transactional store marked the event done in the handlers' own transaction.
+      if (calls && token !== undefined && !calls.transaction) await calls.complete(event.id, token);
       return 'processed';
     }
     const error = settled.errors.map(describeError).join('; ');
@@ -70,7 +71,12 @@ export function createEventProcessor(options: EventProcessorOptions) {
       token = claim.token;
     }
 
-    const running: Promise<Settled> = settle(() => router.dispatch(event, { logger })).then(
+    const transaction = token !== undefined ? calls?.transaction : undefined;
+    const abandon = new AbortController();
+    const dispatching = transaction
+      ? transaction(event.id, token as string, (db) => router.dispatch(event, { logger, db }), abandon.signal)
+      : settle(() => router.dispatch(event, { logger }));
+    const running: Promise<Settled> = dispatching.then(
       () => ({ ok: true }),
       (error: unknown) => ({ ok: false, errors: handlerErrors(error) }),
     );
@@ -81,6 +87,13 @@ export function createEventProcessor(options: EventProcessorOptions) {
           'They keep the event\'s lease while they run, so duplicates get 409 until they end or the lease ends; move slow work to a queue.',
         { eventId: event.id, type: event.type },
       );
+      if (transaction) {
+        // Nothing of theirs may commit now: the transaction is rolled back at once, and the claim
+        // released once it is, so Stripe's retry runs them again from a clean state.
+        abandon.abort(new Error(`the handlers did not finish within handlerTimeoutMs (${handlerTimeoutMs} ms); their transaction was rolled back`));
+        void running.then((late) => (late.ok ? undefined : calls?.release(event.id, token as string)));
+        return 'handler_timeout';
+      }
       // Settled when they end: done on success, released on failure, as if they had been on time.
       void running.then((late) => conclude(event, late, token));
       return 'handler_timeout';

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import type { StripeEventOf, StripeEventType, WebhookContext, WebhookLogger } from '../types.js';
+import type { StripeEventOf, StripeEventType, TransactionClient, WebhookContext, WebhookLogger } from '../types.js';
 import { describeError } from '../handler/describe-error.js';
 import { guardLogger } from '../logger.js';
 import { createContext } from './context.js';
@@ -26,6 +26,8 @@ export type CheckoutSessionEventType =
 
 export interface DispatchOptions {
   logger?: WebhookLogger;
+  /** The transaction client handlers get as `ctx.db` (a transactional store's). */
+  db?: TransactionClient;
 }
 
 /** Routes verified events to typed handlers. */
@@ -107,7 +109,7 @@ export function createWebhookRouter(): WebhookRouter {
       return router.on('checkout.session.async_payment_failed', (event, ctx) => handler(event.data.object, event, ctx));
     },
     async dispatch(event, options) {
-      const ctx = createContext(event, options?.logger);
+      const ctx = createContext(event, options?.logger, options?.db);
       const handlers = [...(byType.get(event.type) ?? []), ...anyHandlers];
       let errors: unknown[] = [];
       if (handlers.length === 1) {

@@ -40,11 +40,14 @@ export async function startCounterWebhook(options: {
   table: string;
   leaseMs?: number;
   handlerTimeoutMs?: number;
+  /** What to do for an event; default: what `plans` holds for it. */
+  planFor?: (eventId: string) => CounterPlan | undefined;
 }): Promise<CounterWebhook> {
   const plans = new Map<string, CounterPlan>();
+  const planFor = options.planFor ?? ((eventId: string) => plans.get(eventId));
   const router = createWebhookRouter().onAny(async (event, ctx) => {
     await incrementCounter(ctx.db, options.table, event.id);
-    const plan = plans.get(event.id) ?? {};
+    const plan = planFor(event.id) ?? {};
     plan.written?.();
     if (plan.hold) await plan.hold;
     if (plan.lateQuery) plan.lateQuery(await ctx.db?.query('SELECT 1').then(() => 'ran', (error: unknown) => error));

@@ -27,6 +27,8 @@ export interface TransactionRunner {
 
 interface PoolConnection extends PostgresClient {
   release(destroy?: Error | boolean): void;
+  on?(event: 'error', listener: (error: Error) => void): unknown;
+  removeListener?(event: 'error', listener: (error: Error) => void): unknown;
 }
 interface PgPool extends PostgresClient {
   connect(): Promise<PoolConnection>;
@@ -56,6 +58,15 @@ function poolRunner(pool: PgPool): TransactionRunner {
         throw error;
       });
       const guard = guardedClient(connection);
+      // pg leaves the errors of a checked-out connection to its borrower: a session killed while
+      // the handler is between queries would otherwise be an unhandled 'error' event (a crash).
+      // Its next query fails anyway, which rolls back below.
+      const ignoreDroppedSession = () => undefined;
+      connection.on?.('error', ignoreDroppedSession);
+      const release = (destroy?: Error | boolean) => {
+        connection.removeListener?.('error', ignoreDroppedSession);
+        connection.release(destroy);
+      };
       try {
         await connection.query('BEGIN');
         await untilAborted(work(guard.client), signal);
@@ -68,16 +79,16 @@ function poolRunner(pool: PgPool): TransactionRunner {
         if (signal?.aborted) {
           // The handler may still be inside a query: ending the session is the only rollback that
           // does not wait for it, and the only way to keep a mid-transaction connection out of the pool.
-          connection.release(new Error('stripe-webhook-kit: transaction abandoned after a handler timeout'));
+          release(new Error('stripe-webhook-kit: transaction abandoned after a handler timeout'));
         } else {
           await connection.query('ROLLBACK').then(
-            () => connection.release(),
-            (rollbackError: unknown) => connection.release(rollbackError instanceof Error ? rollbackError : true),
+            () => release(),
+            (rollbackError: unknown) => release(rollbackError instanceof Error ? rollbackError : true),
           );
         }
         throw error;
       }
-      connection.release();
+      release();
     },
   };
 }

@@ -39,7 +39,7 @@ export interface OrdersDb {
   readonly client: SqlClient;
   createOrder(input: { amount: number; currency: string; email: string }): Promise<Order>;
   attachCheckoutSession(orderId: string, checkoutSessionId: string): Promise<void>;
-  getOrder(orderId: string): Promise<Order | undefined>;
+  getOrder(orderId: string, db?: SqlClient): Promise<Order | undefined>;
   listOrders(): Promise<Order[]>;
   /**
    * pending -> awaiting_payment. `undefined`: no such order. The transitions take the webhook's
@@ -117,7 +117,7 @@ export async function openOrdersDb(databaseUrl: string | undefined): Promise<Ord
     async attachCheckoutSession(orderId, checkoutSessionId) {
       await client.query('UPDATE orders SET checkout_session_id = $2, updated_at = now() WHERE id = $1', [orderId, checkoutSessionId]);
     },
-    getOrder: (orderId) => getOrder(orderId),
+    getOrder,
     async listOrders() {
       return (await client.query<Order>('SELECT * FROM orders ORDER BY created_at, id')).rows;
     },

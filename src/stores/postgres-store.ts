@@ -101,6 +101,8 @@ export function postgresStore(client: PostgresClient, options: PostgresStoreOpti
         return (await client.query(text, params)).rows;
       });
     } catch (error) {
+      // The table guard's own errors already say what failed.
+      if (IdempotencyStoreError.is(error)) throw error;
       // undefined_table: dropped since it was created (a test reset, a manual cleanup).
       if (sqlState(error) === '42P01' && createTable && !retried) {
         guard.forget();

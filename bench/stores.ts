@@ -16,7 +16,7 @@ export interface StoresConfig {
   concurrency: number;
 }
 
-export const storeContenders = ['none', 'memory', 'pglite', 'postgres', 'redis'] as const;
+export const storeContenders = ['none', 'memory', 'pglite', 'postgres', 'postgres-transactional', 'redis'] as const;
 export type StoreContender = (typeof storeContenders)[number];
 
 export interface StoreResult {
@@ -170,6 +170,29 @@ async function openContender(name: StoreContender): Promise<Contender> {
           roundTrips,
           close: async () => {
             await pool.query(`drop table if exists ${benchTable}`);
+            await pool.end();
+          },
+        };
+      } catch (error) {
+        await pool.end().catch(() => undefined);
+        throw error;
+      }
+    }
+    case 'postgres-transactional': {
+      // The same handler, run inside the transaction that marks the event done (BEGIN, mark,
+      // COMMIT on a checked-out connection, after the claim): the price of exactly-once effects.
+      const { default: pg } = await import('pg');
+      const pool = new pg.Pool({ connectionString: postgresUrl, max: 10, connectionTimeoutMillis: 3000 });
+      pool.on('error', () => undefined);
+      const table = `${benchTable}_tx`;
+      try {
+        const store = postgresStore(pool, { table, transactional: true });
+        await store.ready();
+        return {
+          handler: handlerWith(store),
+          detail: 'pg Pool (max 10), postgresStore({ transactional: true }): claim, then BEGIN, mark, COMMIT',
+          close: async () => {
+            await pool.query(`drop table if exists ${table}`);
             await pool.end();
           },
         };

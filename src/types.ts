@@ -48,18 +48,22 @@ export interface WebhookContext {
    */
   stale?: boolean;
   /**
-   * With `pgBossInbox(boss, { transactional: true })`: a client inside the transaction that marks
-   * the event done. Writes made through it commit with that mark or not at all, so a crash, a lease
-   * lost or a duplicate job never applies them twice. Absent otherwise.
+   * With `postgresStore(pool, { transactional: true })` or `pgBossInbox(boss, { transactional: true })`:
+   * a client inside the transaction that also marks this event done, so the writes made through it
+   * and the mark commit together or not at all (see docs/exactly-once.md). `undefined` otherwise.
+   * Await every query: once the handlers have settled (or timed out) it refuses further queries.
    */
   db?: TransactionClient;
 }
 
-/** A database client inside a transaction (`pg`'s `PoolClient` and PGlite's `Transaction` fit). */
+/**
+ * A database client inside one delivery's transaction: `query(text, params)` with PostgreSQL's
+ * `$1` placeholders, as in `pg` and PGlite (`pg`'s `PoolClient` and PGlite's `Transaction` fit).
+ */
 export interface TransactionClient {
-  /** Runs one statement with `$1`-style parameters inside the transaction. */
+  /** Runs one statement inside the transaction; name the row type, `query<{ n: number }>(...)`. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows are the caller's to type
-  query(text: string, params?: unknown[]): Promise<{ rows: any[] }>;
+  query<Row = any>(text: string, params?: unknown[]): Promise<{ rows: Row[] }>;
 }
 
 /** Options of `verifyAndParse` and `verifyAndParseAsync`. */
@@ -142,4 +146,13 @@ export interface IdempotencyStore {
    * after this one's lease ran out.
    */
   release(eventId: string, token?: string): Promise<void>;
+  /**
+   * Optional: a store that keeps its records in the application's database implements it, and
+   * the handlers then run inside it with `ctx.db`. Runs `work` in one transaction that also marks
+   * the event done, provided the claim taken with `token` still holds its lease, and commits both
+   * or neither. Rejects after rolling back when `work` rejects, when the lease was taken over, or
+   * when `signal` aborts (a handler timeout): then nothing commits, without waiting for `work`,
+   * and `db` refuses further queries.
+   */
+  runInTransaction?(eventId: string, token: string, work: (db: TransactionClient) => Promise<void>, signal?: AbortSignal): Promise<void>;
 }

@@ -19,7 +19,7 @@ let baseUrl = '';
 // reads them itself. (Mounted after a JSON parser, it answers 500 body_not_raw and says why.)
 // Which events were processed is kept in the orders' database too, so a redelivery is known
 // as a duplicate after a restart and across instances (the default store is per process).
-const store = postgresStore(orders.client);
+const store = postgresStore(orders.client, { transactional: true });
 app.post('/v1/webhook', stripeWebhookMiddleware({ secret: config.webhookSecret, router: createOrderWebhooks(orders), store }));
 
 app.use(express.json());

@@ -17,7 +17,7 @@ let baseUrl = '';
 // An encapsulated plugin: it owns /v1/webhook and keeps that route's body raw for the signature
 // check, while the routes below keep Fastify's JSON parsing.
 // The processed events are kept in the orders' database (see express-orders for why).
-const store = postgresStore(orders.client);
+const store = postgresStore(orders.client, { transactional: true });
 await app.register(stripeWebhookPlugin, { path: '/v1/webhook', secret: config.webhookSecret, router: createOrderWebhooks(orders), store });
 
 app.post('/orders', async (request, reply) => {

@@ -14,7 +14,7 @@ import { announce, checkoutOptions, stopOnSignal } from '../shared/server-lifecy
 const config = loadConfig();
 const orders = await openOrdersDb(config.databaseUrl);
 // The processed events are kept in the orders' database (see express-orders for why).
-const store = postgresStore(orders.client);
+const store = postgresStore(orders.client, { transactional: true });
 const webhook = createFetchHandler({ secret: config.webhookSecret, router: createOrderWebhooks(orders), store });
 const app = new Hono();
 // Known once the server listens (PORT=0 picks any free port).

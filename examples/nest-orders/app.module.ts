@@ -16,7 +16,7 @@ export class AppModule {
       // A Nest route at POST /v1/webhook (under any global prefix), answering per the kit's status
       // contract (200, never Nest's 201). The processed events are kept in the orders' database
       // (see express-orders for why).
-      imports: [StripeWebhookModule.forRoot({ secret: config.webhookSecret, path: 'v1/webhook', store: postgresStore(orders.client) })],
+      imports: [StripeWebhookModule.forRoot({ secret: config.webhookSecret, path: 'v1/webhook', store: postgresStore(orders.client, { transactional: true }) })],
       controllers: [OrdersController],
       providers: [{ provide: ORDERS_DB, useValue: orders }, { provide: EXAMPLE_CONFIG, useValue: config }, OrderWebhooks],
     };

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Stripe from 'stripe';
-import { NonRetryableError, orderReference } from 'stripe-webhook-kit';
+import { NonRetryableError, orderReference, type WebhookContext } from 'stripe-webhook-kit';
 import { OnCheckoutAwaitingPayment, OnCheckoutPaid, OnCheckoutPaymentFailed, OnStripeEvent } from 'stripe-webhook-kit/nest';
 import type { OrdersDb, PaymentDetails, Transition } from '../shared/orders-db.js';
 import { ORDERS_DB } from './tokens.js';
@@ -21,28 +21,30 @@ export class OrderWebhooks {
   constructor(@Inject(ORDERS_DB) private readonly orders: OrdersDb) {}
 
   @OnCheckoutAwaitingPayment()
-  async awaitingPayment(session: Stripe.Checkout.Session, event: Stripe.Event): Promise<void> {
-    report(event, await this.orders.markAwaitingPayment(orderReference(session), paymentOf(session)), session);
+  async awaitingPayment(session: Stripe.Checkout.Session, event: Stripe.Event, ctx: WebhookContext): Promise<void> {
+    report(event, await this.orders.markAwaitingPayment(orderReference(session), paymentOf(session), ctx.db), session);
   }
 
   @OnCheckoutPaid()
-  async paid(session: Stripe.Checkout.Session, event: Stripe.Event): Promise<void> {
-    const result = report(event, await this.orders.markPaid(orderReference(session), paymentOf(session)), session);
-    // Only the delivery that moved the order fulfills it: a duplicate, a retry or a second paid
-    // event finds the order already paid and sends nothing twice.
+  async paid(session: Stripe.Checkout.Session, event: Stripe.Event, ctx: WebhookContext): Promise<void> {
+    // ctx.db: the transition commits with the event's done mark (a transactional store), so a
+    // duplicate or a retry cannot apply it twice; the status conditions remain for ordering.
+    // Use ctx.db for every query of a handler: on PGlite, another query would wait for this
+    // transaction to end.
+    const result = report(event, await this.orders.markPaid(orderReference(session), paymentOf(session), ctx.db), session);
     if (result.changed) console.log(`fulfilling order ${result.order.id}: receipt to ${result.order.email}`);
   }
 
   @OnCheckoutPaymentFailed()
-  async paymentFailed(session: Stripe.Checkout.Session, event: Stripe.Event): Promise<void> {
-    const result = report(event, await this.orders.markPaymentFailed(orderReference(session), paymentOf(session)), session);
+  async paymentFailed(session: Stripe.Checkout.Session, event: Stripe.Event, ctx: WebhookContext): Promise<void> {
+    const result = report(event, await this.orders.markPaymentFailed(orderReference(session), paymentOf(session), ctx.db), session);
     if (result.changed) console.log(`order ${result.order.id}: payment failed, asking ${result.order.email} to pay another way`);
   }
 
   /** Any other event type is one decorated method away. */
   @OnStripeEvent('checkout.session.expired')
-  async expired(event: Stripe.CheckoutSessionExpiredEvent): Promise<void> {
-    const order = await this.orders.getOrder(orderReference(event.data.object));
+  async expired(event: Stripe.CheckoutSessionExpiredEvent, ctx: WebhookContext): Promise<void> {
+    const order = await this.orders.getOrder(orderReference(event.data.object), ctx.db);
     // Nothing to undo: the order stays as it is, and the customer may start a new session.
     console.log(`checkout expired for order ${order?.id ?? '(unknown)'}, still ${order?.status ?? 'absent'}`);
   }

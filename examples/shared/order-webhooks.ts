@@ -20,17 +20,20 @@ export function createOrderWebhooks(orders: OrdersDb): WebhookRouter {
 /** The same handlers, added to a router made elsewhere (NestJS injects the module's). */
 export function addOrderWebhooks(router: WebhookRouter, orders: OrdersDb): WebhookRouter {
   return router
-    .onCheckoutAwaitingPayment(async (session, event) => {
-      report(event, await orders.markAwaitingPayment(findOrder(session), paymentOf(session)), session);
+    // ctx.db: the store is postgresStore(..., { transactional: true }), so each transition commits
+    // together with the event's done mark. Duplicates and retries cannot apply it twice; the status
+    // conditions in orders-db.ts remain for ordering (a late "failed" must not undo "paid").
+    .onCheckoutAwaitingPayment(async (session, event, ctx) => {
+      report(event, await orders.markAwaitingPayment(findOrder(session), paymentOf(session), ctx.db), session);
     })
-    .onCheckoutPaid(async (session, event) => {
-      const result = report(event, await orders.markPaid(findOrder(session), paymentOf(session)), session);
-      // Only the delivery that moved the order fulfills it: a duplicate, a retry or a second
-      // paid event finds the order already paid and sends nothing twice.
+    .onCheckoutPaid(async (session, event, ctx) => {
+      const result = report(event, await orders.markPaid(findOrder(session), paymentOf(session), ctx.db), session);
+      // Only the delivery that moved the order fulfills it: the other paid event of a session, or
+      // a paid order's late event, finds it already paid and sends nothing twice.
       if (result.changed) console.log(`fulfilling order ${result.order.id}: receipt to ${result.order.email}`);
     })
-    .onCheckoutPaymentFailed(async (session, event) => {
-      const result = report(event, await orders.markPaymentFailed(findOrder(session), paymentOf(session)), session);
+    .onCheckoutPaymentFailed(async (session, event, ctx) => {
+      const result = report(event, await orders.markPaymentFailed(findOrder(session), paymentOf(session), ctx.db), session);
       if (result.changed) console.log(`order ${result.order.id}: payment failed, asking ${result.order.email} to pay another way`);
     });
 }

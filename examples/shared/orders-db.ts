@@ -39,14 +39,17 @@ export interface OrdersDb {
   readonly client: SqlClient;
   createOrder(input: { amount: number; currency: string; email: string }): Promise<Order>;
   attachCheckoutSession(orderId: string, checkoutSessionId: string): Promise<void>;
-  getOrder(orderId: string): Promise<Order | undefined>;
+  getOrder(orderId: string, db?: SqlClient): Promise<Order | undefined>;
   listOrders(): Promise<Order[]>;
-  /** pending -> awaiting_payment. `undefined`: no such order. */
-  markAwaitingPayment(orderId: string, payment: PaymentDetails): Promise<Transition | undefined>;
+  /**
+   * pending -> awaiting_payment. `undefined`: no such order. The transitions take the webhook's
+   * `ctx.db` when there is one, so the change commits with the event's done mark, exactly once.
+   */
+  markAwaitingPayment(orderId: string, payment: PaymentDetails, db?: SqlClient): Promise<Transition | undefined>;
   /** pending | awaiting_payment | payment_failed -> paid, setting fulfilled_at once. */
-  markPaid(orderId: string, payment: PaymentDetails): Promise<Transition | undefined>;
+  markPaid(orderId: string, payment: PaymentDetails, db?: SqlClient): Promise<Transition | undefined>;
   /** pending | awaiting_payment -> payment_failed; never from paid. */
-  markPaymentFailed(orderId: string, payment: PaymentDetails): Promise<Transition | undefined>;
+  markPaymentFailed(orderId: string, payment: PaymentDetails, db?: SqlClient): Promise<Transition | undefined>;
   close(): Promise<void>;
 }
 
@@ -96,13 +99,13 @@ export async function openOrdersDb(databaseUrl: string | undefined): Promise<Ord
   const { client, close } = databaseUrl ? await connectPostgres(databaseUrl) : await startPglite();
   await client.query(schema);
 
-  const transition = async (sql: string, orderId: string, payment: PaymentDetails): Promise<Transition | undefined> => {
-    const { rows } = await client.query<Order>(sql, [orderId, payment.checkoutSessionId, payment.paymentIntentId]);
+  const transition = async (sql: string, orderId: string, payment: PaymentDetails, db: SqlClient = client): Promise<Transition | undefined> => {
+    const { rows } = await db.query<Order>(sql, [orderId, payment.checkoutSessionId, payment.paymentIntentId]);
     if (rows[0]) return { order: rows[0], changed: true };
-    const order = await getOrder(orderId);
+    const order = await getOrder(orderId, db);
     return order && { order, changed: false };
   };
-  const getOrder = async (orderId: string) => (await client.query<Order>('SELECT * FROM orders WHERE id = $1', [orderId])).rows[0];
+  const getOrder = async (orderId: string, db: SqlClient = client) => (await db.query<Order>('SELECT * FROM orders WHERE id = $1', [orderId])).rows[0];
 
   return {
     client,
@@ -118,9 +121,9 @@ export async function openOrdersDb(databaseUrl: string | undefined): Promise<Ord
     async listOrders() {
       return (await client.query<Order>('SELECT * FROM orders ORDER BY created_at, id')).rows;
     },
-    markAwaitingPayment: (orderId, payment) => transition(transitions.awaitingPayment, orderId, payment),
-    markPaid: (orderId, payment) => transition(transitions.paid, orderId, payment),
-    markPaymentFailed: (orderId, payment) => transition(transitions.paymentFailed, orderId, payment),
+    markAwaitingPayment: (orderId, payment, db) => transition(transitions.awaitingPayment, orderId, payment, db),
+    markPaid: (orderId, payment, db) => transition(transitions.paid, orderId, payment, db),
+    markPaymentFailed: (orderId, payment, db) => transition(transitions.paymentFailed, orderId, payment, db),
     close,
   };
 }

@@ -66,7 +66,8 @@ export function createEventProcessor(options: EventProcessorOptions) {
     // delivered both ways during a migration, runs once.
     const eventId = deduplicationKey(event);
     if (settled.ok) {
-      if (calls && token !== undefined) await trace.step('complete', () => calls.complete(eventId, token));
+      // A transactional store marked the event done in the handlers' own transaction.
+      if (calls && token !== undefined && !calls.transaction) await trace.step('complete', () => calls.complete(eventId, token));
       return 'processed';
     }
     // The stack, causes and inner errors go to the log only; the response never holds them.
@@ -92,7 +93,13 @@ export function createEventProcessor(options: EventProcessorOptions) {
       token = claim.token;
     }
 
-    const running: Promise<Settled> = trace.step('dispatch', () => settle(() => router.dispatch(event, { logger }))).then(
+    const transaction = token !== undefined ? calls?.transaction : undefined;
+    const abandon = new AbortController();
+    const running: Promise<Settled> = trace.step('dispatch', () =>
+      transaction
+        ? transaction(deduplicationKey(event), token as string, (db) => router.dispatch(event, { logger, db }), abandon.signal)
+        : settle(() => router.dispatch(event, { logger })),
+    ).then(
       () => ({ ok: true }),
       (error: unknown) => ({ ok: false, errors: handlerErrors(error) }),
     );
@@ -103,6 +110,13 @@ export function createEventProcessor(options: EventProcessorOptions) {
           'They keep the event\'s lease while they run, so duplicates get 409 until they end or the lease ends; move slow work to a queue.',
         { eventId: deduplicationKey(event), type: event.type },
       );
+      if (transaction) {
+        // Nothing of theirs may commit now: the transaction is rolled back at once, and the claim
+        // released once it is, so Stripe's retry runs them again from a clean state.
+        abandon.abort(new Error(`the handlers did not finish within handlerTimeoutMs (${handlerTimeoutMs} ms); their transaction was rolled back`));
+        void running.then((late) => (late.ok ? undefined : calls?.release(event.id, token as string)));
+        return 'handler_timeout';
+      }
       // Settled when they end: done on success, released on failure, as if they had been on time.
       void running.then((late) => conclude(event, late, token, scope));
       return 'handler_timeout';

@@ -1,4 +1,4 @@
-import type { IdempotencyStore, WebhookLogger } from '../types.js';
+import type { IdempotencyStore, TransactionClient, WebhookLogger } from '../types.js';
 import { pause, settle, timedOut, withinDeadline } from './deadline.js';
 import { describeError } from './describe-error.js';
 import type { ProcessOutcome } from './process-event.js';
@@ -101,5 +101,14 @@ export function createStoreCalls({ store, leaseMs, logger, storeTimeoutMs }: Sto
     }
   }
 
-  return { claim, complete, release };
+  /**
+   * Present when the store is transactional: runs the handlers inside the transaction that marks
+   * the event done (so a success needs no `complete`), abandoning it when `signal` aborts.
+   */
+  const transaction = store.runInTransaction
+    ? (eventId: string, token: string, work: (db: TransactionClient) => Promise<void>, signal: AbortSignal) =>
+        settle(() => (store.runInTransaction as NonNullable<IdempotencyStore['runInTransaction']>).call(store, eventId, token, work, signal))
+    : undefined;
+
+  return { claim, complete, release, transaction };
 }

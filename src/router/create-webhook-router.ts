@@ -39,7 +39,7 @@ export interface DispatchOptions {
   logger?: WebhookLogger;
   /** Sets `ctx.stale` (an inbox worker with `ordering: 'per-object'` does). */
   stale?: boolean;
-  /** Sets `ctx.db` (an inbox worker with `transactional: true` does). */
+  /** Sets `ctx.db`: a transactional store's client, or an inbox worker's with `transactional: true`. */
   db?: TransactionClient;
 }
 

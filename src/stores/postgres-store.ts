@@ -1,9 +1,10 @@
 import { resolveLogger } from '../logger.js';
-import type { ClaimResult, IdempotencyStore, WebhookLogger } from '../types.js';
+import type { ClaimResult, IdempotencyStore, TransactionClient, WebhookLogger } from '../types.js';
 import { createLeaseTokens } from './lease-tokens.js';
 import { isConnectionError, sqlState, unusableClientReason, warnAboutUnheardPoolErrors, type PostgresClient } from './postgres/client-health.js';
 import { createTableGuard } from './postgres/ensure-table.js';
-import { claimStatement, cleanupStatement, completeStatement, readyStatement, releaseStatement, schemaScript } from './postgres/statements.js';
+import { claimStatement, cleanupStatement, completeStatement, markDoneStatement, readyStatement, releaseStatement, schemaScript } from './postgres/statements.js';
+import { createTransactionRunner } from './postgres/transaction-runner.js';
 import { defaultTableName, parseTableName } from './postgres/table-name.js';
 import { durableRetentionMs } from './retention.js';
 import { advisedError } from './postgres/postgres-advice.js';
@@ -26,6 +27,13 @@ export interface PostgresStoreOptions {
   createTable?: boolean;
   /** Where the store warns about its setup (a Pool without an 'error' listener). Default the console; `false` for none. */
   logger?: WebhookLogger | false;
+  /**
+   * Exactly-once effects: run the handlers inside the transaction that marks the event done, and
+   * give them that transaction as `ctx.db`. Their writes through `ctx.db` then commit with the
+   * mark or not at all (docs/exactly-once.md). Needs a pg Pool (recommended), a pg Client (its
+   * deliveries then take turns) or PGlite. Default `false`.
+   */
+  transactional?: boolean;
 }
 
 export interface PostgresStore extends IdempotencyStore {
@@ -42,6 +50,8 @@ export interface PostgresStore extends IdempotencyStore {
    * without it, the table only grows.
    */
   cleanup(options?: { batchSize?: number }): Promise<number>;
+  /** Present when the store was created with `{ transactional: true }`; see `IdempotencyStore`. */
+  runInTransaction?(eventId: string, token: string, work: (db: TransactionClient) => Promise<void>, signal?: AbortSignal): Promise<void>;
 }
 
 /**
@@ -72,22 +82,29 @@ export function postgresStore(client: PostgresClient, options: PostgresStoreOpti
   const guard = createTableGuard(client, table);
   warnAboutUnheardPoolErrors(client, resolveLogger(options.logger));
   const tokens = createLeaseTokens();
+  const runner = options.transactional === true ? createTransactionRunner(client) : undefined;
   const sql = {
     ready: readyStatement(table),
     claim: claimStatement(table),
     complete: completeStatement(table),
     release: releaseStatement(table),
     cleanup: cleanupStatement(table),
+    markDone: markDoneStatement(table),
   };
+  const exclusive = <T>(statement: () => Promise<T>): Promise<T> => (runner ? runner.exclusive(statement) : statement());
 
   /** Runs one statement, after the table exists, with errors that name the table and the cause. */
   async function run(action: string, text: string, params: unknown[], retried = false): Promise<unknown[]> {
     const unusable = unusableClientReason(client);
     if (unusable) throw new IdempotencyStoreError('postgres', 'not_connected', `postgresStore (table "${table.name}"): ${unusable}.`);
-    if (createTable) await guard.ensure();
     try {
-      return (await client.query(text, params)).rows;
+      return await exclusive(async () => {
+        if (createTable) await guard.ensure();
+        return (await client.query(text, params)).rows;
+      });
     } catch (error) {
+      // The table guard's own errors already say what failed.
+      if (IdempotencyStoreError.is(error)) throw error;
       // undefined_table: dropped since it was created (a test reset, a manual cleanup).
       if (sqlState(error) === '42P01' && createTable && !retried) {
         guard.forget();
@@ -115,8 +132,31 @@ export function postgresStore(client: PostgresClient, options: PostgresStoreOpti
     return new IdempotencyStoreError('postgres', 'query_failed', `postgresStore: failed to ${action} in table "${table.name}": ${cause}.`, { cause: error });
   }
 
+  async function runInTransaction(eventId: string, token: string, work: (db: TransactionClient) => Promise<void>, signal?: AbortSignal): Promise<void> {
+    if (!runner) throw new TypeError('postgresStore: runInTransaction needs a store created with { transactional: true }.');
+    const key = await eventKey(eventId);
+    const markDone = async (connection: { query: typeof client.query }) => {
+      let marked: unknown[];
+      try {
+        marked = (await connection.query(sql.markDone, [key, token, retentionMs])).rows;
+      } catch (error) {
+        throw statementError(`mark event ${describeId(eventId)} done`, error);
+      }
+      if (marked.length === 0) {
+        throw new IdempotencyStoreError(
+          'postgres',
+          'lease_lost',
+          `postgresStore: the handlers of event ${describeId(eventId)} outlived its lease (leaseMs) and another delivery took it over, ` +
+            'so their writes were rolled back; that delivery decides the outcome. Raise leaseMs above handlerTimeoutMs.',
+        );
+      }
+    };
+    await runner.run(work, markDone, signal);
+  }
+
   return {
     table: table.name,
+    ...(runner && { runInTransaction }),
     async ready() {
       await run('check the table', sql.ready, []);
     },

@@ -7,7 +7,11 @@ export type IdempotencyStoreErrorCode =
   /** PostgreSQL: the table is missing and could not be created (permissions, a missing schema). */
   | 'table_unavailable'
   /** The server refused or failed a claim, complete, release or cleanup. */
-  | 'query_failed';
+  | 'query_failed'
+  /** Transactional PostgreSQL: another delivery took the event over after this one's lease ended; nothing was committed. */
+  | 'lease_lost'
+  /** Transactional PostgreSQL: `ctx.db` was used after its delivery's transaction was over. */
+  | 'transaction_closed';
 
 // A brand that survives two copies of this class (ESM and CJS builds loaded side by side).
 const brand = Symbol.for('stripe-webhook-kit.IdempotencyStoreError');

@@ -4,6 +4,7 @@ import { InboxError, InboxLeaseLostError } from '../inbox-error.js';
 import { attemptOutcome, objectIdOf, resolveFilter } from '../list-filter.js';
 import { resolveInboxOptions } from '../resolve-inbox-options.js';
 import type { Inbox, InboxClaim, InboxEntry, InboxOptions, InboxRecord, InboxStats } from '../types.js';
+import type { TransactionClient } from '../../types.js';
 import { inboxStatuses } from '../types.js';
 import { ensureEventLogStatement, eventLogStatements, type EventLogTables } from './event-log-sql.js';
 import { engineConnection, toSqlDatabase, type SqlClient, type SqlDatabase } from './sql-client.js';
@@ -162,11 +163,12 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
 
     ...(options.transactional === true
       ? {
-          async completeInTransaction(eventId: string, token: string, handlers: (db: SqlClient) => Promise<void>, durationMs: () => number) {
+          async completeInTransaction(eventId: string, token: string, handlers: (db: TransactionClient) => Promise<void>, durationMs: () => number) {
             const db = await database();
             return db
               .transaction(async (tx) => {
-                await handlers(tx);
+                // The driver's client (pg or PGlite) is what handlers get as ctx.db.
+                await handlers(tx as TransactionClient);
                 const [row] = await rows<{ settled: number }>(sql.settle, [eventId, token, 'done', JSON.stringify({ durationMs: durationMs() })], tx);
                 // Rolls the handlers' writes back: another worker took the event over.
                 if (Number(row?.settled ?? 0) !== 1) throw new InboxLeaseLostError(eventId, leaseMs);

@@ -91,6 +91,20 @@ ON CONFLICT (event_id) DO UPDATE SET
 }
 
 /**
+ * $1 event id, $2 the claim's token, $3 retention in ms. The done mark of a transactional store,
+ * inside the handlers' transaction: it applies only while this claim still holds the row, so a
+ * delivery that lost its lease to another (which may be running the handlers right now) changes
+ * nothing and rolls back. The row lock it takes makes a concurrent takeover wait for the commit,
+ * after which the takeover finds the event done.
+ */
+export function markDoneStatement(table: TableName): string {
+  return `UPDATE ${table.quoted}
+SET state = 'done', lease_token = NULL, expires_at = statement_timestamp() + $3::double precision * interval '1 millisecond', updated_at = statement_timestamp()
+WHERE event_id = $1 AND state = 'in_progress' AND lease_token = $2::uuid
+RETURNING 1 AS marked`;
+}
+
+/**
  * $1 event id, $2 the releasing claim's token, or NULL when this store instance holds none. A done
  * row is never deleted: a late release must not let the event run again.
  */

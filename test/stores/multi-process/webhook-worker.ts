@@ -16,7 +16,8 @@ import type { WorkerConfig, WorkerMessage } from './worker-config.js';
 
 const config = JSON.parse(process.env.WORKER_CONFIG ?? '') as WorkerConfig;
 const { tables } = config;
-const pool = new pg.Pool({ connectionString: config.pgUrl, max: 6 });
+const applicationName = config.transactional?.applicationName;
+const pool = new pg.Pool({ connectionString: config.pgUrl, max: 6, application_name: applicationName });
 // As every app must (see docs/reliability.md): a dropped idle connection is not a crash.
 const ignore = () => undefined;
 pool.on('error', ignore);
@@ -25,6 +26,14 @@ const closers: Array<() => Promise<unknown>> = [() => pool.end()];
 async function openStore(): Promise<IdempotencyStore> {
   const store = config.store;
   if (store.kind === 'postgres') {
+    if (config.transactional) {
+      // Its own pool: a transaction holds one of its connections while the handler also writes
+      // its run record through `pool`, which must not wait for a connection the transactions hold.
+      const transactions = new pg.Pool({ connectionString: config.pgUrl, max: 6, application_name: applicationName });
+      transactions.on('error', ignore);
+      closers.push(() => transactions.end());
+      return postgresStore(transactions, { table: store.table, transactional: true });
+    }
     if (config.storeUrl === undefined) return postgresStore(pool, { table: store.table });
     const storePool = new pg.Pool({ connectionString: config.storeUrl, max: 6, connectionTimeoutMillis: 2_000 });
     storePool.on('error', ignore);
@@ -44,7 +53,7 @@ async function openStore(): Promise<IdempotencyStore> {
 }
 
 const router = createWebhookRouter();
-router.onCheckoutPaid(async (session, event) => {
+router.onCheckoutPaid(async (session, event, ctx) => {
   const orderId = orderReference(session);
   await pool.query(`INSERT INTO ${tables.runs} (order_id, event_id, worker) VALUES ($1, $2, $3)`, [orderId, event.id, config.name]);
   if (config.blockHandlers) {
@@ -55,8 +64,9 @@ router.onCheckoutPaid(async (session, event) => {
     orderId,
   ]);
   if (planned.rowCount === 1) throw new Error(`planned failure of order ${orderId}`);
-  // Not idempotent on purpose: a second fulfillment shows up as fulfillments = 2.
-  await pool.query(
+  // Not idempotent on purpose: a second fulfillment shows up as fulfillments = 2. Transactional
+  // workers write it through ctx.db (the run and planned-failure records above stay outside).
+  await (ctx.db ?? pool).query(
     `INSERT INTO ${tables.orders} (order_id, fulfillments, fulfilled_by) VALUES ($1, 1, $2)
      ON CONFLICT (order_id) DO UPDATE SET fulfillments = ${tables.orders}.fulfillments + 1`,
     [orderId, config.name],
@@ -70,6 +80,8 @@ const logger: WebhookLogger = {
   error(message, details) {
     if (String(details?.error).includes('planned failure')) return;
     if (config.storeFaultsExpected && message.startsWith('the idempotency store')) return;
+    // The transactional test kills these workers' connections on purpose.
+    if (config.transactional) return;
     console.error(`[${config.name}] ${message}`, details);
   },
 };

@@ -29,6 +29,11 @@ export interface WorkerConfig {
   handlerDelayMs: number;
   /** Handlers wait for a signal row before fulfilling: the crash test kills the worker meanwhile. */
   blockHandlers: boolean;
+  /**
+   * `postgresStore(..., { transactional: true })` on a pool of its own, and the fulfillment written
+   * through ctx.db; both pools connect as `applicationName`, so the test can kill their sessions.
+   */
+  transactional?: { applicationName: string };
 }
 
 /** Messages a worker sends to the test over the IPC channel. */

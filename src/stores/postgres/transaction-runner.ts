@@ -1,0 +1,186 @@
+import type { TransactionClient } from '../../types.js';
+import { IdempotencyStoreError } from '../store-error.js';
+import type { PostgresClient } from './client-health.js';
+
+/** One step inside the transaction, given the connection that runs it. */
+type Step = (connection: PostgresClient) => Promise<void>;
+
+/**
+ * Runs transactions on whichever client the store was given, and serializes what must be:
+ * - a pg Pool: each transaction checks out a connection of its own, so they run side by side;
+ * - a pg Client: one session, so a transaction and every other statement of the store take turns
+ *   (a claim sent mid-transaction would otherwise join that transaction and share its fate);
+ * - PGlite: `db.transaction`, which PGlite itself serializes against every other query.
+ */
+export interface TransactionRunner {
+  /**
+   * BEGIN, `work` with a guarded client, then `finish` on the connection itself, then COMMIT; a
+   * rejection of either, or `signal` aborting, rolls back. After an abort nothing can commit: the
+   * guarded client refuses queries at once, and a pooled connection that may still be running the
+   * handler's last query is destroyed (PostgreSQL rolls back a session that ends) rather than
+   * returned to the pool mid-transaction.
+   */
+  run(work: (db: TransactionClient) => Promise<void>, finish: Step, signal?: AbortSignal): Promise<void>;
+  /** Runs one of the store's own statements when the session is free (pg Client), else at once. */
+  exclusive<T>(statement: () => Promise<T>): Promise<T>;
+}
+
+interface PoolConnection extends PostgresClient {
+  release(destroy?: Error | boolean): void;
+  on?(event: 'error', listener: (error: Error) => void): unknown;
+  removeListener?(event: 'error', listener: (error: Error) => void): unknown;
+}
+interface PgPool extends PostgresClient {
+  connect(): Promise<PoolConnection>;
+}
+interface PgliteLike extends PostgresClient {
+  transaction<T>(callback: (tx: PostgresClient) => Promise<T>): Promise<T>;
+}
+
+export function createTransactionRunner(client: PostgresClient): TransactionRunner {
+  const shape = client as unknown as Record<string, unknown>;
+  if (typeof shape.transaction === 'function' && typeof shape.connect !== 'function') return pgliteRunner(client as PgliteLike);
+  if (typeof shape.connect === 'function' && typeof shape.totalCount === 'number') return poolRunner(client as PgPool);
+  if (typeof shape.connect === 'function') return clientRunner(client);
+  throw new TypeError(
+    'postgresStore: { transactional: true } needs a pg Pool, a pg Client or a PGlite instance, which can hold a transaction open; ' +
+      'this client only has query(). Pass the Pool itself, or turn transactional off.',
+  );
+}
+
+function poolRunner(pool: PgPool): TransactionRunner {
+  return {
+    exclusive: (statement) => statement(),
+    async run(work, finish, signal) {
+      const connecting = pool.connect();
+      const connection = await untilAborted(connecting, signal).catch((error: unknown) => {
+        void connecting.then((late) => late.release(), () => undefined);
+        throw error;
+      });
+      const guard = guardedClient(connection);
+      // pg leaves the errors of a checked-out connection to its borrower: a session killed while
+      // the handler is between queries would otherwise be an unhandled 'error' event (a crash).
+      // Its next query fails anyway, which rolls back below.
+      const ignoreDroppedSession = () => undefined;
+      connection.on?.('error', ignoreDroppedSession);
+      const release = (destroy?: Error | boolean) => {
+        connection.removeListener?.('error', ignoreDroppedSession);
+        connection.release(destroy);
+      };
+      try {
+        await connection.query('BEGIN');
+        await untilAborted(work(guard.client), signal);
+        guard.close();
+        await untilAborted(finish(connection), signal);
+        if (signal?.aborted) throw abortReason(signal);
+        await connection.query('COMMIT');
+      } catch (error) {
+        guard.close();
+        if (signal?.aborted) {
+          // The handler may still be inside a query: ending the session is the only rollback that
+          // does not wait for it, and the only way to keep a mid-transaction connection out of the pool.
+          release(new Error('stripe-webhook-kit: transaction abandoned after a handler timeout'));
+        } else {
+          await connection.query('ROLLBACK').then(
+            () => release(),
+            (rollbackError: unknown) => release(rollbackError instanceof Error ? rollbackError : true),
+          );
+        }
+        throw error;
+      }
+      release();
+    },
+  };
+}
+
+function clientRunner(session: PostgresClient): TransactionRunner {
+  let tail: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(statement: () => Promise<T>): Promise<T> => {
+    const turn = tail.then(statement);
+    tail = turn.catch(() => undefined);
+    return turn;
+  };
+  return {
+    exclusive,
+    run: (work, finish, signal) =>
+      exclusive(async () => {
+        const guard = guardedClient(session);
+        try {
+          await session.query('BEGIN');
+          await untilAborted(work(guard.client), signal);
+          guard.close();
+          await untilAborted(finish(session), signal);
+          if (signal?.aborted) throw abortReason(signal);
+          await session.query('COMMIT');
+        } catch (error) {
+          guard.close();
+          // pg queues statements, so this ROLLBACK runs right after a query the handler still has
+          // in flight, and the guard refuses any later one: nothing of this transaction commits.
+          await session.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      }),
+  };
+}
+
+function pgliteRunner(db: PgliteLike): TransactionRunner {
+  return {
+    exclusive: (statement) => statement(),
+    async run(work, finish, signal) {
+      // PGlite commits when the callback resolves and rolls back when it rejects; its transaction
+      // object refuses queries once closed.
+      await db.transaction(async (tx) => {
+        const guard = guardedClient(tx);
+        try {
+          await untilAborted(work(guard.client), signal);
+        } finally {
+          guard.close();
+        }
+        await untilAborted(finish(tx), signal);
+        if (signal?.aborted) throw abortReason(signal);
+      });
+    },
+  };
+}
+
+/** The handlers' view of the connection: it refuses queries once the transaction is over. */
+function guardedClient(connection: PostgresClient): { client: TransactionClient; close(): void } {
+  let closed = false;
+  const client: TransactionClient = {
+    query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: Row[] }> {
+      if (closed) {
+        return Promise.reject(
+          new IdempotencyStoreError(
+            'postgres',
+            'transaction_closed',
+            "ctx.db: this delivery's transaction is over (its handlers settled, failed or timed out), so the query was not run. " +
+              'Await every ctx.db query inside the handler.',
+          ),
+        );
+      }
+      return connection.query(text, params) as Promise<{ rows: Row[] }>;
+    },
+  };
+  return {
+    client,
+    close() {
+      closed = true;
+    },
+  };
+}
+
+/** `work`, or the abort reason as soon as `signal` aborts (the work itself keeps running). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.finally(() => signal.removeEventListener('abort', onAbort)).then(resolve, reject);
+  });
+}
+
+function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new Error(`the transaction was abandoned: ${String(reason)}`);
+}

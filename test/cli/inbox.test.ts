@@ -43,7 +43,8 @@ describe.skipIf(!postgres)('stripe-webhook-kit inbox on a pg-boss inbox', () => 
   afterAll(async () => setup?.close());
 
   it('lists, shows, replays and counts', async () => {
-    setup = await startPgBossOnPostgres();
+    // The CLI loads the project's own `pg-boss` (10 here, on every Node): the schema must be its own.
+    setup = await startPgBossOnPostgres(pgUrl, 10);
     const schema = setup.table.split('.')[0] as string;
     const inbox = pgBossInbox(setup.boss, { db: setup.db, table: setup.table, queue: 'cli' });
     await exercise(inbox, ['--database-url', pgUrl, '--schema', schema, '--table', setup.table, '--queue', 'cli']);

@@ -16,8 +16,8 @@ export interface PgBossSetup {
   close(): Promise<void>;
 }
 
-async function loadPgBoss(): Promise<new (options: object) => PgBossSetup['boss']> {
-  if (pgBossMajor >= 12) {
+async function loadPgBoss(major = pgBossMajor): Promise<new (options: object) => PgBossSetup['boss']> {
+  if (major >= 12) {
     const module = (await import('pg-boss12')) as unknown as { PgBoss: new (options: object) => PgBossSetup['boss'] };
     return module.PgBoss;
   }
@@ -55,8 +55,9 @@ export async function startPgBossOnPglite(): Promise<PgBossSetup> {
   };
 }
 
-export async function startPgBossOnPostgres(url = pgUrl): Promise<PgBossSetup> {
-  const PgBoss = await loadPgBoss();
+/** `major` picks the pg-boss the setup runs, e.g. the one the CLI loads from the project. */
+export async function startPgBossOnPostgres(url = pgUrl, major = pgBossMajor): Promise<PgBossSetup> {
+  const PgBoss = await loadPgBoss(major);
   const schema = uniqueName('boss');
   const boss = new PgBoss({ connectionString: url, schema, max: 6, ...quiet });
   boss.on('error', () => undefined);

@@ -6,10 +6,10 @@ import fc from 'fast-check';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { createTestEvent, createTestNotification } from '../../src/testing/index.js';
-import { WebhookVerificationError } from '../../src/verify/errors.js';
 import { verifyAndParseNotificationAsync } from '../../src/verify/verify-and-parse-notification-async.js';
 import { verifyAndParseNotification } from '../../src/verify/verify-and-parse-notification.js';
-import { now, signedCases, type Case } from '../support/signature-cases.js';
+import { agrees, count, describeCase, newTally, ourOutcome, ourOutcomeAsync, stripeOutcome, stripeOutcomeAsync } from '../support/differential.js';
+import { now, signedCases } from '../support/signature-cases.js';
 
 const stripe = new Stripe('sk_test_differential');
 const runs = 10_000;
@@ -36,66 +36,13 @@ const caseArb = signedCases(payloadTextArb);
 // check for any tolerance <= 0 other than 0, so the same decision is asked of it with -1.
 const stripeTolerance = (tolerance: number | undefined) => (tolerance === 0 ? -1 : tolerance);
 
-type Outcome = { accepted: true } | { accepted: false; code?: string };
-
-function theirs(run: () => unknown): Outcome {
-  try {
-    run();
-    return { accepted: true };
-  } catch {
-    return { accepted: false };
-  }
-}
-
-async function theirsAsync(run: () => Promise<unknown>): Promise<Outcome> {
-  try {
-    await run();
-    return { accepted: true };
-  } catch {
-    return { accepted: false };
-  }
-}
-
-function ours(run: () => unknown): Outcome {
-  try {
-    run();
-    return { accepted: true };
-  } catch (error) {
-    if (!WebhookVerificationError.is(error)) throw error; // anything else is a bug
-    return { accepted: false, code: error.code };
-  }
-}
-
-async function oursAsync(run: () => Promise<unknown>): Promise<Outcome> {
-  try {
-    await run();
-    return { accepted: true };
-  } catch (error) {
-    if (!WebhookVerificationError.is(error)) throw error;
-    return { accepted: false, code: error.code };
-  }
-}
-
-function agrees(mine: Outcome, stripes: Outcome): boolean {
-  if (mine.accepted === stripes.accepted) return true;
-  return stripes.accepted && !mine.accepted && mine.code === 'not_an_event';
-}
-
-const tally = () => ({ accepted: 0, rejected: 0, notAnEvent: 0 });
-function count(t: ReturnType<typeof tally>, mine: Outcome, stripes: Outcome) {
-  if (mine.accepted) t.accepted++;
-  else if (mine.code === 'not_an_event' && stripes.accepted) t.notAnEvent++;
-  else t.rejected++;
-}
-const describeCase = (c: Case, mine: Outcome, stripes: Outcome) => JSON.stringify({ mine, stripes, header: c.header, tolerance: c.tolerance });
-
 describe('verifyAndParseNotification agrees with stripe-node 23 parseEventNotification', () => {
   it(`decides ${runs} generated deliveries the same way`, () => {
-    const t = tally();
+    const t = newTally();
     fc.assert(
       fc.property(caseArb, (c) => {
-        const stripes = theirs(() => stripe.parseEventNotification(c.payload, c.header as string, c.secret, stripeTolerance(c.tolerance), undefined, now));
-        const mine = ours(() => verifyAndParseNotification(c.payload, c.header, c.secret, { tolerance: c.tolerance, now: () => now }));
+        const stripes = stripeOutcome(() => stripe.parseEventNotification(c.payload, c.header as string, c.secret, stripeTolerance(c.tolerance), undefined, now));
+        const mine = ourOutcome(() => verifyAndParseNotification(c.payload, c.header, c.secret, { tolerance: c.tolerance, now: () => now }));
         count(t, mine, stripes);
         expect(agrees(mine, stripes), describeCase(c, mine, stripes)).toBe(true);
       }),
@@ -110,11 +57,11 @@ describe('verifyAndParseNotification agrees with stripe-node 23 parseEventNotifi
 
 describe('verifyAndParseNotificationAsync agrees with stripe-node 23 parseEventNotificationAsync', () => {
   it(`decides ${runs} generated deliveries the same way`, async () => {
-    const t = tally();
+    const t = newTally();
     await fc.assert(
       fc.asyncProperty(caseArb, async (c) => {
-        const stripes = await theirsAsync(() => stripe.parseEventNotificationAsync(c.payload, c.header as string, c.secret, stripeTolerance(c.tolerance), undefined, now));
-        const mine = await oursAsync(() => verifyAndParseNotificationAsync(c.payload, c.header, c.secret, { tolerance: c.tolerance, now: () => now }));
+        const stripes = await stripeOutcomeAsync(() => stripe.parseEventNotificationAsync(c.payload, c.header as string, c.secret, stripeTolerance(c.tolerance), undefined, now));
+        const mine = await ourOutcomeAsync(() => verifyAndParseNotificationAsync(c.payload, c.header, c.secret, { tolerance: c.tolerance, now: () => now }));
         count(t, mine, stripes);
         expect(agrees(mine, stripes), describeCase(c, mine, stripes)).toBe(true);
       }),

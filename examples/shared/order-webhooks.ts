@@ -14,12 +14,7 @@ import type { OrdersDb, PaymentDetails, Transition } from './orders-db.js';
  * was created with; the database decides whether the order may move (see orders-db.ts).
  */
 export function createOrderWebhooks(orders: OrdersDb): WebhookRouter {
-  return addOrderWebhooks(createWebhookRouter(), orders);
-}
-
-/** The same handlers, added to a router made elsewhere (NestJS injects the module's). */
-export function addOrderWebhooks(router: WebhookRouter, orders: OrdersDb): WebhookRouter {
-  return router
+  return createWebhookRouter()
     // ctx.db: the store is postgresStore(..., { transactional: true }), so each transition commits
     // together with the event's done mark. Duplicates and retries cannot apply it twice; the status
     // conditions in orders-db.ts remain for ordering (a late "failed" must not undo "paid").

@@ -31,4 +31,16 @@ describe.skipIf(nodeMajor >= 22 || newerNode === undefined)('pgBossInbox on the 
     expect(output, output).toMatch(/Tests\s+17 passed/);
     expect(run.status, output).toBe(0);
   }, 250_000);
+
+  it("commits the transactional inbox's job completion with the handler's writes and the done mark", () => {
+    const run = spawnSync(newerNode as string, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=verbose', 'test/inbox/pg-boss-transactional.test.ts'], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      timeout: 240_000,
+    });
+    const output = `${run.stdout}\n${run.stderr}`;
+    expect(output).toContain('on pg-boss 12 and PostgreSQL');
+    expect(output, output).toMatch(/Tests\s+2 passed/);
+    expect(run.status, output).toBe(0);
+  }, 250_000);
 });

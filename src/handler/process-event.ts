@@ -6,12 +6,15 @@ import { settle, timedOut, withinDeadline } from './deadline.js';
 import { untracedDelivery, type DeliveryTrace } from '../telemetry/delivery-trace.js';
 import { handlerErrorDetails } from './describe-error-stack.js';
 import { createStoreCalls } from './store-calls.js';
+import { describeError } from './describe-error.js';
+import { IdempotencyStoreError } from '../stores/store-error.js';
 
 /**
  * What became of one verified event. `handle()` maps each outcome to the status contract; other
  * entry points (a catch-up run, a trusted channel, an inbox worker) read it directly.
  * - `handler_timeout`: the handlers did not settle within `handlerTimeoutMs`; they keep the lease
- *   (they may still be running) and settle it when they end.
+ *   (they may still be running) and settle it when they end, except with a transactional store,
+ *   whose transaction is rolled back at once and the claim released.
  * - `store_timeout`: the store did not answer the claim within `storeTimeoutMs`.
  */
 export type ProcessOutcome =
@@ -41,7 +44,8 @@ export interface EventProcessorOptions {
 export const defaultHandlerTimeoutMs = 7_000;
 export const defaultStoreTimeoutMs = 1_500;
 
-type Settled = { ok: true } | { ok: false; errors: unknown[] };
+// `storeFailure`: a transactional store lost its own part (its connection, BEGIN, the mark, COMMIT).
+type Settled = { ok: true } | { ok: false; errors: unknown[]; storeFailure?: true };
 
 /** Per delivery: the request's own logger (Fastify's `request.log`) and the delivery's trace. */
 export interface DeliveryScope {
@@ -65,6 +69,15 @@ export function createEventProcessor(options: EventProcessorOptions) {
     // A thin notification linked to a snapshot event claims that event's id: one occurrence,
     // delivered both ways during a migration, runs once.
     const eventId = deduplicationKey(event);
+    if (!settled.ok && settled.storeFailure) {
+      logger.error("the idempotency store's transaction failed, so nothing of the handlers' writes was committed; answering 500 store_unavailable so Stripe retries", {
+        eventId,
+        type: event.type,
+        error: describeError(settled.errors[0]),
+      });
+      if (calls && token !== undefined) await trace.step('release', () => calls.release(eventId, token));
+      return 'store_unavailable';
+    }
     if (settled.ok) {
       // A transactional store marked the event done in the handlers' own transaction.
       if (calls && token !== undefined && !calls.transaction) await trace.step('complete', () => calls.complete(eventId, token));
@@ -101,20 +114,23 @@ export function createEventProcessor(options: EventProcessorOptions) {
         : settle(() => router.dispatch(event, { logger })),
     ).then(
       () => ({ ok: true }),
-      (error: unknown) => ({ ok: false, errors: handlerErrors(error) }),
+      (error: unknown): Settled =>
+        transaction && IdempotencyStoreError.is(error) && error.code !== 'transaction_closed'
+          ? { ok: false, errors: [error], storeFailure: true }
+          : { ok: false, errors: handlerErrors(error) },
     );
     const settled = await withinDeadline(running, handlerTimeoutMs);
     if (settled === timedOut) {
       logger.error(
         `the handlers did not finish within handlerTimeoutMs (${handlerTimeoutMs} ms); answering 500 handler_timeout so Stripe retries. ` +
-          'They keep the event\'s lease while they run, so duplicates get 409 until they end or the lease ends; move slow work to a queue.',
+          `${timeoutConsequence(transaction ? 'transactional' : token !== undefined ? 'lease' : 'none')} Move slow work to a queue.`,
         { eventId: deduplicationKey(event), type: event.type },
       );
       if (transaction) {
         // Nothing of theirs may commit now: the transaction is rolled back at once, and the claim
         // released once it is, so Stripe's retry runs them again from a clean state.
         abandon.abort(new Error(`the handlers did not finish within handlerTimeoutMs (${handlerTimeoutMs} ms); their transaction was rolled back`));
-        void running.then((late) => (late.ok ? undefined : calls?.release(event.id, token as string)));
+        void running.then((late) => (late.ok ? undefined : calls?.release(deduplicationKey(event), token as string)));
         return 'handler_timeout';
       }
       // Settled when they end: done on success, released on failure, as if they had been on time.
@@ -123,6 +139,15 @@ export function createEventProcessor(options: EventProcessorOptions) {
     }
     return conclude(event, settled, token, scope);
   };
+}
+
+/** What a handler timeout means for the event, by how the delivery holds it. */
+function timeoutConsequence(hold: 'transactional' | 'lease' | 'none'): string {
+  if (hold === 'transactional') {
+    return "Their transaction is rolled back now (nothing they wrote through ctx.db is kept) and the event's claim released, so Stripe's retry runs them again from a clean state.";
+  }
+  if (hold === 'lease') return "They keep the event's lease while they run, so duplicates get 409 until they end or the lease ends.";
+  return 'With no idempotency store nothing holds the event, so a retry may run them again while these still run.';
 }
 
 /** The handlers' errors from what `dispatch` rejected with (a custom router may reject with anything). */

@@ -87,7 +87,7 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
     try {
       if (inbox.completeInTransaction) {
         // The handlers' writes through ctx.db commit with the done mark, or not at all.
-        const completed = await inbox.completeInTransaction(eventId, token, (db) => router.dispatch(event, { logger, stale, db }), elapsed);
+        const completed = await inbox.completeInTransaction(delivery, token, (db) => router.dispatch(event, { logger, stale, db }), elapsed);
         if (!completed) throw new InboxLeaseLostError(eventId, inbox.leaseMs);
         return;
       }

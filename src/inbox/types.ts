@@ -132,6 +132,8 @@ export interface InboxDelivery {
   generation: number;
   /** False while the engine still has retries left for the job. */
   lastAttempt: boolean;
+  /** The engine's id of this job, when the inbox completes it itself (pg-boss, transactional). */
+  jobId?: string;
 }
 
 /** A running engine consumer, as `startInboxWorker` drives it. */
@@ -181,7 +183,8 @@ export interface Inbox {
   settle(eventId: string, token: string, settlement: InboxSettlement): Promise<boolean>;
   /**
    * @internal Present with `transactional: true`: runs `handlers` inside a transaction and marks the
-   * event done in it (if `token` still holds it; else rolls back and resolves `false`).
+   * event done in it (if `token` still holds it; else rolls back and resolves `false`), with the
+   * delivery's job completed in the same transaction where the engine allows it.
    */
-  completeInTransaction?(eventId: string, token: string, handlers: (db: TransactionClient) => Promise<void>, durationMs: () => number): Promise<boolean>;
+  completeInTransaction?(delivery: InboxDelivery, token: string, handlers: (db: TransactionClient) => Promise<void>, durationMs: () => number): Promise<boolean>;
 }

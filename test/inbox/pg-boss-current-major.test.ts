@@ -19,16 +19,25 @@ if (nodeMajor < 22 && newerNode === undefined) {
   console.warn(`\n  SKIPPING ${message}\n`);
 }
 
+/** Runs one test file on the newer Node (so on the current pg-boss major) and checks its verdict. */
+function expectPassesOnNewerNode(file: string, title: string, passed: number): void {
+  const run = spawnSync(newerNode as string, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=verbose', file], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+    timeout: 240_000,
+  });
+  const output = `${run.stdout}\n${run.stderr}`;
+  expect(output).toContain(title);
+  expect(output, output).toMatch(new RegExp(`Tests\\s+${passed} passed`));
+  expect(run.status, output).toBe(0);
+}
+
 describe.skipIf(nodeMajor >= 22 || newerNode === undefined)('pgBossInbox on the current pg-boss major (Node 22+)', () => {
   it('passes the inbox contract on PGlite and PostgreSQL', () => {
-    const run = spawnSync(newerNode as string, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=verbose', 'test/inbox/pg-boss-inbox.test.ts'], {
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
-      timeout: 240_000,
-    });
-    const output = `${run.stdout}\n${run.stderr}`;
-    expect(output).toContain('pgBossInbox on pg-boss 12 and PostgreSQL');
-    expect(output, output).toMatch(/Tests\s+17 passed/);
-    expect(run.status, output).toBe(0);
+    expectPassesOnNewerNode('test/inbox/pg-boss-inbox.test.ts', 'pgBossInbox on pg-boss 12 and PostgreSQL', 17);
+  }, 250_000);
+
+  it("commits the transactional inbox's job completion with the handler's writes and the done mark", () => {
+    expectPassesOnNewerNode('test/inbox/pg-boss-transactional.test.ts', 'on pg-boss 12 and PostgreSQL', 2);
   }, 250_000);
 });

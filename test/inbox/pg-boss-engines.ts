@@ -16,7 +16,7 @@ export interface PgBossSetup {
   close(): Promise<void>;
 }
 
-async function loadPgBoss(major = pgBossMajor): Promise<new (options: object) => PgBossSetup['boss']> {
+export async function loadPgBoss(major = pgBossMajor): Promise<new (options: object) => PgBossSetup['boss']> {
   if (major >= 12) {
     const module = (await import('pg-boss12')) as unknown as { PgBoss: new (options: object) => PgBossSetup['boss'] };
     return module.PgBoss;
@@ -55,11 +55,11 @@ export async function startPgBossOnPglite(): Promise<PgBossSetup> {
   };
 }
 
-/** `major` picks the pg-boss the setup runs, e.g. the one the CLI loads from the project. */
-export async function startPgBossOnPostgres(url = pgUrl, major = pgBossMajor): Promise<PgBossSetup> {
+/** `major` picks the pg-boss the setup runs, e.g. the one the CLI loads from the project; `options` add to pg-boss's. */
+export async function startPgBossOnPostgres(url = pgUrl, major = pgBossMajor, options: object = {}): Promise<PgBossSetup> {
   const PgBoss = await loadPgBoss(major);
   const schema = uniqueName('boss');
-  const boss = new PgBoss({ connectionString: url, schema, max: 6, ...quiet });
+  const boss = new PgBoss({ connectionString: url, schema, max: 6, ...quiet, ...options });
   boss.on('error', () => undefined);
   await (boss as unknown as { start(): Promise<unknown> }).start();
   const db = new pg.Pool({ connectionString: url, max: 6 });

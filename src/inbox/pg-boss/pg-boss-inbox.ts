@@ -3,7 +3,7 @@ import { parseTableName } from '../../stores/postgres/table-name.js';
 import { InboxError, InboxLeaseLostError } from '../inbox-error.js';
 import { attemptOutcome, objectIdOf, resolveFilter } from '../list-filter.js';
 import { resolveInboxOptions } from '../resolve-inbox-options.js';
-import type { Inbox, InboxClaim, InboxEntry, InboxOptions, InboxRecord, InboxStats } from '../types.js';
+import type { Inbox, InboxClaim, InboxDelivery, InboxEntry, InboxOptions, InboxRecord, InboxStats } from '../types.js';
 import type { TransactionClient } from '../../types.js';
 import { inboxStatuses } from '../types.js';
 import { ensureEventLogStatement, eventLogStatements, type EventLogTables } from './event-log-sql.js';
@@ -24,6 +24,8 @@ export interface PgBossLike {
   offWork(nameOrOptions: string | { id: string }, options?: { id?: string; wait?: boolean }): Promise<unknown>;
   /** pg-boss `getDb`: its own connection, used when no `db` is given. */
   getDb(): unknown;
+  /** pg-boss `complete` (with `{ db }`: inside the transaction that marks the event done). */
+  complete?(name: string, id: string, data?: object, options?: object): Promise<unknown>;
 }
 
 export interface PgBossInboxOptions extends InboxOptions {
@@ -45,6 +47,7 @@ export interface PgBossInboxOptions extends InboxOptions {
 }
 
 interface JobRow {
+  id?: string;
   data: { eventId?: unknown; generation?: unknown };
   retryCount: number;
   retryLimit: number;
@@ -121,7 +124,7 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
       const work = { batchSize: 1, includeMetadata: true, ...(options.pollingIntervalSeconds ? { pollingIntervalSeconds: options.pollingIntervalSeconds } : {}) };
       const runJobs = async (jobs: JobRow[]) => {
         for (const job of jobs) {
-          await run({ ...jobEvent(job), lastAttempt: job.retryCount >= job.retryLimit });
+          await run({ ...jobEvent(job), lastAttempt: job.retryCount >= job.retryLimit, ...(options.transactional === true && job.id !== undefined && { jobId: job.id }) });
         }
       };
       const ids: string[] = [];
@@ -163,7 +166,7 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
 
     ...(options.transactional === true
       ? {
-          async completeInTransaction(eventId: string, token: string, handlers: (db: TransactionClient) => Promise<void>, durationMs: () => number) {
+          async completeInTransaction({ eventId, jobId }: InboxDelivery, token: string, handlers: (db: TransactionClient) => Promise<void>, durationMs: () => number) {
             const db = await database();
             return db
               .transaction(async (tx) => {
@@ -172,6 +175,13 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
                 const [row] = await rows<{ settled: number }>(sql.settle, [eventId, token, 'done', JSON.stringify({ durationMs: durationMs() })], tx);
                 // Rolls the handlers' writes back: another worker took the event over.
                 if (Number(row?.settled ?? 0) !== 1) throw new InboxLeaseLostError(eventId, leaseMs);
+                // The job too, in the same transaction (pg-boss 10+ take `{ db }`): a crash before
+                // COMMIT leaves it active, so pg-boss redelivers it once it expires; after COMMIT it
+                // is completed with the event. pg-boss's own completion after the handler returns
+                // then finds it no longer active and changes nothing.
+                if (jobId !== undefined && typeof boss.complete === 'function') {
+                  await boss.complete(queue, jobId, { eventId, status: 'done' }, { db: engineConnection(tx) });
+                }
                 return true;
               })
               .catch((error: unknown) => {

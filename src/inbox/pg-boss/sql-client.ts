@@ -1,3 +1,4 @@
+import { checkOutConnection, type ConnectablePool } from '../../stores/postgres/checked-out-connection.js';
 import { InboxError } from '../inbox-error.js';
 
 /** One connection's worth of SQL: a pg Client or Pool, PGlite, or a transaction of either. */
@@ -10,9 +11,7 @@ export interface SqlDatabase extends SqlClient {
   transaction<T>(run: (tx: SqlClient) => Promise<T>): Promise<T>;
 }
 
-interface PoolLike extends SqlClient {
-  connect(): Promise<SqlClient & { release(error?: Error | boolean): void }>;
-}
+type PoolLike = SqlClient & ConnectablePool;
 interface PgliteLike extends SqlClient {
   transaction<T>(run: (tx: SqlClient) => Promise<T>): Promise<T>;
 }
@@ -27,7 +26,10 @@ export function toSqlDatabase(db: unknown): SqlDatabase {
     return {
       query: (text, params) => db.query(text, params),
       async transaction(run) {
-        const client = await db.connect();
+        // Heard from the moment it is handed over: a session killed mid-transaction must fail
+        // this transaction, not crash the process with an unhandled 'error' event.
+        const held = await checkOutConnection(db);
+        const client = held.connection;
         let broken: Error | undefined;
         try {
           await client.query('BEGIN');
@@ -41,7 +43,7 @@ export function toSqlDatabase(db: unknown): SqlDatabase {
           });
           throw error;
         } finally {
-          client.release(broken);
+          held.release(broken);
         }
       },
     };

@@ -1,6 +1,7 @@
 import type { TransactionClient } from '../../types.js';
-import { IdempotencyStoreError } from '../store-error.js';
-import type { PostgresClient } from './client-health.js';
+import { IdempotencyStoreError, causeText } from '../store-error.js';
+import { checkOutConnection, type ConnectablePool } from './checked-out-connection.js';
+import { isConnectionError, type PostgresClient } from './client-health.js';
 
 /** One step inside the transaction, given the connection that runs it. */
 type Step = (connection: PostgresClient) => Promise<void>;
@@ -25,14 +26,7 @@ export interface TransactionRunner {
   exclusive<T>(statement: () => Promise<T>): Promise<T>;
 }
 
-interface PoolConnection extends PostgresClient {
-  release(destroy?: Error | boolean): void;
-  on?(event: 'error', listener: (error: Error) => void): unknown;
-  removeListener?(event: 'error', listener: (error: Error) => void): unknown;
-}
-interface PgPool extends PostgresClient {
-  connect(): Promise<PoolConnection>;
-}
+type PgPool = PostgresClient & ConnectablePool;
 interface PgliteLike extends PostgresClient {
   transaction<T>(callback: (tx: PostgresClient) => Promise<T>): Promise<T>;
 }
@@ -52,45 +46,60 @@ function poolRunner(pool: PgPool): TransactionRunner {
   return {
     exclusive: (statement) => statement(),
     async run(work, finish, signal) {
-      const connecting = pool.connect();
-      const connection = await untilAborted(connecting, signal).catch((error: unknown) => {
+      const connecting = checkOutConnection(pool);
+      const held = await untilAborted(connecting, signal).catch((error: unknown) => {
         void connecting.then((late) => late.release(), () => undefined);
-        throw error;
+        throw signal?.aborted ? error : sessionLost('check a connection out of the pool', error);
       });
+      const { connection } = held;
       const guard = guardedClient(connection);
-      // pg leaves the errors of a checked-out connection to its borrower: a session killed while
-      // the handler is between queries would otherwise be an unhandled 'error' event (a crash).
-      // Its next query fails anyway, which rolls back below.
-      const ignoreDroppedSession = () => undefined;
-      connection.on?.('error', ignoreDroppedSession);
-      const release = (destroy?: Error | boolean) => {
-        connection.removeListener?.('error', ignoreDroppedSession);
-        connection.release(destroy);
-      };
+      let step = 'begin the transaction';
       try {
         await connection.query('BEGIN');
+        step = 'run the handlers';
         await untilAborted(work(guard.client), signal);
         guard.close();
+        step = 'mark the event done';
         await untilAborted(finish(connection), signal);
         if (signal?.aborted) throw abortReason(signal);
+        step = 'commit';
         await connection.query('COMMIT');
       } catch (error) {
         guard.close();
         if (signal?.aborted) {
           // The handler may still be inside a query: ending the session is the only rollback that
           // does not wait for it, and the only way to keep a mid-transaction connection out of the pool.
-          release(new Error('stripe-webhook-kit: transaction abandoned after a handler timeout'));
-        } else {
-          await connection.query('ROLLBACK').then(
-            () => release(),
-            (rollbackError: unknown) => release(rollbackError instanceof Error ? rollbackError : true),
-          );
+          held.release(new Error('stripe-webhook-kit: transaction abandoned after a handler timeout'));
+          throw error;
         }
+        const rollback = await connection.query('ROLLBACK').then(
+          () => undefined,
+          (rollbackError: unknown) => (rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError))),
+        );
+        const lost = held.lost() ?? (rollback && isConnectionError(rollback) ? rollback : undefined);
+        held.release(rollback);
+        // The session ended under the transaction: whatever the handler threw is a consequence of
+        // that, not a failure of its own, so it is answered as the store's failure.
+        if (lost && !IdempotencyStoreError.is(error)) throw sessionLost(step, lost, error);
+        if (!IdempotencyStoreError.is(error) && step !== 'run the handlers') throw sessionLost(step, error);
         throw error;
       }
-      release();
+      held.release();
     },
   };
+}
+
+/** The store's own failure (500 store_unavailable): its connection or statement failed, not a handler. */
+function sessionLost(step: string, cause: unknown, handlerError?: unknown): IdempotencyStoreError {
+  const code = isConnectionError(cause) ? 'not_connected' : 'query_failed';
+  const seen = handlerError !== undefined && handlerError !== cause ? ` (the handler saw: ${causeText(handlerError)})` : '';
+  return new IdempotencyStoreError(
+    'postgres',
+    code,
+    `postgresStore: the delivery's transaction failed to ${step}: ${causeText(cause)}${seen}. Nothing of it was committed ` +
+      "(unless only the COMMIT's answer was lost: then Stripe's retry finds the event done). Check the database's availability; Stripe retries.",
+    { cause },
+  );
 }
 
 function clientRunner(session: PostgresClient): TransactionRunner {
@@ -105,18 +114,28 @@ function clientRunner(session: PostgresClient): TransactionRunner {
     run: (work, finish, signal) =>
       exclusive(async () => {
         const guard = guardedClient(session);
+        let step = 'begin the transaction';
         try {
           await session.query('BEGIN');
+          step = 'run the handlers';
           await untilAborted(work(guard.client), signal);
           guard.close();
+          step = 'mark the event done';
           await untilAborted(finish(session), signal);
           if (signal?.aborted) throw abortReason(signal);
+          step = 'commit';
           await session.query('COMMIT');
         } catch (error) {
           guard.close();
           // pg queues statements, so this ROLLBACK runs right after a query the handler still has
           // in flight, and the guard refuses any later one: nothing of this transaction commits.
-          await session.query('ROLLBACK').catch(() => undefined);
+          const rollback = await session.query('ROLLBACK').then(
+            () => undefined,
+            (rollbackError: unknown) => rollbackError,
+          );
+          if (signal?.aborted || IdempotencyStoreError.is(error)) throw error;
+          if (rollback !== undefined && isConnectionError(rollback)) throw sessionLost(step, rollback, error);
+          if (step !== 'run the handlers') throw sessionLost(step, error);
           throw error;
         }
       }),

@@ -1,17 +1,22 @@
 // The promise of the durable stores, end to end: several app instances behind a load balancer,
 // Stripe's duplicate and concurrent deliveries, handlers that fail and are retried; every order
-// is fulfilled once, and no event is lost.
+// is fulfilled once, no event is lost, and no instance crashes.
+//
+// The transactional case adds faults: every PostgreSQL session of the workers is killed over and
+// over mid-run (pg_terminate_backend, only for the workers' own application_name on the shared
+// server), and the fulfillment is a non-idempotent `+ 1` through ctx.db.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pause } from '../../../src/handler/deadline.js';
 import { createTestEvent } from '../../../src/testing/index.js';
+import { seededRandom } from '../../../src/testing/seeded-random.js';
 import { testSecret } from '../../support/deliveries.js';
-import { pgUrl, redisUrl, serviceAvailable } from '../../support/services.js';
+import { pgUrl, redisUrl, serviceAvailable, uniqueName } from '../../support/services.js';
 import { tallyDeliveries } from './delivery-tally.js';
 import { createFulfillmentTables, dropFulfillmentTables, fulfillmentTableNames } from './fulfillment-tables.js';
-import { seededRandom } from './seeded-random.js';
 import { sharedStore, type StoreKind } from './shared-store.js';
 import { deliverUntilAcknowledged, runWithConcurrency } from './stripe-like-sender.js';
-import { startWorker, stopWorkers, type WorkerProcess } from './worker-processes.js';
+import { startWorker, type WorkerProcess } from './worker-processes.js';
 
 const postgres = await serviceAvailable('PostgreSQL');
 const redis = await serviceAvailable('Redis');
@@ -22,15 +27,31 @@ const copiesPerEvent = 3;
 const plannedFailureCount = orderCount / 10;
 // Events whose copies are being delivered at once (three requests each).
 const eventsInFlight = 16;
+// How often the transactional workers' sessions are killed while deliveries run (load, not a timing assumption).
+const killEveryMs = 250;
 const seed = Number(process.env.SWK_SEED) || Math.floor(Math.random() * 2 ** 31);
 
-describe.each<StoreKind>(['postgres', 'redis'])('%s store shared by 4 worker processes', (kind) => {
+interface LoadCase {
+  title: string;
+  kind: StoreKind;
+  /** postgresStore({ transactional: true }), ctx.db for the fulfillment, sessions killed mid-run. */
+  transactional: boolean;
+}
+
+const cases: LoadCase[] = [
+  { title: 'postgres store', kind: 'postgres', transactional: false },
+  { title: 'redis store', kind: 'redis', transactional: false },
+  { title: 'transactional postgres store, connections killed mid-run', kind: 'postgres', transactional: true },
+];
+
+describe.each(cases)('$title shared by 4 worker processes', ({ title, kind, transactional }) => {
   // The orders table is in PostgreSQL whichever store deduplicates.
   const available = kind === 'postgres' ? postgres : postgres && redis;
   describe.skipIf(!available)('under duplicate, concurrent and failing deliveries', () => {
     const random = seededRandom(seed);
     const tables = fulfillmentTableNames();
     const store = sharedStore(kind);
+    const applicationName = uniqueName('txworker');
     const orderIds = Array.from({ length: orderCount }, (_, index) => `order_${index + 1}`);
     const plannedFailures = random.shuffle(orderIds).slice(0, plannedFailureCount);
     let pool: pg.Pool;
@@ -49,16 +70,19 @@ describe.each<StoreKind>(['postgres', 'redis'])('%s store shared by 4 worker pro
             redisUrl,
             secret: testSecret,
             tables,
-            leaseMs: 60_000,
+            // Short when sessions are killed: a killed session may also lose the release, and the
+            // lease then has to run out.
+            leaseMs: transactional ? 3_000 : 60_000,
             handlerDelayMs: 5,
             blockHandlers: false,
+            ...(transactional && { transactional: { applicationName } }),
           }),
         ),
       );
     });
 
     afterAll(async () => {
-      await stopWorkers(workers);
+      await Promise.all(workers.map((worker) => worker.stop()));
       await dropFulfillmentTables(pool, tables);
       await store.remove(pool);
       await pool.end();
@@ -69,16 +93,34 @@ describe.each<StoreKind>(['postgres', 'redis'])('%s store shared by 4 worker pro
       const sender = {
         secret: testSecret,
         pickEndpoint: () => workers[random.below(workers.length)] as WorkerProcess,
-        maxAttempts: 20,
+        maxAttempts: transactional ? 30 : 20,
         requestTimeoutMs: 15_000,
         // Stripe backs off over hours; the shape (growing, jittered) is what matters here.
         backoffMs: (attempt: number) => 20 * 2 ** Math.min(attempt - 1, 4) + random.below(20),
       };
       const tasks = random.shuffle(events).map((event) => () => Promise.all(Array.from({ length: copiesPerEvent }, () => deliverUntilAcknowledged(event, sender))));
 
+      let delivering = true;
+      let killed = 0;
+      const killer = (async () => {
+        while (transactional && delivering) {
+          await pause(killEveryMs);
+          const { rows } = await pool.query<{ killed: number }>(
+            'SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS killed FROM pg_stat_activity WHERE application_name = $1',
+            [applicationName],
+          );
+          killed += rows[0]?.killed ?? 0;
+        }
+      })();
       const started = performance.now();
-      const outcomes = (await runWithConcurrency(tasks, eventsInFlight)).flat();
+      const outcomes = (await runWithConcurrency(tasks, eventsInFlight).finally(() => (delivering = false))).flat();
       const seconds = (performance.now() - started) / 1000;
+      await killer;
+
+      // Still running after all that (a crash would show as network errors above, and here), and
+      // each stops cleanly when asked.
+      const crashed = workers.filter((worker) => worker.child.exitCode !== null || worker.child.signalCode !== null).map((worker) => worker.name);
+      const exits = await Promise.all(workers.map(async (worker) => (await worker.stop(), await worker.exited)));
 
       const tally = tallyDeliveries(outcomes);
       const { rows } = await pool.query<{ orders: number; fulfillments: number; duplicated: number }>(
@@ -92,24 +134,37 @@ describe.each<StoreKind>(['postgres', 'redis'])('%s store shared by 4 worker pro
 
       console.log(
         [
-          `[${kind} store] ${orderCount} events x ${copiesPerEvent} copies through ${workerCount} worker processes (seed ${seed}):`,
+          `[${title}] ${orderCount} events x ${copiesPerEvent} copies through ${workerCount} worker processes (seed ${seed}):`,
           `  ${tally.requests} deliveries in ${seconds.toFixed(1)} s = ${(tally.requests / seconds).toFixed(0)} deliveries/s (${(orderCount / seconds).toFixed(0)} events/s)`,
+          ...(transactional ? [`  ${killed} worker sessions killed mid-run`] : []),
           `  duplicates suppressed: ${tally.duplicates + tally.inProgress} (${tally.duplicates} answered {"duplicate":true}, ${tally.inProgress} answered 409 in_progress)`,
-          `  handler failures retried: ${tally.handlerFailed}; handler runs: ${runs}; lost events: ${lost}; orders fulfilled twice: ${fulfilled.duplicated}`,
+          `  handler failures retried: ${tally.handlerFailed}; other answers: ${JSON.stringify(tally.other)}`,
+          `  handler runs: ${runs}; lost events: ${lost}; orders fulfilled twice: ${fulfilled.duplicated}; worker exits: ${JSON.stringify(exits)}`,
         ].join('\n'),
       );
 
+      expect(crashed).toEqual([]);
+      expect(exits).toEqual(workers.map(() => ({ code: 0, signal: null })));
       expect(tally.unacknowledged).toBe(0);
+      expect(failedOnPurpose).toBe(plannedFailureCount);
+      expect(lost).toBe(0);
+      expect(fulfilled).toEqual({ orders: orderCount, fulfillments: orderCount, duplicated: 0 });
+      if (transactional) {
+        expect(killed).toBeGreaterThan(0);
+        // A killed transaction is the store's failure, answered as such (never a dropped request).
+        expect(Object.keys(tally.other).filter((answer) => answer !== '500 {"error":"store_unavailable"}')).toEqual([]);
+        // Handlers ran more often than there are events (retries after failures and kills), yet
+        // each order's non-idempotent write is there exactly once.
+        expect(runs).toBeGreaterThanOrEqual(orderCount + plannedFailureCount);
+        return;
+      }
       expect(tally.other).toEqual({});
       // Exactly one answer per event says it ran; every other copy was suppressed.
       expect(tally.processed).toBe(orderCount);
       expect(tally.duplicates).toBe(orderCount * (copiesPerEvent - 1));
       expect(tally.handlerFailed).toBe(plannedFailureCount);
-      expect(failedOnPurpose).toBe(plannedFailureCount);
       // The store let a handler run only once per event, plus once more after each planned failure.
       expect(runs).toBe(orderCount + plannedFailureCount);
-      expect(lost).toBe(0);
-      expect(fulfilled).toEqual({ orders: orderCount, fulfillments: orderCount, duplicated: 0 });
     });
   });
 });

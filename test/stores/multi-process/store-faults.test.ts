@@ -12,7 +12,7 @@ import { startPrivateRedis, type PrivateRedis } from '../../support/private-redi
 import { pgUrl, redisUrl, serviceAvailable, uniqueName } from '../../support/services.js';
 import { tallyDeliveries } from './delivery-tally.js';
 import { createFulfillmentTables, dropFulfillmentTables, fulfillmentTableNames } from './fulfillment-tables.js';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '../../../src/testing/seeded-random.js';
 import { deliverUntilAcknowledged, runWithConcurrency } from './stripe-like-sender.js';
 import { startWorker, stopWorkers, type WorkerProcess } from './worker-processes.js';
 

@@ -8,8 +8,9 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ColdStartConfig } from './cold-start.js';
 import type { HttpConfig } from './http.js';
+import { writePerformanceMarkdown } from './performance-markdown.js';
 import { frameworks } from './servers/shared.js';
-import { renderMarkdownTable, renderTable, round, roundSummary, type Summary, type TableData, type Target } from './stats.js';
+import { renderTable, round, roundSummary, type Summary, type TableData, type Target } from './stats.js';
 import type { StoresConfig } from './stores.js';
 import type { VerifyConfig } from './verify.js';
 
@@ -165,30 +166,9 @@ async function main() {
   writeFile(out, `${JSON.stringify(document, null, 2)}\n`);
   log(`\nwrote ${out}`);
   if (options.markdown) {
-    writeFile(options.markdown, performanceMarkdown(header, tables, targetLines, options.quick ? banner : undefined));
+    writePerformanceMarkdown(options.markdown, header, tables, targetLines, options.quick ? banner : undefined);
     log(`wrote ${options.markdown}`);
   }
-}
-
-/** The README's Performance section, from the same tables. */
-function performanceMarkdown(header: readonly string[], tables: readonly TableData[], targetLines: readonly string[], quickBanner: string | undefined): string {
-  return [
-    '## Performance',
-    '',
-    ...(quickBanner ? [`> ${quickBanner}`, ''] : []),
-    'What the library costs on the hot path and at start-up, against what users would otherwise run: stripe-node\'s helpers, ' +
-      'the handler Stripe\'s docs show for each framework, and the floor of one HMAC and one `JSON.parse`.',
-    '',
-    `Measured with \`npm run bench\` ([bench/README.md](bench/README.md) explains each row) on ${header[1]}; ${header[0]?.replace('stripe-webhook-kit bench, ', '')}, ` +
-      `${header[2]}. Contenders of a row run interleaved in the same run, so the ratios (medians of paired ratios, min-max) hold on a noisy ` +
-      'machine better than the absolute numbers.',
-    '',
-    ...tables.flatMap((table) => [renderMarkdownTable(table), '']),
-    '**Targets**',
-    '',
-    ...targetLines.map((line) => `- ${line.replace(/^(met|MISSED)\s+/, (_, word: string) => `${word}: `)}`),
-    '',
-  ].join('\n');
 }
 
 function writeFile(path: string, text: string): void {

@@ -1,11 +1,13 @@
 // Row 4: what deduplication costs. Deliveries per second through `createWebhookHandler().handle()`
 // at concurrency 64 with no store, the memory store, PGlite, PostgreSQL and Redis, and the store's
-// round trips per delivery, counted by wrapping the client's query/command method.
+// round trips per delivery, counted by wrapping the client's query/command method; and the floors
+// of store-floors.ts: bare clients running the statements alone.
 import { createWebhookHandler, createWebhookRouter, memoryStore } from '../src/index.js';
 import type { IdempotencyStore, WebhookHandler } from '../src/index.js';
 import { postgresStore } from '../src/stores/postgres-store.js';
 import { redisStore } from '../src/stores/redis-store.js';
 import { deleteKeys } from '../test/support/service-cleanup.js';
+import { openFloor, storeFloors, type StoreFloor } from './store-floors.js';
 import { benchSecret, deliveryTemplate, signBody, type DeliveryTemplate } from './payloads.js';
 import { collectGarbage, formatRatio, formatSpread, formatTarget, interleave, pairedRatio, summarize, type Summary, type TableData, type Target } from './stats.js';
 
@@ -16,8 +18,14 @@ export interface StoresConfig {
   concurrency: number;
 }
 
-export const storeContenders = ['none', 'memory', 'pglite', 'postgres', 'postgres-transactional', 'redis'] as const;
+export const storeContenders = ['none', 'memory', 'pglite', 'postgres', 'postgres-transactional', 'redis', ...storeFloors] as const;
 export type StoreContender = (typeof storeContenders)[number];
+
+// Each store, and the floors it is compared with (its bare statements).
+const floorsOf: Partial<Record<StoreContender, readonly StoreFloor[]>> = {
+  postgres: ['postgres-floor-2', 'postgres-floor-1'],
+  redis: ['redis-floor-2', 'redis-floor-1'],
+};
 
 export interface StoreResult {
   store: StoreContender;
@@ -27,6 +35,8 @@ export interface StoreResult {
   deliveriesPerSecond?: Summary;
   /** Throughput over `store: false`'s, paired by repetition. */
   ratioToNone?: Summary;
+  /** A store's throughput over each of its floors', paired by repetition. */
+  ratioToFloors?: Partial<Record<StoreFloor, Summary>>;
   /** Store queries or commands per delivery, over every timed delivery. */
   roundTripsPerDelivery?: number;
   /** Deliveries not answered 200 `{"received":true}`: must be 0. */
@@ -41,7 +51,8 @@ const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const benchTable = 'stripe_webhook_kit_bench_events';
 
 interface Contender {
-  handler: WebhookHandler;
+  /** Sends one delivery; resolves whether it was answered as a first delivery must be. */
+  send(delivery: Delivery): Promise<boolean>;
   detail: string;
   /** Store calls so far (queries or commands); undefined for stores without a client. */
   roundTrips?: () => number;
@@ -55,7 +66,7 @@ export async function runStoresBench(config: StoresConfig, progress: (line: stri
   const skipped = new Map<StoreContender, string>();
   for (const name of storeContenders) {
     try {
-      contenders.set(name, await openContender(name));
+      contenders.set(name, await openContender(name, sequence));
     } catch (error) {
       skipped.set(name, (error as Error).message.split('\n')[0] ?? 'failed to open');
       progress(`stores: ${name} skipped (${skipped.get(name)})`);
@@ -68,8 +79,8 @@ export async function runStoresBench(config: StoresConfig, progress: (line: stri
     const deliveriesPerRun = new Map<StoreContender, number>();
     for (const name of active) {
       const contender = contenders.get(name) as Contender;
-      const warm = await deliver(contender.handler, makeDeliveries(template, sequence, 300), config.concurrency);
-      const rate = await deliver(contender.handler, makeDeliveries(template, sequence, 600), config.concurrency);
+      const warm = await deliver(contender, makeDeliveries(template, sequence, 300), config.concurrency);
+      const rate = await deliver(contender, makeDeliveries(template, sequence, 600), config.concurrency);
       if (warm.failures + rate.failures > 0) throw new Error(`the ${name} store failed ${warm.failures + rate.failures} warm-up deliveries`);
       deliveriesPerRun.set(name, Math.max(200, Math.min(100_000, Math.round(rate.perSecond * config.durationSeconds))));
     }
@@ -83,7 +94,7 @@ export async function runStoresBench(config: StoresConfig, progress: (line: stri
       const deliveries = makeDeliveries(template, sequence, deliveriesPerRun.get(name) as number);
       collectGarbage();
       const before = contender.roundTrips?.() ?? 0;
-      const run = await deliver(contender.handler, deliveries, config.concurrency);
+      const run = await deliver(contender, deliveries, config.concurrency);
       const tally = calls.get(name) as { roundTrips: number; deliveries: number; failures: number };
       tally.roundTrips += (contender.roundTrips?.() ?? 0) - before;
       tally.deliveries += deliveries.length;
@@ -102,6 +113,8 @@ export async function runStoresBench(config: StoresConfig, progress: (line: stri
         ratioToNone: throughput.none.length > 0 ? pairedRatio(throughput[name], throughput.none) : undefined,
         failures: tally.failures,
       };
+      const floors = (floorsOf[name] ?? []).filter((floor) => (throughput[floor]?.length ?? 0) > 0);
+      if (floors.length > 0) result.ratioToFloors = Object.fromEntries(floors.map((floor) => [floor, pairedRatio(throughput[name], throughput[floor])]));
       if (contender.roundTrips) {
         const perDelivery = tally.roundTrips / tally.deliveries;
         result.roundTripsPerDelivery = perDelivery;
@@ -116,10 +129,14 @@ export async function runStoresBench(config: StoresConfig, progress: (line: stri
   }
 }
 
-function handlerWith(store: IdempotencyStore | false): WebhookHandler {
+function handlerWith(store: IdempotencyStore | false): Contender['send'] {
   const router = createWebhookRouter();
   router.on('checkout.session.completed', () => undefined);
-  return createWebhookHandler({ secret: benchSecret, router, store, logger: false });
+  const handler: WebhookHandler = createWebhookHandler({ secret: benchSecret, router, store, logger: false });
+  return async (delivery) => {
+    const response = await handler.handle({ method: 'POST', headers: delivery.headers, body: delivery.body });
+    return response.status === 200 && response.body === '{"received":true}';
+  };
 }
 
 /** Replaces `object[method]` with a wrapper that counts its calls: each is one round trip. */
@@ -137,13 +154,18 @@ function countCalls<T extends object>(object: T, method: keyof T & string): () =
   return () => count;
 }
 
-async function openContender(name: StoreContender): Promise<Contender> {
+async function openContender(name: StoreContender, sequence: { next: number }): Promise<Contender> {
   const noClose = async () => undefined;
+  if (isFloor(name)) {
+    const floor = await openFloor(name, { postgres: postgresUrl, redis: redisUrl }, `${benchTable}_floor`);
+    // A new id per delivery, as the deliveries carry (the body itself is not read).
+    return { send: () => floor.record(`evt_floor_${process.pid}_${sequence.next++}`), detail: floor.detail, close: () => floor.close() };
+  }
   switch (name) {
     case 'none':
-      return { handler: handlerWith(false), detail: 'store: false (no deduplication)', close: noClose };
+      return { send: handlerWith(false), detail: 'store: false (no deduplication)', close: noClose };
     case 'memory':
-      return { handler: handlerWith(memoryStore()), detail: 'memoryStore() (the default)', close: noClose };
+      return { send: handlerWith(memoryStore()), detail: 'memoryStore() (the default)', close: noClose };
     // Database clients are loaded only when their contender opens (see run.ts on why loading
     // modules early matters).
     case 'pglite': {
@@ -154,7 +176,7 @@ async function openContender(name: StoreContender): Promise<Contender> {
       await store.ready();
       // Counted after the table exists: only what deliveries cost.
       const roundTrips = countCalls(db, 'query');
-      return { handler: handlerWith(store), detail: 'PGlite in-memory, in process', roundTrips, close: () => db.close() };
+      return { send: handlerWith(store), detail: 'PGlite in-memory, in process', roundTrips, close: () => db.close() };
     }
     case 'postgres': {
       const { default: pg } = await import('pg');
@@ -165,7 +187,7 @@ async function openContender(name: StoreContender): Promise<Contender> {
         const roundTrips = countCalls(pool, 'query');
         const { rows } = await pool.query<{ server_version: string }>('show server_version');
         return {
-          handler: handlerWith(store),
+          send: handlerWith(store),
           detail: `pg Pool (max 10), PostgreSQL ${rows[0]?.server_version.split(' ')[0] ?? '?'} at ${redact(postgresUrl)}`,
           roundTrips,
           close: async () => {
@@ -189,7 +211,7 @@ async function openContender(name: StoreContender): Promise<Contender> {
         const store = postgresStore(pool, { table, transactional: true });
         await store.ready();
         return {
-          handler: handlerWith(store),
+          send: handlerWith(store),
           detail: 'pg Pool (max 10), postgresStore({ transactional: true }): claim, then BEGIN, mark, COMMIT',
           close: async () => {
             await pool.query(`drop table if exists ${table}`);
@@ -210,7 +232,7 @@ async function openContender(name: StoreContender): Promise<Contender> {
         const version = /redis_version:(\S+)/.exec(await client.info('server'))?.[1] ?? '?';
         const roundTrips = countCalls(client, 'sendCommand');
         return {
-          handler: handlerWith(redisStore(client, { prefix })),
+          send: handlerWith(redisStore(client, { prefix })),
           detail: `ioredis, Redis ${version} at ${redact(redisUrl)}`,
           roundTrips,
           close: async () => {
@@ -223,7 +245,13 @@ async function openContender(name: StoreContender): Promise<Contender> {
         throw error;
       }
     }
+    default:
+      throw new Error(`unknown store contender ${name}`);
   }
+}
+
+function isFloor(name: StoreContender): name is StoreFloor {
+  return (storeFloors as readonly string[]).includes(name);
 }
 
 function redact(url: string): string {
@@ -246,14 +274,13 @@ function makeDeliveries(template: DeliveryTemplate, sequence: { next: number }, 
 }
 
 /** Sends every delivery through the handler, `concurrency` at a time; deliveries per second. */
-async function deliver(handler: WebhookHandler, deliveries: Delivery[], concurrency: number): Promise<{ perSecond: number; failures: number }> {
+async function deliver(contender: Contender, deliveries: Delivery[], concurrency: number): Promise<{ perSecond: number; failures: number }> {
   let next = 0;
   let failures = 0;
   const worker = async () => {
     while (next < deliveries.length) {
       const delivery = deliveries[next++] as Delivery;
-      const response = await handler.handle({ method: 'POST', headers: delivery.headers, body: delivery.body });
-      if (response.status !== 200 || response.body !== '{"received":true}') failures++;
+      if (!(await contender.send(delivery))) failures++;
     }
   };
   const start = performance.now();
@@ -270,7 +297,8 @@ export function storesTable(results: readonly StoreResult[], config: StoresConfi
           result.store,
           result.detail + (result.failures ? ` (${result.failures} failed)` : ''),
           formatSpread(result.deliveriesPerSecond as Summary),
-          result.store === 'none' ? 'baseline' : formatRatio(result.ratioToNone),
+          // A floor runs no handler: its ratio to the handler without a store would compare unlike work.
+          result.store === 'none' ? 'baseline' : isFloor(result.store) ? '' : formatRatio(result.ratioToNone),
           result.roundTripsPerDelivery === undefined ? '' : result.roundTripsPerDelivery.toFixed(2),
           formatTarget(result.target),
         ],
@@ -281,6 +309,10 @@ export function storesTable(results: readonly StoreResult[], config: StoresConfi
     rows,
     notes: [
       'Distinct signed ~5 KB events (Buffer bodies), verification included; round trips are the client\'s query()/sendCommand() calls per delivery.',
+      'Floors: bare clients at the same concurrency, no verification or handler: "floor-2" runs the claim and a durable one-event completion (postgresStore before issue 19; redisStore\'s claim script and SET), "floor-1" one INSERT ... ON CONFLICT DO NOTHING or SET NX PX.',
+      ...results.flatMap((result) =>
+        Object.entries(result.ratioToFloors ?? {}).map(([floor, ratio]) => `${result.store} vs ${floor}: ${formatRatio(ratio)} (paired)`),
+      ),
       ...results
         .filter((result) => result.deliveriesPerSecond && result.deliveriesPerSecond.min < result.deliveriesPerSecond.max / 3)
         .map((result) => `${result.store}: throughput collapsed in some runs (min < max/3): the machine was busy, or the store stalled; rerun before quoting.`),

@@ -56,7 +56,8 @@ function isFree(port: number): Promise<boolean> {
   });
 }
 
-export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+/** `settings`: server settings passed as `-c name=value` (e.g. a long `wal_writer_delay`). */
+export async function startPrivatePostgres(settings: Record<string, string> = {}): Promise<PrivatePostgres> {
   const bin = binDir();
   const root = mkdtempSync(join(tmpdir(), 'swk-pg-'));
   const data = join(root, 'data');
@@ -64,12 +65,13 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   if (owner) chownSync(root, owner.uid, owner.gid);
   await run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
 
+  const extra = Object.entries(settings).map(([name, value]) => ` -c ${name}=${value}`).join('');
   let port = 0;
   const startServer = () =>
     run(join(bin, 'pg_ctl'), [
       '-D', data, '-l', join(root, 'server.log'), '-w', '-t', '30',
       // fsync off: the test kills the server, never the machine, so the OS keeps every write.
-      '-o', `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
+      '-o', `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200${extra}`,
       'start',
     ]);
   for (let candidate = firstPort; candidate <= lastPort && port === 0; candidate++) {

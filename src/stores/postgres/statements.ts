@@ -80,12 +80,20 @@ RETURNING held.state, held.lease_token IS NOT DISTINCT FROM $2::uuid AS claimed`
 }
 
 /**
- * $1 event id, $2 retention in ms. An upsert rather than an update: the row may be gone if a
- * lease expired and `cleanup` ran while a slow handler was still working.
+ * $1 the event ids (text[], sorted, without repeats), $2 retention in ms: the completions of
+ * concurrent deliveries in one statement, so one commit (one WAL flush) makes them all durable
+ * (see completion-batcher.ts). An upsert rather than an update: the row may be gone if a lease
+ * expired and `cleanup` ran while a slow handler was still working. The rows are written in the
+ * array's order, so two such statements cannot deadlock each other.
+ *
+ * The commit stays synchronous: a completion that answered is on disk, so a database crash right
+ * after it cannot let a duplicate run the handlers again once the lease ends. (Skipping the flush
+ * for it measured about 1.2x more deliveries/s on top of batching; see docs/performance.md.)
  */
 export function completeStatement(table: TableName): string {
   return `INSERT INTO ${table.quoted} AS held (event_id, state, lease_token, expires_at, updated_at)
-VALUES ($1, 'done', NULL, statement_timestamp() + $2::double precision * interval '1 millisecond', statement_timestamp())
+SELECT done.event_id, 'done', NULL::uuid, statement_timestamp() + $2::double precision * interval '1 millisecond', statement_timestamp()
+FROM unnest($1::text[]) AS done(event_id)
 ON CONFLICT (event_id) DO UPDATE SET
   state = 'done', lease_token = NULL, expires_at = EXCLUDED.expires_at, updated_at = EXCLUDED.updated_at`;
 }

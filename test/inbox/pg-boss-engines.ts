@@ -16,7 +16,7 @@ export interface PgBossSetup {
   close(): Promise<void>;
 }
 
-async function loadPgBoss(major = pgBossMajor): Promise<new (options: object) => PgBossSetup['boss']> {
+export async function loadPgBoss(major = pgBossMajor): Promise<new (options: object) => PgBossSetup['boss']> {
   if (major >= 12) {
     const module = (await import('pg-boss12')) as unknown as { PgBoss: new (options: object) => PgBossSetup['boss'] };
     return module.PgBoss;

@@ -18,11 +18,16 @@ export class StripeWebhookExplorer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const { name, router, handler, label } = this.endpoint;
+    const { name, router, handler, label, inbox } = this.endpoint;
     if (this.discovery.getProviders().filter((wrapper) => wrapper.token === getStripeWebhookHandlerToken(name)).length > 1) {
       throw new Error(
         `StripeWebhookModule: the ${label} is imported twice. Import forRoot/forRootAsync once per endpoint, and give each endpoint its own \`name\` (e.g. "connect").`,
       );
+    }
+    if (inbox) {
+      // Bound here, the methods would be listed as running on each delivery, which they do not.
+      handler.logger.info(`the ${label} stores events in the ${inbox.engine} inbox (queue "${inbox.queue}"); StripeInboxWorkerModule runs the decorated methods`);
+      return;
     }
     bindDecoratedHandlers(this.discovery, this.scanner, { name, label, router, logger: handler.logger });
   }

@@ -4,13 +4,16 @@ import { Inject, Injectable, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type Stripe from 'stripe';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OnCheckoutPaid, OnStripeEvent, StripeInboxWorkerModule, type StripeInboxWorkerModuleOptions } from '../../../../src/adapters/nest/index.js';
+import { OnCheckoutPaid, OnStripeEvent, StripeInboxWorkerModule, StripeWebhookModule, type StripeInboxWorkerModuleOptions } from '../../../../src/adapters/nest/index.js';
 import { pgBossInbox } from '../../../../src/inbox/pg-boss/pg-boss-inbox.js';
 import type { Inbox } from '../../../../src/inbox/types.js';
 import { createTestEvent } from '../../../../src/testing/create-test-event.js';
 import { statusOf } from '../../../inbox/inbox-contract.js';
 import { startPgBossOnPglite, type PgBossSetup } from '../../../inbox/pg-boss-engines.js';
 import { capturingLogger } from '../../../support/capturing-logger.js';
+import { paidCheckout, testSecret } from '../../../support/deliveries.js';
+import { startNestApp } from '../../../support/nest-app.js';
+import { expectAnswer, send } from '../../../support/status-contract.js';
 
 const LEDGER = 'LEDGER';
 
@@ -34,8 +37,8 @@ class Shipping {
   }
 }
 
-function workerModule(imported: ReturnType<typeof StripeInboxWorkerModule.forRoot>, ledger: string[] = []): Type {
-  @Module({ imports: [imported], providers: [Shipping, { provide: LEDGER, useValue: ledger }] })
+function workerModule(imported: ReturnType<typeof StripeInboxWorkerModule.forRoot> | ReturnType<typeof StripeInboxWorkerModule.forRoot>[], ledger: string[] = []): Type {
+  @Module({ imports: [imported].flat(), providers: [Shipping, { provide: LEDGER, useValue: ledger }] })
   class WorkerModule {}
   return WorkerModule;
 }
@@ -94,5 +97,21 @@ describe('StripeInboxWorkerModule in an application context, on pg-boss and PGli
       ]),
     );
     expect(lines.map((line) => line.message).join('\n')).not.toContain('billingRefund');
+  });
+
+  it('one HTTP app can be both: the route stores the event, the worker module in the same app runs the methods', async () => {
+    setup = await startPgBossOnPglite();
+    const inbox = pgBossInbox(setup.boss, { db: setup.db, queue: 'nest-both', pollingIntervalSeconds: 0.5 });
+    const ledger: string[] = [];
+    const both = workerModule([StripeWebhookModule.forRoot({ secret: testSecret, inbox, logger: false }), StripeInboxWorkerModule.forRoot({ inbox, logger: false })], ledger);
+    const app = await startNestApp(both, { platform: 'express', rawBody: false });
+    try {
+      const delivery = paidCheckout('o_both');
+      expectAnswer(await send(`${app.origin}/v1/webhook`, delivery), 200, { received: true, queued: true }, delivery);
+      await statusOf(inbox, delivery.event.id, 'done');
+      expect(ledger).toEqual(['ship o_both']);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -3,13 +3,11 @@
 // (bench/servers/*.ts); autocannon drives it from this one with 32 connections. Every request is
 // a distinct, validly signed Checkout Session event (a new event id each time), so deduplication
 // lets every delivery through and all contenders do the same work.
-import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import { assertBuiltPackage } from './built-package.js';
-import { deliveryTemplate, signBody, type DeliveryTemplate } from './payloads.js';
+import { builtPackageEnv, forkServer, load, signAhead, signedRequest, type LoadResult, type RunningServer } from './http-load.js';
+import { deliveryTemplate, type DeliveryTemplate } from './payloads.js';
 import { frameworks, type BenchFramework, type ServerVariant } from './servers/shared.js';
-import { collectGarbage, formatNumber, formatRatio, formatSpread, formatTarget, interleave, pairedRatio, summarize, type Summary, type TableData, type Target } from './stats.js';
+import { formatNumber, formatRatio, formatSpread, formatTarget, interleave, pairedRatio, summarize, type Summary, type TableData, type Target } from './stats.js';
 
 export interface HttpConfig {
   repetitions: number;
@@ -114,49 +112,9 @@ export async function runHttpBench(config: HttpConfig, progress: (line: string) 
   return results;
 }
 
-interface RunningServer {
-  child: ChildProcess;
-  port: number;
-}
-
-/**
- * Forks `bench/servers/<server>.ts <variant>` under tsx and waits for the port it listens on. The
- * servers import `stripe-webhook-kit/*`, which tsconfig.servers.json leaves to package.json
- * "exports": the built dist/, as a user's app loads it.
- */
+/** `bench/servers/<server>.ts <variant>` under tsx, on the built dist/. */
 function startServer(server: string, variant: ServerVariant): Promise<RunningServer> {
-  const file = new URL(`./servers/${server}.ts`, import.meta.url);
-  const env = { ...process.env, TSX_TSCONFIG_PATH: fileURLToPath(new URL('./tsconfig.servers.json', import.meta.url)) };
-  const child = fork(file, [variant], { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    // Kept short: only the start of what a failing server printed is worth showing.
-    if (stderr.length < 4000) stderr += chunk.toString('utf8');
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill();
-      reject(new Error(`${server} ${variant} did not start within 60 s`));
-    }, 60_000);
-    child.once('message', (message: { port?: number }) => {
-      clearTimeout(timer);
-      if (typeof message.port === 'number') resolve({ child, port: message.port });
-      else reject(new Error(`${server} ${variant} sent ${JSON.stringify(message)}`));
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${server} ${variant} exited (${code}) before listening: ${firstErrorLine(stderr)}`));
-    });
-  });
-}
-
-function firstErrorLine(stderr: string): string {
-  return stderr.split('\n').find((line) => /error/i.test(line))?.trim() ?? stderr.trim().split('\n')[0] ?? '';
-}
-
-function signedRequest(template: DeliveryTemplate, sequence: { next: number }) {
-  const { body, signature } = signBody(template.body(sequence.next++));
-  return { body, headers: { 'content-type': 'application/json', 'stripe-signature': signature } };
+  return forkServer(new URL(`./servers/${server}.ts`, import.meta.url), [variant], { execArgv: ['--import', 'tsx'], env: builtPackageEnv() }, `${server} ${variant}`);
 }
 
 /**
@@ -180,54 +138,6 @@ async function checkServer(port: number, variant: ServerVariant, template: Deliv
     const again = await post(delivery);
     if (!again.body.includes('"duplicate":true')) throw new Error(`ours-memory did not recognize a duplicate: ${again.status} ${again.body}`);
   }
-}
-
-interface LoadResult {
-  requestsPerSecond: number;
-  p99: number;
-  failures: number;
-  signedDuringRun: number;
-}
-
-/** Deliveries signed ahead, each a new event id; when they run out, more are signed on the spot (and counted). */
-interface SignedDeliveries {
-  next(): { body: string; headers: Record<string, string> };
-  signedDuringRun(): number;
-}
-
-function signAhead(template: DeliveryTemplate, sequence: { next: number }, count: number): SignedDeliveries {
-  const ready = Array.from({ length: count }, () => signedRequest(template, sequence));
-  let taken = 0;
-  let late = 0;
-  return {
-    next() {
-      if (taken < ready.length) return ready[taken++] as ReturnType<typeof signedRequest>;
-      late++;
-      return signedRequest(template, sequence);
-    },
-    signedDuringRun: () => late,
-  };
-}
-
-async function load(port: number, seconds: number, connections: number, deliveries: SignedDeliveries): Promise<LoadResult> {
-  collectGarbage();
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}/v1/webhook`,
-    connections,
-    duration: seconds,
-    // autocannon stops at its first sample tick after `duration`: ticks every 100 ms, not every
-    // second, let short runs last what they are asked to.
-    sampleInt: 100,
-    method: 'POST',
-    // Called for every request: a new event id, signed ahead.
-    requests: [{ setupRequest: (request) => ({ ...request, method: 'POST', ...deliveries.next() }) }],
-  });
-  return {
-    requestsPerSecond: result['2xx'] / result.duration,
-    p99: result.latency.p99,
-    failures: result.non2xx + result.errors + result.timeouts,
-    signedDuringRun: deliveries.signedDuringRun(),
-  };
 }
 
 const variantLabels: Record<ServerVariant, string> = {

@@ -1,5 +1,6 @@
 /**
- * The NestJS 10, 11 and 12 module and decorators, on the Express and Fastify platforms. See
+ * The NestJS 10, 11 and 12 webhook module and decorators, on the Express and Fastify platforms,
+ * and the inbox worker module for application contexts. See
  * [NestJS](../docs/nestjs.md).
  *
  * @module stripe-webhook-kit/nest

@@ -92,7 +92,7 @@ function webhookModule(
           const path = resolvePath(route.path ?? options.path, entry);
           // Nest reads a controller's path when it maps routes, in `app.init()`: after this.
           setControllerPath(controller, path);
-          return { name, path, label: endpointLabel(name), router, handler };
+          return { name, path, label: endpointLabel(name), router, handler, inbox: options.inbox };
         },
       },
       StripeWebhookExplorer,

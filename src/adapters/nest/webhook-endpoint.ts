@@ -1,4 +1,5 @@
 import type { WebhookHandler } from '../../handler/build-webhook-handler.js';
+import type { Inbox } from '../../inbox/types.js';
 import type { WebhookRouter } from '../../router/create-webhook-router.js';
 import type { ResolvedEndpoint } from './stripe-webhook-options.js';
 
@@ -6,4 +7,6 @@ import type { ResolvedEndpoint } from './stripe-webhook-options.js';
 export interface WebhookEndpoint extends ResolvedEndpoint {
   router: WebhookRouter;
   handler: WebhookHandler;
+  /** Given: the route stores events there, and `StripeInboxWorkerModule` runs the decorated methods. */
+  inbox: Inbox | undefined;
 }

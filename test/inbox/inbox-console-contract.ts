@@ -172,4 +172,20 @@ export function inboxConsoleContract(subject: () => InboxSubject, work: Work, st
     expect(bucket).toMatchObject({ received: 1, failed: 0 });
     expect(await inbox.stats()).toMatchObject({ done: 1 });
   });
+
+  it("hands the worker's claim the stored traceparent, the arrival time and the attempt number", async () => {
+    const inbox = await subject().open();
+    const traceContext = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const event = session('cs_trace', { metadata: { orderId: 'o_trace' } });
+    const untraced = session('cs_untraced');
+    await inbox.enqueue(event, { traceContext });
+    await inbox.enqueue(untraced);
+    const receivedAt = (await inbox.get(event.id))?.receivedAt;
+    const claim = await inbox.claim(event.id, 'token-1');
+    expect(claim).toMatchObject({ state: 'claimed', traceContext, attempt: 1 });
+    expect(claim.state === 'claimed' ? claim.receivedAt?.toISOString() : undefined).toBe(receivedAt);
+    const plain = await inbox.claim(untraced.id, 'token-2');
+    expect(plain).toMatchObject({ state: 'claimed', attempt: 1 });
+    expect(plain.state === 'claimed' ? plain.traceContext : 'claimed?').toBeUndefined();
+  });
 }

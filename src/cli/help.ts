@@ -179,6 +179,8 @@ Options:
   --status <s[,s]>       queued, processing, done, failed, dead, discarded
   --type <event-type>    e.g. checkout.session.completed
   --object <id>          the event's data.object.id (a session, a payment intent...)
+  --order <id>           the order reference: metadata.orderId, else client_reference_id
+  --search <term>        an event id, object id or order id (exact match, any of the three)
   --since <when>         received since 30m, 24h, 7d, or an ISO date
   --limit <n>            list at most n events (default 50)
   --queue <name>         the inbox's queue (default stripe-events)

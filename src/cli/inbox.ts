@@ -20,6 +20,8 @@ export async function inboxCommand(args: readonly string[], io: CliIo): Promise<
     status: { type: 'string' },
     type: { type: 'string' },
     object: { type: 'string' },
+    order: { type: 'string' },
+    search: { type: 'string' },
     since: { type: 'string' },
     limit: { type: 'string' },
     json: { type: 'boolean' },
@@ -64,10 +66,10 @@ export async function inboxCommand(args: readonly string[], io: CliIo): Promise<
     }
     // replay: given ids, or everything the filter selects (at least one filter, so that a bare
     // `inbox replay` cannot re-run the whole history).
-    if (ids.length === 0 && filter.status === undefined && filter.type === undefined && filter.objectId === undefined && filter.since === undefined) {
+    const { limit: _limit, ...selection } = filter;
+    if (ids.length === 0 && Object.keys(selection).length === 0) {
       throw usageError('inbox replay needs event ids or a filter: stripe-webhook-kit inbox replay evt_... (or --status dead)');
     }
-    const { limit: _limit, ...selection } = filter;
     const count = await inbox.replay(ids.length > 0 ? { ids } : selection);
     print(json ? JSON.stringify({ replayed: count }) : `re-queued ${count} event${count === 1 ? '' : 's'}`);
     return 0;
@@ -76,7 +78,7 @@ export async function inboxCommand(args: readonly string[], io: CliIo): Promise<
   }
 }
 
-function parseFilter(values: { status?: string; type?: string; object?: string; since?: string; limit?: string }): InboxListFilter {
+function parseFilter(values: { status?: string; type?: string; object?: string; order?: string; search?: string; since?: string; limit?: string }): InboxListFilter {
   const filter: InboxListFilter = {};
   if (values.status !== undefined) {
     const statuses = values.status.split(',') as InboxStatus[];
@@ -85,6 +87,11 @@ function parseFilter(values: { status?: string; type?: string; object?: string; 
   }
   if (values.type !== undefined) filter.type = values.type;
   if (values.object !== undefined) filter.objectId = values.object;
+  if (values.order !== undefined) filter.orderId = values.order;
+  if (values.search !== undefined) {
+    if (values.search.trim() === '') throw usageError('--search needs an event id, object id or order id');
+    filter.search = values.search;
+  }
   if (values.since !== undefined) filter.since = parseSince(values.since);
   if (values.limit !== undefined) {
     const limit = Number(values.limit);
@@ -104,5 +111,5 @@ function parseSince(text: string): Date {
 }
 
 function formatEntry(entry: InboxEntry): string {
-  return [entry.receivedAt, entry.status.padEnd(10), entry.id, entry.type, entry.objectId ?? '-', `attempts ${entry.attemptCount}`].join('  ');
+  return [entry.receivedAt, entry.status.padEnd(10), entry.id, entry.type, entry.objectId ?? '-', entry.orderId ?? '-', `attempts ${entry.attemptCount}`].join('  ');
 }

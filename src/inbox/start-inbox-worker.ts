@@ -1,6 +1,8 @@
 import { resolveLogger } from '../logger.js';
 import { describeError, type WebhookRouter } from '../router/create-webhook-router.js';
 import { NonRetryableError } from '../router/non-retryable-error.js';
+import type { WebhookTelemetrySetting } from '../telemetry/telemetry-options.js';
+import { webhookTelemetry } from '../telemetry/webhook-telemetry.js';
 import type { WebhookLogger } from '../types.js';
 import { InboxLeaseLostError } from './inbox-error.js';
 import type { Inbox, InboxConsumer, InboxDelivery, InboxSettlement } from './types.js';
@@ -14,6 +16,12 @@ export interface InboxWorkerOptions {
   concurrency?: number;
   /** Where attempts are logged. Default the console; `false` logs nothing. */
   logger?: WebhookLogger | false;
+  /**
+   * OpenTelemetry, as the handler's `telemetry` option (docs/telemetry.md): each attempt is a
+   * `stripe.webhook process <type>` span linked to the delivery's, with lag, attempts and dead
+   * events measured. Default on when `@opentelemetry/api` is installed.
+   */
+  telemetry?: WebhookTelemetrySetting;
 }
 
 /** A running worker: `ready` once it takes jobs; `stop()` finishes what it holds and takes nothing new. */
@@ -43,6 +51,7 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
   const concurrency = options.concurrency ?? 1;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError('startInboxWorker: concurrency must be a positive integer.');
   const logger = resolveLogger(options.logger);
+  const telemetry = webhookTelemetry(options.telemetry);
   const running = new Set<Promise<void>>();
   let stopping = false;
 
@@ -77,41 +86,53 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
     if (claim.state === 'busy') return inbox.defer(delivery, claim.retryInMs);
 
     const { event, stale } = claim;
-    // Measured on this process's clock: the database's may differ.
-    const started = performance.now();
-    const elapsed = () => Math.round(performance.now() - started);
-    const settle = async (settlement: Omit<InboxSettlement, 'durationMs'>) => {
-      const recorded = await inbox.settle(eventId, token, { ...settlement, durationMs: elapsed() });
-      if (!recorded) throw new InboxLeaseLostError(eventId, inbox.leaseMs);
-    };
-    try {
-      if (inbox.completeInTransaction) {
-        // The handlers' writes through ctx.db commit with the done mark, or not at all.
-        const completed = await inbox.completeInTransaction(delivery, token, (db) => router.dispatch(event, { logger, stale, db }), elapsed);
-        if (!completed) throw new InboxLeaseLostError(eventId, inbox.leaseMs);
-        return;
+    const job = { event, attempt: claim.attempt ?? 1, queuedAt: claim.receivedAt?.getTime(), traceContext: claim.traceContext };
+    await telemetry.inbox.process(job, async (report) => {
+      // Measured on this process's clock: the database's may differ.
+      const started = performance.now();
+      const elapsed = () => Math.round(performance.now() - started);
+      const settle = async (settlement: Omit<InboxSettlement, 'durationMs'>) => {
+        const recorded = await inbox.settle(eventId, token, { ...settlement, durationMs: elapsed() });
+        if (!recorded) {
+          report.outcome('lease_lost');
+          throw new InboxLeaseLostError(eventId, inbox.leaseMs);
+        }
+      };
+      try {
+        if (inbox.completeInTransaction) {
+          // The handlers' writes through ctx.db commit with the done mark, or not at all.
+          const completed = await inbox.completeInTransaction(delivery, token, (db) => router.dispatch(event, { logger, stale, db }), elapsed);
+          if (!completed) throw new InboxLeaseLostError(eventId, inbox.leaseMs);
+          return 'processed';
+        }
+        await router.dispatch(event, { logger, stale });
+      } catch (error) {
+        if (error instanceof InboxLeaseLostError) {
+          report.outcome('lease_lost');
+          throw error;
+        }
+        const errors = error instanceof AggregateError ? error.errors : [error];
+        const reason = errors.map(describeError).join('; ');
+        if (errors.length > 0 && errors.every((one) => NonRetryableError.is(one))) {
+          logger.warn('a handler discarded the event (NonRetryableError)', { eventId, type: event.type, error: reason });
+          await settle({ status: 'discarded', error: errors[0] });
+          return 'discarded';
+        }
+        const status = lastAttempt ? 'dead' : 'failed';
+        logger.error(lastAttempt ? 'a handler failed on the last attempt; the event is dead (replay it once fixed)' : 'a handler failed; the engine will retry', {
+          eventId,
+          type: event.type,
+          error: reason,
+        });
+        await settle({ status, error: errors.length === 1 ? errors[0] : error });
+        report.outcome(status);
+        if (status === 'dead') telemetry.inbox.dead(event);
+        // Rethrown so that the engine counts the failure, backs off and retries (or dead-letters).
+        throw error;
       }
-      await router.dispatch(event, { logger, stale });
-    } catch (error) {
-      if (error instanceof InboxLeaseLostError) throw error;
-      const errors = error instanceof AggregateError ? error.errors : [error];
-      const reason = errors.map(describeError).join('; ');
-      if (errors.length > 0 && errors.every((one) => NonRetryableError.is(one))) {
-        logger.warn('a handler discarded the event (NonRetryableError)', { eventId, type: event.type, error: reason });
-        await settle({ status: 'discarded', error: errors[0] });
-        return;
-      }
-      const status = lastAttempt ? 'dead' : 'failed';
-      logger.error(lastAttempt ? 'a handler failed on the last attempt; the event is dead (replay it once fixed)' : 'a handler failed; the engine will retry', {
-        eventId,
-        type: event.type,
-        error: reason,
-      });
-      await settle({ status, error: errors.length === 1 ? errors[0] : error });
-      // Rethrown so that the engine counts the failure, backs off and retries (or dead-letters).
-      throw error;
-    }
-    await settle({ status: 'done' });
+      await settle({ status: 'done' });
+      return 'processed';
+    });
   }
 
   let consumer: InboxConsumer | undefined;

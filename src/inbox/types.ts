@@ -34,6 +34,11 @@ export interface InboxEntry {
   status: InboxStatus;
   /** `data.object.id` of the event, when it has one. */
   objectId: string | undefined;
+  /**
+   * The app's order reference, when the event's object carries one: `metadata.orderId`, else
+   * `client_reference_id` (as `orderReference` finds it on a Checkout Session).
+   */
+  orderId: string | undefined;
   /** `event.created`, in epoch seconds (Stripe's own time). */
   created: number;
   /** When the ingress stored it (ISO 8601). */
@@ -55,6 +60,13 @@ export interface InboxListFilter {
   status?: InboxStatus | readonly InboxStatus[];
   type?: string;
   objectId?: string;
+  /** The order reference (`metadata.orderId`, else `client_reference_id`). */
+  orderId?: string;
+  /**
+   * One term an operator pasted: matches an event whose id, object id or order reference equals
+   * it exactly (no partial matches, so it stays an index look-up at any size).
+   */
+  search?: string;
   /** Received at or after (a `Date`, or epoch ms). */
   since?: Date | number;
   /** Received before (a `Date`, or epoch ms). */
@@ -75,6 +87,26 @@ export interface InboxPage {
 
 /** What `inbox.replay()` re-queues: given ids, or every event matching a filter. */
 export type InboxReplaySelection = { ids: readonly string[] } | Omit<InboxListFilter, 'limit' | 'cursor'>;
+
+/** What `inbox.timeline()` counts: deliveries and failures over time, for the console's chart. */
+export interface InboxTimelineOptions {
+  /** Start of the first bucket (a `Date`, or epoch ms). */
+  since: Date | number;
+  /** End of the last bucket; default now. */
+  until?: Date | number;
+  /** Width of one bucket in milliseconds, at least 60,000 (one minute). */
+  bucketMs: number;
+}
+
+/** One bucket of `inbox.timeline()`. */
+export interface InboxTimelineBucket {
+  /** Start of the bucket (ISO 8601). */
+  start: string;
+  /** Events received in the bucket. */
+  received: number;
+  /** Of those, how many are `failed`, `dead` or `discarded` now. */
+  failed: number;
+}
 
 /** Counts by status, for dashboards and `stripe-webhook-kit inbox stats`. */
 export type InboxStats = Record<InboxStatus, number>;
@@ -104,13 +136,30 @@ export interface InboxOptions {
   leaseMs?: number;
 }
 
+/** What the ingress stores beside the event. */
+export interface InboxEnqueueOptions {
+  /** The delivery span's W3C `traceparent`, for the worker's `stripe.webhook process` span to link to. */
+  traceContext?: string;
+}
+
 /** The answer of the ingress: stored now, or stored before. */
 export type EnqueueOutcome = 'queued' | 'duplicate';
 
 /** What a worker's claim on one delivered job found. */
 export type InboxClaim =
   /** The worker holds the event until `settle` (or the lease ends). */
-  | { state: 'claimed'; event: Stripe.Event; stale: boolean; startedAt: Date }
+  | {
+      state: 'claimed';
+      event: Stripe.Event;
+      stale: boolean;
+      startedAt: Date;
+      /** When the ingress stored the event: the worker's lag is measured from it. */
+      receivedAt?: Date;
+      /** This attempt's number: 1 for the first run. */
+      attempt?: number;
+      /** The ingress span's W3C `traceparent`, stored with the event. */
+      traceContext?: string;
+    }
   /** Done, discarded or dead already (a job delivered twice, a replay that raced): nothing to run. */
   | { state: 'settled' }
   /** Another worker holds the event, or another event of its object: run it again in `retryInMs`. */
@@ -152,8 +201,11 @@ export interface Inbox {
   readonly queue: string;
   readonly leaseMs: number;
   readonly ordering: 'none' | 'per-object';
-  /** Stores a verified event and its job; a duplicate of a stored event enqueues nothing. */
-  enqueue(event: Stripe.Event): Promise<EnqueueOutcome>;
+  /**
+   * Stores a verified event and its job; a duplicate of a stored event enqueues nothing.
+   * `traceContext` (a W3C `traceparent`) links the worker's span to the delivery's.
+   */
+  enqueue(event: Stripe.Event, options?: InboxEnqueueOptions): Promise<EnqueueOutcome>;
   /** The events matching `filter`, newest first, a page at a time. */
   list(filter?: InboxListFilter): Promise<InboxPage>;
   /** One event with its status and attempts, or `undefined`. */
@@ -164,6 +216,8 @@ export interface Inbox {
   purge(options: { olderThan: Date | number }): Promise<number>;
   /** How many events have each status. */
   stats(): Promise<InboxStats>;
+  /** Deliveries and failures per bucket from `since` to `until`, oldest first, every bucket present (zeros included). */
+  timeline(options: InboxTimelineOptions): Promise<InboxTimelineBucket[]>;
   /** Releases what the inbox opened itself (BullMQ's queue connection); the client you passed stays open. */
   close(): Promise<void>;
 

@@ -11,6 +11,12 @@ export interface InboxJob {
   traceContext?: string;
 }
 
+/** What the job's run may say about itself while it runs: how it ended, when it throws. */
+export interface InboxJobReport {
+  /** Becomes `stripe.webhook.outcome` on the job's span (`failed`, `dead`, ...). */
+  outcome(value: string): void;
+}
+
 /**
  * The calls an inbox worker makes so that each job is a `stripe.webhook process <type>` span
  * (kind consumer) linked to the delivery that queued it, and lag, attempts and dead events are
@@ -18,12 +24,14 @@ export interface InboxJob {
  */
 export interface InboxTelemetry {
   /** Runs one job inside its span. A string result (the outcome) becomes `stripe.webhook.outcome`. */
-  process<T>(job: InboxJob, run: () => T | Promise<T>): Promise<T>;
+  process<T>(job: InboxJob, run: (report: InboxJobReport) => T | Promise<T>): Promise<T>;
   /** The job ran out of attempts and is now dead: counted by type. */
   dead(event: Pick<Stripe.Event, 'id' | 'type'>): void;
 }
 
+const unreported: InboxJobReport = { outcome() {} };
+
 export const untracedInbox: InboxTelemetry = {
-  process: async (_job, run) => run(),
+  process: async (_job, run) => run(unreported),
   dead() {},
 };

@@ -2,7 +2,7 @@
 // without OpenTelemetry never runs (or, with the ESM build, never even reads) this file.
 import type * as Otel from '@opentelemetry/api';
 import type { DeliveryStep, DeliveryTrace, VerifiedEventSummary } from './delivery-trace.js';
-import type { InboxJob, InboxTelemetry } from './inbox-telemetry.js';
+import type { InboxJob, InboxJobReport, InboxTelemetry } from './inbox-telemetry.js';
 import { createWebhookMetrics } from './webhook-metrics.js';
 import { instrumentationName, type WebhookTelemetryOptions } from './telemetry-options.js';
 import { formatTraceParent, parseTraceParent } from './trace-context.js';
@@ -101,7 +101,7 @@ export function createOtelTelemetry(api: Api, options: WebhookTelemetryOptions =
   }
 
   const inbox: InboxTelemetry = {
-    async process<T>(job: InboxJob, run: () => T | Promise<T>): Promise<T> {
+    async process<T>(job: InboxJob, run: (report: InboxJobReport) => T | Promise<T>): Promise<T> {
       const link = parseTraceParent(job.traceContext);
       const attributes: Attributes = {
         ...messaging,
@@ -118,12 +118,19 @@ export function createOtelTelemetry(api: Api, options: WebhookTelemetryOptions =
       const labels = { 'stripe.event.type': job.event.type };
       if (job.queuedAt !== undefined) metrics.inboxLag.record(Math.max(0, Date.now() - job.queuedAt) / 1000, labels);
       metrics.inboxAttempts.record(job.attempt, labels);
+      let reported: string | undefined;
+      const report: InboxJobReport = {
+        outcome(value) {
+          reported = value;
+          span.setAttribute('stripe.webhook.outcome', value);
+        },
+      };
       try {
-        const result = await api.context.with(api.trace.setSpan(api.context.active(), span), run);
+        const result = await api.context.with(api.trace.setSpan(api.context.active(), span), () => run(report));
         if (typeof result === 'string') span.setAttribute('stripe.webhook.outcome', result);
         return result;
       } catch (error) {
-        failSpan(api, span, error, 'error');
+        failSpan(api, span, error, reported ?? 'error');
         throw error;
       } finally {
         span.end();

@@ -15,7 +15,7 @@ const redis = await serviceAvailable('Redis');
 
 /** Two queued events, then list, show, replay and stats through the command. */
 async function exercise(inbox: Inbox, target: string[]) {
-  const first = createTestEvent('checkout.session.completed');
+  const first = createTestEvent('checkout.session.completed', { data: { object: { id: 'cs_cli_1', metadata: { orderId: 'order_cli' } } } } as never);
   const second = createTestEvent('invoice.paid');
   await inbox.enqueue(first);
   await inbox.enqueue(second);
@@ -28,6 +28,17 @@ async function exercise(inbox: Inbox, target: string[]) {
   expect(list.code).toBe(0);
   expect(list.stdout).toContain(second.id);
   expect(list.stdout).not.toContain(first.id);
+
+  const byOrder = await runCli(['inbox', 'list', ...target, '--order', 'order_cli', '--json']);
+  expect(JSON.parse(byOrder.stdout).items).toMatchObject([{ id: first.id, orderId: 'order_cli', objectId: 'cs_cli_1' }]);
+  for (const term of [first.id, 'cs_cli_1', 'order_cli']) {
+    const found = await runCli(['inbox', 'list', ...target, '--search', term]);
+    expect(found.stdout, term).toContain(first.id);
+    expect(found.stdout, term).toContain('order_cli');
+    expect(found.stdout, term).not.toContain(second.id);
+  }
+  expect((await runCli(['inbox', 'list', ...target, '--search', 'order_cl'])).stdout.trim()).toBe('no events match');
+  expect((await runCli(['inbox', 'list', ...target, '--search', ' '])).code).toBe(2);
 
   const show = await runCli(['inbox', 'show', first.id, ...target]);
   expect(JSON.parse(show.stdout)).toMatchObject({ id: first.id, status: 'queued', event: { id: first.id } });

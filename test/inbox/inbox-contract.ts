@@ -12,6 +12,7 @@ import { createSignedRequest } from '../../src/testing/create-signed-request.js'
 import { createTestEvent } from '../../src/testing/create-test-event.js';
 import type { WebhookContext } from '../../src/types.js';
 import { listening } from '../support/listen.js';
+import { inboxConsoleContract } from './inbox-console-contract.js';
 import type { RunningServer } from '../support/status-contract.js';
 
 const secret = 'whsec_inbox_contract';
@@ -226,4 +227,6 @@ export function inboxContract(subject: () => InboxSubject): void {
     expect(await inbox.purge({ olderThan: Date.now() + 60_000 })).toBe(3);
     expect(await inbox.get(events[0]!.id)).toBeUndefined();
   });
+
+  inboxConsoleContract(subject, (inbox, router) => work(inbox, router), statusOf);
 }

@@ -1,4 +1,4 @@
-import type { ProcessOutcome } from '../handler/process-event.js';
+import type { DeliveryScope, ProcessOutcome } from '../handler/process-event.js';
 import { describeError } from '../router/create-webhook-router.js';
 import { isThinNotification, type RoutableEvent } from '../router/thin-types.js';
 import type { WebhookLogger } from '../types.js';
@@ -10,7 +10,7 @@ import type { Inbox } from './types.js';
  * the event (and its job) is stored.
  */
 export function createInboxIngress(inbox: Inbox, logger: WebhookLogger) {
-  return async function enqueueEvent(event: RoutableEvent): Promise<ProcessOutcome> {
+  return async function enqueueEvent(event: RoutableEvent, delivery: DeliveryScope = {}): Promise<ProcessOutcome> {
     if (isThinNotification(event)) {
       // The inbox stores snapshot events; a thin notification needs the Stripe client to fetch its
       // object, which a worker does not have yet. Answered 500, so Stripe keeps it for three days.
@@ -22,7 +22,9 @@ export function createInboxIngress(inbox: Inbox, logger: WebhookLogger) {
       return 'inbox_unavailable';
     }
     try {
-      return (await inbox.enqueue(event)) === 'duplicate' ? 'duplicate' : 'queued';
+      // Stored with the event, so that the worker's span links to this delivery's.
+      const traceContext = delivery.trace?.traceContext();
+      return (await inbox.enqueue(event, traceContext === undefined ? undefined : { traceContext })) === 'duplicate' ? 'duplicate' : 'queued';
     } catch (error) {
       logger.error('the inbox could not store the event; Stripe will retry', { eventId: event.id, error: describeError(error) });
       return 'inbox_unavailable';

@@ -1,17 +1,21 @@
 import { InboxError } from './inbox-error.js';
-import { inboxStatuses, type InboxListFilter, type InboxSettlement, type InboxStatus } from './types.js';
+import { inboxStatuses, type InboxListFilter, type InboxSettlement, type InboxStatus, type InboxTimelineOptions } from './types.js';
 import { describeError } from '../handler/describe-error.js';
+import { findOrderReference } from '../router/order-reference.js';
 
 /** A list filter checked once and shared by both engines. */
 export interface ResolvedFilter {
   statuses: InboxStatus[] | undefined;
   type: string | undefined;
   objectId: string | undefined;
+  orderId: string | undefined;
+  /** Equal to the event id, the object id or the order reference. */
+  search: string | undefined;
   since: Date | undefined;
   until: Date | undefined;
   limit: number;
-  /** The engine's position after the previous page (a sequence number). */
-  after: number | undefined;
+  /** The previous page's `nextCursor`, in the engine's own form (each engine checks it). */
+  cursor: string | undefined;
 }
 
 const defaultLimit = 50;
@@ -24,12 +28,54 @@ export function resolveFilter(filter: InboxListFilter = {}): ResolvedFilter {
   }
   const limit = filter.limit ?? defaultLimit;
   if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) throw invalid(`limit must be an integer from 1 to ${maxLimit}`);
-  let after: number | undefined;
-  if (filter.cursor !== undefined) {
-    after = Number(filter.cursor);
-    if (!Number.isSafeInteger(after) || after < 0) throw invalid('cursor must be the `nextCursor` of a previous page');
-  }
-  return { statuses, type: filter.type, objectId: filter.objectId, since: toDate(filter.since, 'since'), until: toDate(filter.until, 'until'), limit, after };
+  if (filter.cursor !== undefined && (typeof filter.cursor !== 'string' || !/^[0-9]+(\.[0-9]+)?$/.test(filter.cursor))) throw invalidCursor();
+  const text = (value: string | undefined, name: string) => {
+    if (value !== undefined && (typeof value !== 'string' || value === '')) throw invalid(`${name} must be a non-empty string`);
+    return value;
+  };
+  return {
+    statuses,
+    type: text(filter.type, 'type'),
+    objectId: text(filter.objectId, 'objectId'),
+    orderId: text(filter.orderId, 'orderId'),
+    // Pasted terms often carry a stray space or newline; ids never do.
+    search: text(filter.search?.trim(), 'search'),
+    since: toDate(filter.since, 'since'),
+    until: toDate(filter.until, 'until'),
+    limit,
+    cursor: filter.cursor,
+  };
+}
+
+/** A cursor that no page of this engine could have given. */
+export function invalidCursor(): InboxError {
+  return invalid('cursor must be the `nextCursor` of a previous page');
+}
+
+/** The most buckets one `timeline()` answers: a year of hours, a week of minutes. */
+const maxBuckets = 10_080;
+
+/** `timeline()`'s options checked once for both engines: bucket starts in epoch ms. */
+export function resolveTimeline(options: InboxTimelineOptions, now = Date.now()): { since: number; until: number; bucketMs: number; buckets: number } {
+  const since = toDate(options?.since, 'since')?.getTime();
+  const until = toDate(options.until, 'until')?.getTime() ?? now;
+  const { bucketMs } = options;
+  const fail = (message: string) => new InboxError('invalid_options', `inbox.timeline: ${message}.`);
+  if (since === undefined) throw fail('since is required (a Date or epoch milliseconds)');
+  if (!Number.isInteger(bucketMs) || bucketMs < 60_000) throw fail('bucketMs must be an integer of at least 60000 (one minute)');
+  if (until <= since) throw fail('until must be after since');
+  const buckets = Math.ceil((until - since) / bucketMs);
+  if (buckets > maxBuckets) throw fail(`that is ${buckets} buckets, more than ${maxBuckets}; use a wider bucketMs or a shorter range`);
+  return { since, until, bucketMs, buckets };
+}
+
+/** Every bucket from `since`, zeros included, with the counts an engine found (by bucket index). */
+export function fillTimeline(range: ReturnType<typeof resolveTimeline>, counts: ReadonlyMap<number, { received: number; failed: number }>) {
+  return Array.from({ length: range.buckets }, (_, index) => ({
+    start: new Date(range.since + index * range.bucketMs).toISOString(),
+    received: counts.get(index)?.received ?? 0,
+    failed: counts.get(index)?.failed ?? 0,
+  }));
 }
 
 function toDate(value: Date | number | undefined, name: string): Date | undefined {
@@ -67,4 +113,9 @@ function readStack(error: unknown): string | undefined {
 export function objectIdOf(event: { data?: { object?: unknown } }): string | undefined {
   const id = (event.data?.object as { id?: unknown } | undefined)?.id;
   return typeof id === 'string' && id.length > 0 ? id : undefined;
+}
+
+/** The order reference the inbox indexes: `metadata.orderId`, else `client_reference_id`, of `data.object`. */
+export function orderIdOf(event: { data?: { object?: unknown } }): string | undefined {
+  return findOrderReference(event.data?.object);
 }

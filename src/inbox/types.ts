@@ -136,13 +136,30 @@ export interface InboxOptions {
   leaseMs?: number;
 }
 
+/** What the ingress stores beside the event. */
+export interface InboxEnqueueOptions {
+  /** The delivery span's W3C `traceparent`, for the worker's `stripe.webhook process` span to link to. */
+  traceContext?: string;
+}
+
 /** The answer of the ingress: stored now, or stored before. */
 export type EnqueueOutcome = 'queued' | 'duplicate';
 
 /** What a worker's claim on one delivered job found. */
 export type InboxClaim =
   /** The worker holds the event until `settle` (or the lease ends). */
-  | { state: 'claimed'; event: Stripe.Event; stale: boolean; startedAt: Date }
+  | {
+      state: 'claimed';
+      event: Stripe.Event;
+      stale: boolean;
+      startedAt: Date;
+      /** When the ingress stored the event: the worker's lag is measured from it. */
+      receivedAt?: Date;
+      /** This attempt's number: 1 for the first run. */
+      attempt?: number;
+      /** The ingress span's W3C `traceparent`, stored with the event. */
+      traceContext?: string;
+    }
   /** Done, discarded or dead already (a job delivered twice, a replay that raced): nothing to run. */
   | { state: 'settled' }
   /** Another worker holds the event, or another event of its object: run it again in `retryInMs`. */
@@ -182,8 +199,11 @@ export interface Inbox {
   readonly queue: string;
   readonly leaseMs: number;
   readonly ordering: 'none' | 'per-object';
-  /** Stores a verified event and its job; a duplicate of a stored event enqueues nothing. */
-  enqueue(event: Stripe.Event): Promise<EnqueueOutcome>;
+  /**
+   * Stores a verified event and its job; a duplicate of a stored event enqueues nothing.
+   * `traceContext` (a W3C `traceparent`) links the worker's span to the delivery's.
+   */
+  enqueue(event: Stripe.Event, options?: InboxEnqueueOptions): Promise<EnqueueOutcome>;
   /** The events matching `filter`, newest first, a page at a time. */
   list(filter?: InboxListFilter): Promise<InboxPage>;
   /** One event with its status and attempts, or `undefined`. */

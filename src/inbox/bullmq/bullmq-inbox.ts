@@ -2,11 +2,12 @@ import type * as BullMQ from 'bullmq';
 import type { Job, Queue } from 'bullmq';
 import type Stripe from 'stripe';
 import { InboxError } from '../inbox-error.js';
-import { attemptOutcome, objectIdOf, resolveFilter, type ResolvedFilter } from '../list-filter.js';
+import { attemptOutcome, fillTimeline, invalidCursor, objectIdOf, orderIdOf, resolveFilter, resolveTimeline, type ResolvedFilter } from '../list-filter.js';
 import { resolveInboxOptions } from '../resolve-inbox-options.js';
 import type { Inbox, InboxClaim, InboxEntry, InboxOptions, InboxStats } from '../types.js';
 import { inboxStatuses } from '../types.js';
 import { claimScript, insertScript, markDeadScript, purgeScript, requeueScript, settleScript } from './event-log-scripts.js';
+import { listPageScript, timelineScript } from './list-scripts.js';
 
 /** An ioredis client: BullMQ's own connection type, and the one the event log's scripts run on. */
 export interface RedisLike {
@@ -72,8 +73,6 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
     for (let index = 0; index + 1 < flat.length; index += 2) hash[flat[index] as string] = flat[index + 1] as string;
     return hash;
   }
-  const newest = async (max: string) =>
-    (await redis.eval(`return redis.call('ZREVRANGEBYSCORE', KEYS[1], ARGV[1], '-inf', 'LIMIT', 0, 200)`, 1, `${base}:all`, max)) as string[];
 
   async function markEnqueued(eventId: string) {
     await redis.eval(`redis.call('HSET', KEYS[1], 'enqueued', 1)`, 1, `${base}:e:${eventId}`);
@@ -90,8 +89,9 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
     leaseMs,
     ordering,
 
-    async enqueue(event: Stripe.Event) {
-      const [stored, enqueued] = (await script(insertScript, event.id, event.type, objectIdOf(event) ?? '', event.created, JSON.stringify(event))) as [number, number];
+    async enqueue(event: Stripe.Event, enqueueOptions) {
+      const fields = [event.id, event.type, objectIdOf(event) ?? '', event.created, JSON.stringify(event), orderIdOf(event) ?? '', enqueueOptions?.traceContext ?? ''];
+      const [stored, enqueued] = (await script(insertScript, ...fields)) as [number, number];
       // Stored by an ingress that died before adding the job (so it never answered 200): add it now.
       if (stored === 0 && enqueued === 1) return 'duplicate';
       await addJob(event.id, 0);
@@ -117,10 +117,19 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
     },
 
     async claim(eventId, token): Promise<InboxClaim> {
-      const [state, value, stale] = (await script(claimScript, eventId, token, leaseMs, ordering === 'per-object' ? '1' : '0')) as [string, string | number, number];
+      const claimed = (await script(claimScript, eventId, token, leaseMs, ordering === 'per-object' ? '1' : '0')) as [string, string | number, number, string, number, string];
+      const [state, value, stale, receivedAt, attempt, traceContext] = claimed;
       if (state === 'missing' || state === 'settled') return { state };
       if (state === 'busy') return { state, retryInMs: Number(value) };
-      return { state: 'claimed', event: JSON.parse(String(value)) as Stripe.Event, stale: stale === 1, startedAt: new Date() };
+      return {
+        state: 'claimed',
+        event: JSON.parse(String(value)) as Stripe.Event,
+        stale: stale === 1,
+        startedAt: new Date(),
+        receivedAt: new Date(Number(receivedAt)),
+        attempt: Number(attempt),
+        ...(traceContext ? { traceContext } : {}),
+      };
     },
 
     async settle(eventId, token, settlement) {
@@ -134,7 +143,7 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
     async list(filter) {
       const resolved = resolveFilter(filter);
       const items: Array<InboxEntry & { seq: number }> = [];
-      await scan(resolved, (entry) => items.push(entry) <= resolved.limit);
+      await scan(resolved, (entry) => items.push(entry) <= resolved.limit, resolved.limit + 1);
       const page = items.slice(0, resolved.limit).map(({ seq: _seq, ...entry }) => entry);
       return items.length > resolved.limit ? { items: page, nextCursor: String(items[resolved.limit - 1]!.seq) } : { items: page };
     },
@@ -142,7 +151,7 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
     async get(eventId) {
       const hash = await hgetall(`${base}:e:${eventId}`);
       if (!hash.status) return undefined;
-      const { seq: _seq, ...entry } = toEntry(eventId, hash);
+      const { seq: _seq, ...entry } = toEntry([eventId, hash.type ?? '', hash.status, hash.object ?? '', hash.order ?? '', hash.created ?? '0', hash.receivedAt ?? '0', hash.updatedAt ?? '0', parseAttempts(hash.attempts).length, Number(hash.seq)]);
       return { ...entry, event: JSON.parse(hash.payload ?? '{}') as Stripe.Event, attempts: parseAttempts(hash.attempts) };
     },
 
@@ -170,6 +179,14 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
       return purged;
     },
 
+    async timeline(timelineOptions) {
+      const range = resolveTimeline(timelineOptions);
+      const flat = (await script(timelineScript, range.since, range.bucketMs, range.buckets, range.until)) as number[];
+      const counts = new Map<number, { received: number; failed: number }>();
+      for (let index = 0; index < range.buckets; index++) counts.set(index, { received: Number(flat[2 * index]), failed: Number(flat[2 * index + 1]) });
+      return fillTimeline(range, counts);
+    },
+
     async stats() {
       const counts = Object.fromEntries(inboxStatuses.map((status) => [status, 0])) as InboxStats;
       const stored = await hgetall(`${base}:counts`);
@@ -182,36 +199,40 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
     },
   };
 
-  /** Walks the log newest first, in batches, until `take` answers false or the log ends. */
-  async function scan(filter: ResolvedFilter, take: (entry: InboxEntry & { seq: number }) => boolean) {
-    let max: string = filter.after === undefined ? '+inf' : `(${filter.after}`;
+  /** Walks the matching events newest first, a bounded script call at a time, until `take` answers false or none are left. */
+  async function scan(filter: ResolvedFilter, take: (entry: InboxEntry & { seq: number }) => boolean, wanted = 500) {
+    let before = '';
+    if (filter.cursor !== undefined) {
+      if (!/^[0-9]+$/.test(filter.cursor)) throw invalidCursor();
+      before = filter.cursor;
+    }
+    const query = JSON.stringify(scriptFilter(filter));
     for (;;) {
-      const ids = await newest(max);
-      if (ids.length === 0) return;
-      for (const id of ids) {
-        const hash = await hgetall(`${base}:e:${id}`);
-        if (!hash.status) continue;
-        const entry = toEntry(id, hash);
-        max = `(${entry.seq}`;
-        if (matches(entry, filter) && !take(entry)) return;
-      }
+      const [rows, next] = (await script(listPageScript, before, wanted, 2000, query)) as [PageRow[], string];
+      for (const row of rows) if (!take(toEntry(row))) return;
+      if (next === '') return;
+      before = next;
     }
   }
 
   return inbox;
 }
 
-function toEntry(id: string, hash: Record<string, string>): InboxEntry & { seq: number } {
+/** A row of `listPageScript`. */
+type PageRow = [id: string, type: string, status: string, object: string, order: string, created: string, receivedAt: string, updatedAt: string, attempts: number, seq: number];
+
+function toEntry([id, type, status, object, order, created, receivedAt, updatedAt, attempts, seq]: PageRow): InboxEntry & { seq: number } {
   return {
     id,
-    type: hash.type as InboxEntry['type'],
-    status: hash.status as InboxEntry['status'],
-    objectId: hash.object ? hash.object : undefined,
-    created: Number(hash.created),
-    receivedAt: new Date(Number(hash.receivedAt)).toISOString(),
-    updatedAt: new Date(Number(hash.updatedAt)).toISOString(),
-    attemptCount: parseAttempts(hash.attempts).length,
-    seq: Number(hash.seq),
+    type: type as InboxEntry['type'],
+    status: status as InboxEntry['status'],
+    objectId: object === '' ? undefined : object,
+    orderId: order === '' ? undefined : order,
+    created: Number(created),
+    receivedAt: new Date(Number(receivedAt)).toISOString(),
+    updatedAt: new Date(Number(updatedAt)).toISOString(),
+    attemptCount: Number(attempts),
+    seq: Number(seq),
   };
 }
 
@@ -222,13 +243,26 @@ function parseAttempts(text: string | undefined) {
   return attempts.map((attempt) => ({ ...attempt, startedAt: new Date(Number(attempt.startedAt)).toISOString() }));
 }
 
-function matches(entry: InboxEntry, filter: ResolvedFilter): boolean {
-  const received = Date.parse(entry.receivedAt);
-  return (
-    (filter.statuses === undefined || filter.statuses.includes(entry.status)) &&
-    (filter.type === undefined || entry.type === filter.type) &&
-    (filter.objectId === undefined || entry.objectId === filter.objectId) &&
-    (filter.since === undefined || received >= filter.since.getTime()) &&
-    (filter.until === undefined || received < filter.until.getTime())
-  );
+// Statuses an operator filters on that few events have at a time; `done` may be most of the log.
+const rareStatuses = new Set(['queued', 'processing', 'failed', 'dead', 'discarded']);
+
+/** The filter as `listPageScript` takes it, with the index sets to walk: the narrowest the filter names. */
+function scriptFilter(filter: ResolvedFilter) {
+  const { statuses, type, objectId, orderId, search } = filter;
+  let keys = [':all'];
+  if (search !== undefined) keys = [`:io:${search}`, `:or:${search}`];
+  else if (orderId !== undefined) keys = [`:or:${orderId}`];
+  else if (objectId !== undefined) keys = [`:io:${objectId}`];
+  else if (statuses && (type === undefined || statuses.every((status) => rareStatuses.has(status)))) keys = statuses.map((status) => `:s:${status}`);
+  else if (type !== undefined) keys = [`:t:${type}`];
+  return {
+    keys,
+    ...(search !== undefined ? { eventId: search, search } : {}),
+    ...(statuses ? { statuses } : {}),
+    ...(type !== undefined ? { type } : {}),
+    ...(objectId !== undefined ? { objectId } : {}),
+    ...(orderId !== undefined ? { orderId } : {}),
+    ...(filter.since ? { since: filter.since.getTime() } : {}),
+    ...(filter.until ? { until: filter.until.getTime() } : {}),
+  };
 }

@@ -2,29 +2,59 @@
  * The kit's event log on Redis, beside BullMQ's keys, under `<base>` = `<prefix>:<queue>:inbox`:
  * - `<base>:e:<id>`: a hash per event (payload, status, attempts as JSON, lease, generation);
  * - `<base>:all`: a sorted set of event ids by arrival sequence, for listing newest first;
+ * - index sets of ids by the same sequence, so that a filtered page reads only what it shows:
+ *   `<base>:s:<status>`, `<base>:t:<type>`, `<base>:io:<object id>`, `<base>:or:<order reference>`;
+ * - `<base>:time`: each event's zero-padded sequence by arrival time (time range -> sequence
+ *   range, and the timeline's `received`); `<base>:tf`: ids of failed, dead and discarded events
+ *   by arrival time (the timeline's `failed`);
  * - `<base>:seq`: the arrival counter; `<base>:counts`: events by status;
  * - `<base>:o:<object id>`: who holds an object and the `created` of its newest done event.
+ * Every index entry is written and removed in the same script as the event's own change.
  * Each step is one Lua script, so it is atomic across workers; times are the server's (TIME), so
  * hosts with skewed clocks agree on leases. Keys are built inside the scripts: one Redis server
  * (or a cluster with a hash-tagged prefix such as `{bull}`).
  */
 
 const now = `local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
-const move = `local function move(base, from, to) if from then redis.call('HINCRBY', base .. ':counts', from, -1) end redis.call('HINCRBY', base .. ':counts', to, 1) end`;
+// A status change moves the event between the status sets and counts, and in or out of `tf`.
+const move = `local failing = { failed = true, dead = true, discarded = true }
+local function move(base, id, key, from, to)
+  local seq, at = unpack(redis.call('HMGET', key, 'seq', 'receivedAt'))
+  if from then redis.call('HINCRBY', base .. ':counts', from, -1) redis.call('ZREM', base .. ':s:' .. from, id) end
+  redis.call('HINCRBY', base .. ':counts', to, 1)
+  redis.call('ZADD', base .. ':s:' .. to, seq, id)
+  if failing[to] then redis.call('ZADD', base .. ':tf', at, id) else redis.call('ZREM', base .. ':tf', id) end
+end`;
 
-/** ARGV: base, id, type, objectId ('' for none), created, payload. Returns {1} stored, {0, enqueued} already there. */
+/** The member of `<base>:time` for a sequence: zero-padded, so ties in time sort by sequence. */
+export const timeMember = `local function timeMember(seq) return string.format('%016.0f', seq) end`;
+
+/**
+ * ARGV: base, id, type, objectId ('' for none), created, payload, orderRef ('' for none),
+ * traceContext ('' for none). Returns {1} stored, {0, enqueued} already there.
+ */
 export const insertScript = `${now}
-local base, id = ARGV[1], ARGV[2]
+${move}
+${timeMember}
+local base, id, object, order = ARGV[1], ARGV[2], ARGV[4], ARGV[7]
 local key = base .. ':e:' .. id
 if redis.call('EXISTS', key) == 1 then return {0, tonumber(redis.call('HGET', key, 'enqueued') or '1')} end
 local seq = redis.call('INCR', base .. ':seq')
-redis.call('HSET', key, 'type', ARGV[3], 'object', ARGV[4], 'created', ARGV[5], 'payload', ARGV[6], 'status', 'queued',
+redis.call('HSET', key, 'type', ARGV[3], 'object', object, 'order', order, 'trace', ARGV[8], 'created', ARGV[5], 'payload', ARGV[6],
   'attempts', '[]', 'generation', 0, 'enqueued', 0, 'receivedAt', now, 'updatedAt', now, 'seq', seq)
 redis.call('ZADD', base .. ':all', seq, id)
-redis.call('HINCRBY', base .. ':counts', 'queued', 1)
+redis.call('ZADD', base .. ':t:' .. ARGV[3], seq, id)
+if object ~= '' then redis.call('ZADD', base .. ':io:' .. object, seq, id) end
+if order ~= '' then redis.call('ZADD', base .. ':or:' .. order, seq, id) end
+redis.call('ZADD', base .. ':time', now, timeMember(seq))
+redis.call('HSET', key, 'status', 'queued')
+move(base, id, key, nil, 'queued')
 return {1, 0}`;
 
-/** ARGV: base, id, token, leaseMs, perObject ('1'/'0'). Returns {state, payload|retryInMs, stale}. */
+/**
+ * ARGV: base, id, token, leaseMs, perObject ('1'/'0'). Returns {state, payload|retryInMs, stale,
+ * receivedAt, attempt, traceContext}.
+ */
 export const claimScript = `${now}
 ${move}
 local base, id, token, lease = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
@@ -49,8 +79,8 @@ end
 local attempts = cjson.decode(redis.call('HGET', key, 'attempts'))
 attempts[#attempts + 1] = { startedAt = now }
 redis.call('HSET', key, 'status', 'processing', 'token', token, 'leaseUntil', now + lease, 'updatedAt', now, 'attempts', cjson.encode(attempts))
-move(base, status, 'processing')
-return {'claimed', redis.call('HGET', key, 'payload'), stale}`;
+move(base, id, key, status, 'processing')
+return {'claimed', redis.call('HGET', key, 'payload'), stale, redis.call('HGET', key, 'receivedAt'), #attempts, redis.call('HGET', key, 'trace') or ''}`;
 
 /** ARGV: base, id, token, status, outcome JSON. Returns 1 when recorded, 0 when the lease was lost. */
 export const settleScript = `${now}
@@ -63,7 +93,7 @@ local last = attempts[#attempts]
 for k, v in pairs(cjson.decode(ARGV[5])) do last[k] = v end
 redis.call('HSET', key, 'status', status, 'updatedAt', now, 'attempts', cjson.encode(attempts))
 redis.call('HDEL', key, 'token', 'leaseUntil')
-move(base, 'processing', status)
+move(base, id, key, 'processing', status)
 local object = redis.call('HGET', key, 'object')
 if object ~= '' then
   local okey = base .. ':o:' .. object
@@ -88,7 +118,7 @@ local last = attempts[#attempts]
 if last and not last.durationMs and not last.error then for k, v in pairs(cjson.decode(ARGV[4])) do last[k] = v end end
 redis.call('HSET', key, 'status', 'dead', 'updatedAt', now, 'attempts', cjson.encode(attempts))
 redis.call('HDEL', key, 'token', 'leaseUntil')
-move(base, status, 'dead')
+move(base, id, key, status, 'dead')
 return 1`;
 
 /** ARGV: base, id. Re-queues an event no worker holds; returns its new generation, or -1. */
@@ -100,17 +130,20 @@ local status = redis.call('HGET', key, 'status')
 if not status then return -1 end
 if status == 'processing' and tonumber(redis.call('HGET', key, 'leaseUntil') or '0') > now then return -1 end
 redis.call('HSET', key, 'status', 'queued', 'updatedAt', now)
-move(base, status, 'queued')
+move(base, id, key, status, 'queued')
 return redis.call('HINCRBY', key, 'generation', 1)`;
 
-/** ARGV: base, id, olderThan (ms). Deletes a settled event received before olderThan. */
-export const purgeScript = `
+/** ARGV: base, id, olderThan (ms). Deletes a settled event received before olderThan, and its index entries. */
+export const purgeScript = `${timeMember}
 local base, id = ARGV[1], ARGV[2]
 local key = base .. ':e:' .. id
-local status = redis.call('HGET', key, 'status')
+local status, at, seq, type, object, order = unpack(redis.call('HMGET', key, 'status', 'receivedAt', 'seq', 'type', 'object', 'order'))
 if not (status == 'done' or status == 'discarded' or status == 'dead') then return 0 end
-if tonumber(redis.call('HGET', key, 'receivedAt')) >= tonumber(ARGV[3]) then return 0 end
+if tonumber(at) >= tonumber(ARGV[3]) then return 0 end
 redis.call('DEL', key)
-redis.call('ZREM', base .. ':all', id)
+for _, index in ipairs({ ':all', ':s:' .. status, ':t:' .. type, ':tf' }) do redis.call('ZREM', base .. index, id) end
+if object and object ~= '' then redis.call('ZREM', base .. ':io:' .. object, id) end
+if order and order ~= '' then redis.call('ZREM', base .. ':or:' .. order, id) end
+redis.call('ZREM', base .. ':time', timeMember(tonumber(seq)))
 redis.call('HINCRBY', base .. ':counts', status, -1)
 return 1`;

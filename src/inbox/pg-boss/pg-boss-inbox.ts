@@ -1,12 +1,13 @@
 import type Stripe from 'stripe';
 import { parseTableName } from '../../stores/postgres/table-name.js';
 import { InboxError, InboxLeaseLostError } from '../inbox-error.js';
-import { attemptOutcome, objectIdOf, resolveFilter } from '../list-filter.js';
+import { attemptOutcome, fillTimeline, objectIdOf, orderIdOf, resolveFilter, resolveTimeline } from '../list-filter.js';
 import { resolveInboxOptions } from '../resolve-inbox-options.js';
 import type { Inbox, InboxClaim, InboxEntry, InboxOptions, InboxRecord, InboxStats } from '../types.js';
 import type { TransactionClient } from '../../types.js';
 import { inboxStatuses } from '../types.js';
 import { ensureEventLogStatement, eventLogStatements, type EventLogTables } from './event-log-sql.js';
+import { cursorAfter, entryColumns, filterQuery } from './list-query.js';
 import { engineConnection, toSqlDatabase, type SqlClient, type SqlDatabase } from './sql-client.js';
 
 /**
@@ -106,10 +107,11 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
     leaseMs,
     ordering,
 
-    async enqueue(event: Stripe.Event) {
+    async enqueue(event: Stripe.Event, enqueueOptions) {
       const db = await database();
+      const fields = [event.id, event.type, objectIdOf(event) ?? null, orderIdOf(event) ?? null, event.created, JSON.stringify(event), enqueueOptions?.traceContext ?? null];
       return db.transaction(async (tx) => {
-        const inserted = await rows(sql.insert, [event.id, event.type, objectIdOf(event) ?? null, event.created, JSON.stringify(event)], tx);
+        const inserted = await rows(sql.insert, fields, tx);
         if (inserted.length === 0) return 'duplicate';
         await sendJob(event.id, 0, tx);
         return 'queued';
@@ -137,7 +139,7 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
     async claim(eventId, token): Promise<InboxClaim> {
       const db = await database();
       return db.transaction(async (tx) => {
-        const [row] = await rows<{ status: string; payload: Stripe.Event; object_id: string | null; created: string; leased: boolean | null; lease_left_ms: number | null }>(
+        const [row] = await rows<ClaimRow>(
           sql.lockEvent,
           [eventId],
           tx,
@@ -152,7 +154,15 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
           stale = Number(row.created) < Number(object.done_created);
         }
         const [claimed] = await rows<{ started_at: Date | string }>(sql.claim, [eventId, token, leaseMs], tx);
-        return { state: 'claimed', event: parsePayload(row.payload), stale, startedAt: new Date(claimed?.started_at ?? Date.now()) };
+        return {
+          state: 'claimed',
+          event: parsePayload(row.payload),
+          stale,
+          startedAt: new Date(claimed?.started_at ?? Date.now()),
+          receivedAt: new Date(row.received_at),
+          attempt: Number(row.attempt_count) + 1,
+          ...(row.trace_context ? { traceContext: row.trace_context } : {}),
+        };
       });
     },
 
@@ -189,10 +199,11 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
 
     async list(filter) {
       const resolved = resolveFilter(filter);
-      const found = await rows<EntryRow>(sql.list, [...filterParams(resolved), resolved.after ?? null, resolved.limit + 1]);
+      const query = filterQuery(tables.events, resolved, 'newest', entryColumns, resolved.limit + 1);
+      const found = await rows<EntryRow>(query.text, query.params);
       const items = found.slice(0, resolved.limit).map(toEntry);
       const last = found.length > resolved.limit ? found[resolved.limit - 1] : undefined;
-      return last ? { items, nextCursor: String(last.seq) } : { items };
+      return last ? { items, nextCursor: cursorAfter(last) } : { items };
     },
 
     async get(eventId) {
@@ -204,8 +215,8 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
 
     async replay(selection) {
       if ('ids' in selection) return requeue(selection.ids);
-      const resolved = resolveFilter({ ...selection, limit: 1000 });
-      const ids = await rows<{ event_id: string }>(sql.selectIds, [...filterParams(resolved), 1_000_000]);
+      const query = filterQuery(tables.events, resolveFilter({ ...selection, limit: 1000 }), 'oldest', 'event_id', 1_000_000);
+      const ids = await rows<{ event_id: string }>(query.text, query.params);
       let total = 0;
       // In batches, so that one replay of thousands of events does not hold one long transaction.
       for (let start = 0; start < ids.length; start += 500) total += await requeue(ids.slice(start, start + 500).map((row) => row.event_id));
@@ -225,6 +236,12 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
       return counts;
     },
 
+    async timeline(timelineOptions) {
+      const range = resolveTimeline(timelineOptions);
+      const found = await rows<{ bucket: number; received: number; failed: number }>(sql.timeline, [range.since, range.bucketMs, new Date(range.since), new Date(range.until)]);
+      return fillTimeline(range, new Map(found.map((row) => [Number(row.bucket), { received: Number(row.received), failed: Number(row.failed) }])));
+    },
+
     // The PgBoss instance and the database are the app's to stop.
     close: async () => undefined,
   };
@@ -238,11 +255,25 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
   return inbox;
 }
 
+interface ClaimRow {
+  status: string;
+  payload: Stripe.Event;
+  object_id: string | null;
+  created: string;
+  trace_context: string | null;
+  received_at: Date | string;
+  attempt_count: number;
+  leased: boolean | null;
+  lease_left_ms: number | null;
+}
+
 interface EntryRow {
   event_id: string;
   type: string;
   status: InboxEntry['status'];
   object_id: string | null;
+  order_ref: string | null;
+  received_us: string;
   created: string | number;
   received_at: Date | string;
   updated_at: Date | string;
@@ -260,15 +291,12 @@ function toEntry(row: EntryRow): InboxEntry {
     type: row.type as InboxEntry['type'],
     status: row.status,
     objectId: row.object_id ?? undefined,
+    orderId: row.order_ref ?? undefined,
     created: Number(row.created),
     receivedAt: new Date(row.received_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
     attemptCount: Number(row.attempt_count),
   };
-}
-
-function filterParams(filter: ReturnType<typeof resolveFilter>): unknown[] {
-  return [filter.statuses ?? null, filter.type ?? null, filter.objectId ?? null, filter.since ?? null, filter.until ?? null];
 }
 
 function parsePayload(payload: Stripe.Event | string): Stripe.Event {

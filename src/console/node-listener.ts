@@ -8,24 +8,26 @@ import type { ConsoleHandler } from './create-console-handler.js';
  * or `app.use('/stripe', consoleNodeListener(consoleApp))` in Express (before any body parser: the
  * console reads its own form bodies). Passes `req.socket.remoteAddress` as the client address.
  */
-export function consoleNodeListener(consoleApp: ConsoleHandler): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  return async (req, res) => {
-    try {
-      const response = await consoleApp(await toRequest(req), { clientAddress: req.socket.remoteAddress });
-      const headers: Record<string, string | string[]> = {};
-      response.headers.forEach((value, name) => {
-        headers[name] = value;
-      });
-      const cookies = response.headers.getSetCookie();
-      if (cookies.length > 0) headers['set-cookie'] = cookies;
-      res.writeHead(response.status, headers);
-      res.end(Buffer.from(await response.arrayBuffer()));
-    } catch (error) {
-      // createConsoleHandler answers its own failures; this is a broken socket or request.
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(`console failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  };
+export function consoleNodeListener(consoleApp: ConsoleHandler): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => void serve(consoleApp, req, res);
+}
+
+async function serve(consoleApp: ConsoleHandler, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  try {
+    const response = await consoleApp(await toRequest(req), { clientAddress: req.socket.remoteAddress });
+    const headers: Record<string, string | string[]> = {};
+    response.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    const cookies = response.headers.getSetCookie();
+    if (cookies.length > 0) headers['set-cookie'] = cookies;
+    res.writeHead(response.status, headers);
+    res.end(Buffer.from(await response.arrayBuffer()));
+  } catch (error) {
+    // createConsoleHandler answers its own failures; this is a broken socket or request.
+    if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end(`console failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 async function toRequest(req: IncomingMessage): Promise<Request> {

@@ -19,6 +19,7 @@ export function layout(context: PageContext, title: string, body: SafeHtml): Saf
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="same-origin">
+<link rel="icon" href="data:,">
 <title>${title} · Stripe webhooks</title>
 <style>${new SafeHtml(styles)}</style>
 </head>

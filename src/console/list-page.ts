@@ -36,11 +36,11 @@ function counters(context: PageContext, query: ListQuery, stats: InboxStats): Sa
 function filters(context: PageContext, query: ListQuery): SafeHtml {
   const options = inboxStatuses.map((status) => html`<option value="${status}"${query.status === status ? html` selected` : ''}>${status}</option>`);
   return html`<form class="filters card" method="get" action="${context.base}/" role="search" aria-label="Filter deliveries">
-<label>Status<select name="status"><option value="">any</option>${options}</select></label>
-<label>Type<input name="type" value="${query.type}" placeholder="checkout.session.completed" size="26"></label>
-<label>Search<input name="q" value="${query.search}" placeholder="evt_…, cs_…, or order id" size="24"></label>
-<label>Received since (UTC)<input type="datetime-local" name="since" value="${query.since}"></label>
-<label>until (UTC)<input type="datetime-local" name="until" value="${query.until}"></label>
+<div><label for="filter-status">Status</label><select id="filter-status" name="status"><option value="">any</option>${options}</select></div>
+<div><label for="filter-type">Type</label><input id="filter-type" name="type" value="${query.type}" placeholder="checkout.session.completed" size="26"></div>
+<div><label for="filter-q">Search</label><input id="filter-q" name="q" value="${query.search}" placeholder="evt_…, cs_…, or order id" size="24"></div>
+<div><label for="filter-since">Received since (UTC)</label><input id="filter-since" type="datetime-local" name="since" value="${query.since}"></div>
+<div><label for="filter-until">until (UTC)</label><input id="filter-until" type="datetime-local" name="until" value="${query.until}"></div>
 ${query.limit === defaultPageSize ? '' : html`<input type="hidden" name="limit" value="${query.limit}">`}
 <button type="submit">Filter</button>
 <a class="button secondary" href="${context.base}/">Clear</a>

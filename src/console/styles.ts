@@ -22,7 +22,8 @@ h2{font-size:16px;margin:24px 0 8px}
 .legend{display:flex;gap:16px;font-size:12px;color:var(--muted)}
 .legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:4px}
 form.filters{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-end}
-form.filters label{display:flex;flex-direction:column;font-size:12px;color:var(--muted);gap:2px}
+form.filters div{display:flex;flex-direction:column;gap:2px}
+form.filters label{font-size:12px;color:var(--muted)}
 input,select,button{font:inherit;padding:6px 8px;border:1px solid #c1c9d2;border-radius:6px;background:#fff;color:var(--fg)}
 button,.button{cursor:pointer;background:var(--accent);border-color:var(--accent);color:#fff;font-weight:600;text-decoration:none;padding:6px 12px;border-radius:6px;display:inline-block}
 button.secondary,.button.secondary{background:#fff;color:var(--fg);border:1px solid #c1c9d2}

@@ -18,6 +18,7 @@ h2{font-size:16px;margin:24px 0 8px}
 .counters a{display:block;min-width:110px;padding:10px 14px;border-radius:8px;background:var(--card);border:1px solid var(--line);text-decoration:none;color:var(--fg)}
 .counters b{display:block;font-size:22px}
 .counters a[aria-current]{border-color:var(--accent);box-shadow:0 0 0 1px var(--accent)}
+figure.card{margin:0 0 16px}
 .chart svg{width:100%;height:auto;display:block}
 .legend{display:flex;gap:16px;font-size:12px;color:var(--muted)}
 .legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:4px}

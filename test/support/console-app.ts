@@ -12,7 +12,7 @@ import { startInboxWorker } from '../../src/inbox/start-inbox-worker.js';
 import type { Inbox, InboxStatus } from '../../src/inbox/types.js';
 import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
 import { createTestEvent } from '../../src/testing/create-test-event.js';
-import { startPgBossOnPglite } from '../inbox/pg-boss-engines.js';
+import { startPgBossOnPglite, type PgBossSetup } from '../inbox/pg-boss-engines.js';
 import { listening } from './listen.js';
 import type { RunningServer } from './status-contract.js';
 import { deleteKeys } from './service-cleanup.js';
@@ -22,6 +22,8 @@ export interface ConsoleApp {
   /** The console's URL, e.g. http://127.0.0.1:4321/ops (no trailing slash). */
   url: string;
   inbox: Inbox;
+  /** The PGlite the event log lives in (pg-boss engine only): scripts stage history with it. */
+  db?: PgBossSetup['db'];
   /** The Web handler itself, for calls that no node:http server makes (no client address). */
   handler: ConsoleHandler;
   /** The handler stops failing: what an operator does before replaying. */
@@ -35,6 +37,8 @@ export interface ConsoleApp {
 
 export interface ConsoleAppOptions extends Omit<ConsoleOptions, 'inbox'> {
   engine?: 'pg-boss' | 'bullmq';
+  /** Which orders the handler fails until `fix()`; default: those named `broken*`. */
+  fails?: (orderId: string) => boolean;
 }
 
 /** A checkout event for `orderId`; orders named `broken-*` fail until `fix()`. */
@@ -51,14 +55,16 @@ async function eventually(what: string, probe: () => Promise<boolean>, ms = 30_0
 }
 
 export async function startConsoleApp(options: ConsoleAppOptions = {}): Promise<ConsoleApp> {
-  const { engine = 'pg-boss', ...consoleOptions } = options;
+  const { engine = 'pg-boss', fails = (orderId: string) => orderId.startsWith('broken'), ...consoleOptions } = options;
   const closers: (() => Promise<void>)[] = [];
   let inbox: Inbox;
+  let db: PgBossSetup['db'] | undefined;
   // No retries: a failing event is dead after one attempt, so tests reach `dead` at once.
   const retry = { limit: 0, delaySeconds: 0 };
   if (engine === 'pg-boss') {
     const setup = await startPgBossOnPglite();
     closers.push(() => setup.close());
+    db = setup.db;
     inbox = pgBossInbox(setup.boss, { db: setup.db, table: 'console_events', queue: 'console', pollingIntervalSeconds: 0.5, retry });
   } else {
     const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
@@ -73,7 +79,7 @@ export async function startConsoleApp(options: ConsoleAppOptions = {}): Promise<
   let broken = true;
   const router = createWebhookRouter().onAny((event) => {
     const orderId = ((event as Stripe.Event).data.object as { metadata?: Record<string, string> }).metadata?.orderId ?? '';
-    if (broken && orderId.startsWith('broken')) throw new Error(`carrier refused order ${orderId}`);
+    if (broken && fails(orderId)) throw new Error(`carrier refused order ${orderId}`);
   });
   const worker = startInboxWorker({ inbox, router, logger: false });
   closers.unshift(() => worker.stop());
@@ -86,6 +92,7 @@ export async function startConsoleApp(options: ConsoleAppOptions = {}): Promise<
   return {
     url: running.url,
     inbox,
+    db,
     handler: consoleApp,
     fix: () => {
       broken = false;

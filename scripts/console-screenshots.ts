@@ -23,7 +23,7 @@ try {
   const events = Array.from({ length: 22 }, (_, index) => seededEvent(index));
   await app.seed(events);
   // Spread the deliveries over the last day, so that the chart shows a day's traffic.
-  await app.db?.query(`UPDATE console_events SET received_at = now() - (random() * interval '22 hours') - interval '2 minutes'`);
+  await (app.db as { query(sql: string): Promise<unknown> } | undefined)?.query(`UPDATE console_events SET received_at = now() - (random() * interval '22 hours') - interval '2 minutes'`);
   await mkdir('docs/images', { recursive: true });
 
   const page = await browser.context.newPage();

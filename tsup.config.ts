@@ -15,6 +15,7 @@ export const entries = {
   'redis/index': 'src/stores/redis-store.ts',
   'pg-boss/index': 'src/inbox/pg-boss/index.ts',
   'bullmq/index': 'src/inbox/bullmq/index.ts',
+  'console/index': 'src/console/index.ts',
 };
 
 /**

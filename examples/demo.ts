@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertCliBuilt, runCli, type CliResult, type Delivery } from './demo/cli.js';
+import { consoleRequested, keepConsoleOpen } from './demo/console.js';
 import { printOrders, type OrderRow } from './demo/print-orders.js';
 import { startApp } from './demo/start-app.js';
 
@@ -85,6 +86,10 @@ try {
 
   console.log('\nOrders');
   printOrders(((await (await fetch(`${app.baseUrl}/orders`)).json()) as { orders: OrderRow[] }).orders);
+  if (consoleRequested) {
+    clearTimeout(deadline); // the person at the console decides when it ends
+    await keepConsoleOpen(app);
+  }
 } finally {
   await app.stop();
   await rm(workDir, { recursive: true, force: true });

@@ -13,6 +13,7 @@ Commands:
   endpoints check        compare your webhook endpoints with the event types you handle
   simulate               deliver checkout flows as Stripe does: duplicates, any order, retries
   inbox <action>         list, show, replay or count the events of a durable inbox
+  console                a web page to see, filter and replay the events of a durable inbox
 
 Options:
   -h, --help             show help (also: stripe-webhook-kit <command> --help)
@@ -188,5 +189,26 @@ Options:
   --schema <name>        pg-boss's schema (default pgboss)
   --prefix <prefix>      the BullMQ key prefix (default bull)
   --json                 print JSON
+  -h, --help             show this help
+`;
+
+export const consoleHelp = `Usage: stripe-webhook-kit console (--database-url <url> | --redis-url <url>) [options]
+
+Serves the operator console of your app's durable inbox: every delivery with its status, filters,
+one event's payload and attempts with their errors, and replay. The pg-boss inbox with
+--database-url (default: DATABASE_URL), the BullMQ inbox with --redis-url. Run it in your app's
+folder: it uses the app's pg, pg-boss or ioredis and bullmq packages.
+
+It answers this machine only (loopback clients), also with --host 0.0.0.0: to open it to others,
+mount createConsoleHandler in your app with an authorize function (see docs/console.md).
+
+Options:
+  --port <n>             the port to listen on (default 4000)
+  --host <address>       the address to listen on (default 127.0.0.1)
+  --read-only            show events, refuse every replay
+  --queue <name>         the inbox's queue (default stripe-events)
+  --table <name>         the pg-boss inbox's table (default stripe_inbox_events)
+  --schema <name>        pg-boss's schema (default pgboss)
+  --prefix <prefix>      the BullMQ key prefix (default bull)
   -h, --help             show this help
 `;

@@ -3,8 +3,9 @@
 import { createPalette, shouldUseColor } from './colors.js';
 import { CliError, usageError } from './errors.js';
 import { catchUpCommand } from './catch-up.js';
+import { consoleCommand } from './console.js';
 import { endpoints } from './endpoints.js';
-import { catchUpHelp, endpointsHelp, inboxHelp, mainHelp, replayHelp, signHelp, simulateHelp, triggerHelp } from './help.js';
+import { catchUpHelp, consoleHelp, endpointsHelp, inboxHelp, mainHelp, replayHelp, signHelp, simulateHelp, triggerHelp } from './help.js';
 import { inboxCommand } from './inbox.js';
 import type { CliIo } from './io.js';
 import { replay } from './replay.js';
@@ -22,6 +23,7 @@ const helpByCommand: Record<string, string> = {
   'catch-up': catchUpHelp,
   endpoints: endpointsHelp,
   inbox: inboxHelp,
+  console: consoleHelp,
 };
 
 /**
@@ -66,6 +68,7 @@ async function runCommand(argv: readonly string[], io: CliIo): Promise<number> {
   if (command === 'endpoints') return endpoints(args, io);
   if (command === 'simulate') return simulate(args, io);
   if (command === 'inbox') return inboxCommand(args, io);
+  if (command === 'console') return consoleCommand(args, io);
   return sign(args, io);
 }
 

@@ -10,7 +10,7 @@ import { transform } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = new URL('../../', import.meta.url).pathname;
-const subpaths = ['', '/testing', '/express', '/fastify', '/nest', '/web', '/postgres', '/redis'];
+const subpaths = ['', '/testing', '/express', '/fastify', '/nest', '/web', '/postgres', '/redis', '/console'];
 let project: string;
 let installOutput: string;
 

@@ -1,0 +1,134 @@
+// createConsoleHandler: the operator console as one `(Request) => Promise<Response>` function, so
+// it mounts in any framework. This file owns the request's path: base path, access, method, CSRF,
+// then the page or action that answers.
+import type { Inbox } from '../inbox/types.js';
+import { checkAccess } from './authorize-request.js';
+import { sameOrigin } from './check-origin.js';
+import { ConsoleError } from './console-error.js';
+import { createCsrfTokens, csrfCookie, readCsrfCookie, sameToken } from './csrf.js';
+import { detailPage } from './detail-page.js';
+import type { PageContext } from './layout.js';
+import { listPage } from './list-page.js';
+import { confirmReplayPage, readReplayRequest, replayAndReport } from './replay-action.js';
+import { errorPage, htmlResponse } from './respond.js';
+
+/** Options of {@link createConsoleHandler}. */
+export interface ConsoleOptions {
+  /** The inbox to show (`pgBossInbox` or `bullmqInbox`). */
+  inbox: Inbox;
+  /** Where the console is mounted, e.g. `/stripe` (with or without a trailing slash). Default `/`. */
+  basePath?: string;
+  /**
+   * Decides on every request whether it may use the console (may be async). Without it only
+   * loopback clients may, which needs their address: see {@link ConsoleRequestContext}.
+   */
+  authorize?: (request: Request) => boolean | Promise<boolean>;
+  /** The client's address, for the loopback rule, where the request itself carries it (e.g. a trusted header). */
+  clientAddress?: (request: Request) => string | undefined;
+  /** Refuses every action (replay) with 403: for people who should look, not touch. Default `false`. */
+  readOnly?: boolean;
+  /**
+   * Origins a POST may come from besides the request's own host, e.g. `https://ops.example.com`
+   * behind a proxy that rewrites `Host`.
+   */
+  trustedOrigins?: readonly string[];
+}
+
+/** What an adapter knows about a request that a Web `Request` does not carry. */
+export interface ConsoleRequestContext {
+  /** The peer's IP address (`req.socket.remoteAddress` on node:http), for the loopback rule. */
+  clientAddress?: string;
+}
+
+/** The console: answers every request under its base path. */
+export type ConsoleHandler = (request: Request, context?: ConsoleRequestContext) => Promise<Response>;
+
+const maxFormBytes = 256 * 1024;
+
+/**
+ * The operator console of an inbox: deliveries with their status, filters, one event's payload
+ * and attempts, and replay of one event, a selection or every dead event.
+ */
+export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
+  const { inbox, readOnly = false, trustedOrigins = [] } = options;
+  if (typeof inbox?.list !== 'function' || typeof inbox.get !== 'function' || typeof inbox.replay !== 'function') {
+    throw new ConsoleError('console_invalid_options', 'createConsoleHandler needs { inbox }: pass the inbox of pgBossInbox(...) or bullmqInbox(...).');
+  }
+  const basePath = options.basePath ?? '/';
+  if (!basePath.startsWith('/')) throw new ConsoleError('console_invalid_options', `basePath must start with "/", got "${basePath}": e.g. basePath: '/stripe'.`);
+  const base = basePath.replace(/\/+$/, '');
+  const tokens = createCsrfTokens();
+
+  return async (request, requestContext = {}) => {
+    const url = new URL(request.url);
+    const cookieToken = readCsrfCookie(request);
+    const validCookie = cookieToken !== undefined && (await tokens.verify(cookieToken));
+    const csrf = validCookie ? cookieToken : await tokens.issue();
+    const context: PageContext = { base, csrf, readOnly, now: Date.now() };
+    const cookie: Record<string, string> = validCookie
+      ? {}
+      : { 'set-cookie': `${csrfCookie}=${csrf}; Path=${base || '/'}; HttpOnly; SameSite=Strict${url.protocol === 'https:' ? '; Secure' : ''}` };
+
+    const path = url.pathname === base ? '/' : url.pathname.startsWith(`${base}/`) ? url.pathname.slice(base.length) : undefined;
+    if (path === undefined) return errorPage(context, 404, 'console_not_found', `This console lives under ${base || '/'}.`);
+    const refusal = await checkAccess(request, options, requestContext.clientAddress);
+    if (refusal) return errorPage(context, 403, refusal.code, refusal.message);
+
+    const head = request.method === 'HEAD';
+    const read = request.method === 'GET' || head;
+    try {
+      if (path === '/') {
+        if (!read) return errorPage(context, 405, 'console_method_not_allowed', 'The list is read with GET.', { allow: 'GET, HEAD' });
+        return htmlResponse(await listPage(inbox, context, url.searchParams), 200, cookie, head);
+      }
+      const detail = /^\/events\/([^/]+)$/.exec(path);
+      if (detail) {
+        if (!read) return errorPage(context, 405, 'console_method_not_allowed', 'An event is read with GET.', { allow: 'GET, HEAD' });
+        const id = decodePathSegment(detail[1] as string);
+        const record = id === undefined ? undefined : await inbox.get(id);
+        if (!record) return errorPage(context, 404, 'console_event_not_found', `No event ${id ?? detail[1]} in this inbox (purged, or never received).`);
+        return htmlResponse(detailPage(context, record), 200, cookie, head);
+      }
+      if (path === '/replay') {
+        if (request.method !== 'POST') return errorPage(context, 405, 'console_method_not_allowed', 'Replays are POSTed by the buttons of the list and event pages.', { allow: 'POST' });
+        return await replay(request, context, validCookie ? cookieToken : undefined);
+      }
+      return errorPage(context, 404, 'console_not_found', `Nothing at ${url.pathname}.`);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return errorPage(context, 500, 'console_inbox_error', `The inbox failed: ${message}`);
+    }
+  };
+
+  async function replay(request: Request, context: PageContext, cookieToken: string | undefined): Promise<Response> {
+    if (readOnly) return errorPage(context, 403, 'console_read_only', 'This console is read-only: replays are turned off (readOnly: true).');
+    if (!sameOrigin(request, trustedOrigins)) {
+      return errorPage(context, 403, 'console_cross_origin', 'This POST did not come from the console\'s own pages (its Origin differs). Behind a proxy that rewrites Host, list the public origin in trustedOrigins.');
+    }
+    const form = await readForm(request);
+    const token = form?.get('csrf') ?? '';
+    if (form === undefined || cookieToken === undefined || !sameToken(token, cookieToken)) {
+      return errorPage(context, 403, 'console_csrf', 'The form\'s security token is missing or stale: reload the page and try again.');
+    }
+    const selection = readReplayRequest(form);
+    if ('problem' in selection) return errorPage(context, 400, 'console_bad_selection', selection.problem);
+    if (form.get('confirm') !== 'yes') return htmlResponse(await confirmReplayPage(inbox, context, selection));
+    const { count, page } = await replayAndReport(inbox, context, selection);
+    return htmlResponse(page, 200, { 'x-replayed-count': String(count) });
+  }
+}
+
+async function readForm(request: Request): Promise<URLSearchParams | undefined> {
+  if (!(request.headers.get('content-type') ?? '').startsWith('application/x-www-form-urlencoded')) return undefined;
+  if (Number(request.headers.get('content-length') ?? 0) > maxFormBytes) return undefined;
+  const text = await request.text();
+  return text.length > maxFormBytes ? undefined : new URLSearchParams(text);
+}
+
+function decodePathSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}

@@ -19,9 +19,14 @@ export interface PrivatePostgres {
   remove(): Promise<void>;
 }
 
-// The ports the test suite may give its own servers (the shared PostgreSQL is on 5432).
-const firstPort = 54400;
-const lastPort = 54409;
+// The ports the test suite may give its own servers (the shared PostgreSQL is on 5432). A test file
+// that runs beside the others may pass a range of its own, so that their servers never collide.
+const defaultPorts: readonly [number, number] = [54400, 54409];
+
+export interface PrivatePostgresOptions {
+  /** First and last port to try. Default 54400-54409. */
+  ports?: readonly [number, number];
+}
 
 function binDir(): string {
   const versions = readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a));
@@ -56,7 +61,8 @@ function isFree(port: number): Promise<boolean> {
   });
 }
 
-export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+export async function startPrivatePostgres(options: PrivatePostgresOptions = {}): Promise<PrivatePostgres> {
+  const [firstPort, lastPort] = options.ports ?? defaultPorts;
   const bin = binDir();
   const root = mkdtempSync(join(tmpdir(), 'swk-pg-'));
   const data = join(root, 'data');

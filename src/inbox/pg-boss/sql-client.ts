@@ -10,8 +10,13 @@ export interface SqlDatabase extends SqlClient {
   transaction<T>(run: (tx: SqlClient) => Promise<T>): Promise<T>;
 }
 
+interface PooledClient extends SqlClient {
+  release(error?: Error | boolean): void;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  removeListener(event: 'error', listener: (error: Error) => void): unknown;
+}
 interface PoolLike extends SqlClient {
-  connect(): Promise<SqlClient & { release(error?: Error | boolean): void }>;
+  connect(): Promise<PooledClient>;
 }
 interface PgliteLike extends SqlClient {
   transaction<T>(run: (tx: SqlClient) => Promise<T>): Promise<T>;
@@ -29,6 +34,14 @@ export function toSqlDatabase(db: unknown): SqlDatabase {
       async transaction(run) {
         const client = await db.connect();
         let broken: Error | undefined;
+        // pg's pool listens for a client's errors only while it is idle: a connection lost while
+        // checked out (the server restarted between two statements, or during a handler that holds
+        // ctx.db) emits 'error' with no listener, which ends the process. Heard here, it only
+        // breaks this transaction: its next statement fails, and the client is not given back.
+        const onError = (error: Error) => {
+          broken = error;
+        };
+        client.on('error', onError);
         try {
           await client.query('BEGIN');
           const result = await run(client);
@@ -41,6 +54,7 @@ export function toSqlDatabase(db: unknown): SqlDatabase {
           });
           throw error;
         } finally {
+          client.removeListener('error', onError);
           client.release(broken);
         }
       },

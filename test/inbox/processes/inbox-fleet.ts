@@ -55,6 +55,8 @@ export interface InboxFleet {
   readonly killedWorkers: Set<number>;
   /** Processes that exited without being killed (a crash), with what they printed. */
   readonly crashes: string[];
+  /** Crashed workers that `supervised` accepted and replaced, as a process supervisor would. */
+  readonly supervisedRestarts: string[];
   /** Starts `ingress` ingress processes, then `workers` workers, one by one (the first creates the schema). */
   startAll(ingress: number, workers: number): Promise<void>;
   /** SIGKILLs worker `index` and starts a fresh one in its place. */
@@ -69,19 +71,40 @@ export interface InboxFleet {
   killAll(): Promise<void>;
 }
 
-export function inboxFleet(env: Record<string, string>): InboxFleet {
+/**
+ * `supervised`: which worker crashes to answer by starting another worker (as systemd or Kubernetes
+ * would) instead of failing the test; by default none.
+ */
+export function inboxFleet(env: Record<string, string>, supervised: (output: string) => boolean = () => false): InboxFleet {
   const roles: Role[] = [];
   const ingresses: Role[] = [];
   const workers: Role[] = [];
   const killedWorkers = new Set<number>();
   const killed = new Set<ChildProcess>();
   const crashes: string[] = [];
+  const supervisedRestarts: string[] = [];
   let deliveries = 0;
   const start = async (role: RoleName) => {
     const started = await spawnRole(role, env);
     roles.push(started);
-    started.child.once('exit', (code, signal) => {
-      if (!killed.has(started.child)) crashes.push(`${role} ${started.child.pid} exited (${code ?? signal}):\n${started.output()}`);
+    // 'close', not 'exit': by then the process's last words have been read from its pipes.
+    started.child.once('close', (code, signal) => {
+      if (killed.has(started.child)) return;
+      const report = `${role} ${started.child.pid} exited (${code ?? signal}):\n${started.output()}`;
+      const index = workers.indexOf(started);
+      if (role !== 'worker' || index < 0 || !supervised(started.output())) return void crashes.push(report);
+      supervisedRestarts.push(report);
+      // A supervisor retries until the new process starts: the server may still be down.
+      void (async () => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return void (workers[index] = await start('worker'));
+          } catch (error) {
+            if (attempt >= 30) return void crashes.push(`a supervised worker could not be restarted: ${String(error)}`);
+            await new Promise((resolve) => setTimeout(resolve, 500));
+          }
+        }
+      })();
     });
     return started;
   };
@@ -94,6 +117,7 @@ export function inboxFleet(env: Record<string, string>): InboxFleet {
     workers,
     killedWorkers,
     crashes,
+    supervisedRestarts,
     async startAll(ingressCount, workerCount) {
       for (let index = 0; index < ingressCount; index++) ingresses.push(await start('ingress'));
       for (let index = 0; index < workerCount; index++) workers.push(await start('worker'));

@@ -58,6 +58,9 @@ try {
   const ingressEvents = events('ingress').map((event) => createSignedRequest(event, secret));
   await inbox.stats(); // creates the table and the queues outside the measurement
   await db.query(`CREATE TABLE ${schema}.floor (LIKE ${schema}.events INCLUDING ALL)`);
+  // pg-boss 10 drops a job sent to a queue that does not exist (send resolves null): without this
+  // the floor stored no job at all, and the bare worker below waited for jobs that never came.
+  await boss.createQueue('bench-floor');
   const floorEvents = events('floor');
   const ingress = await timed(count, (index) => handler.handle({ method: 'POST', headers: ingressEvents[index]!.headers, body: ingressEvents[index]!.body }));
   const floor = await timed(count, async (index) => {
@@ -72,7 +75,8 @@ try {
         event.created,
         JSON.stringify(event),
       ]);
-      await boss.send('bench-floor', { eventId: event.id }, { db: { executeSql: (text: string, values: unknown[]) => client.query(text, values) } });
+      const job = await boss.send('bench-floor', { eventId: event.id }, { db: { executeSql: (text: string, values: unknown[]) => client.query(text, values) } });
+      if (job === null) throw new Error('the floor stored no job');
       await client.query('COMMIT');
     } finally {
       client.release();

@@ -4,6 +4,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { stripeWebhookMiddleware } from 'stripe-webhook-kit/express';
 import { postgresStore } from 'stripe-webhook-kit/postgres';
 import { loadConfig } from '../shared/config.js';
+import { openOrdersInbox } from '../shared/inbox.js';
 import { createOrderWebhooks } from '../shared/order-webhooks.js';
 import { openOrdersDb } from '../shared/orders-db.js';
 import { OrderInputError, placeOrder } from '../shared/place-order.js';
@@ -20,7 +21,10 @@ let baseUrl = '';
 // Which events were processed is kept in the orders' database too, so a redelivery is known
 // as a duplicate after a restart and across instances (the default store is per process).
 const store = postgresStore(orders.client, { transactional: true });
-app.post('/v1/webhook', stripeWebhookMiddleware({ secret: config.webhookSecret, router: createOrderWebhooks(orders), store }));
+const router = createOrderWebhooks(orders);
+// INBOX=1: store the event durably, answer at once, let a worker run the router (shared/inbox.ts).
+const inbox = await openOrdersInbox(orders, router);
+app.post('/v1/webhook', stripeWebhookMiddleware({ secret: config.webhookSecret, router, store, inbox: inbox?.inbox }));
 
 app.use(express.json());
 
@@ -56,5 +60,6 @@ const server = app.listen(config.port, config.host, (error?: Error) => {
 });
 stopOnSignal(async () => {
   await new Promise((resolve) => server.close(resolve));
+  await inbox?.stop();
   await orders.close();
 });

@@ -3,6 +3,7 @@ import Fastify from 'fastify';
 import { stripeWebhookPlugin } from 'stripe-webhook-kit/fastify';
 import { postgresStore } from 'stripe-webhook-kit/postgres';
 import { loadConfig } from '../shared/config.js';
+import { openOrdersInbox } from '../shared/inbox.js';
 import { createOrderWebhooks } from '../shared/order-webhooks.js';
 import { openOrdersDb } from '../shared/orders-db.js';
 import { OrderInputError, placeOrder } from '../shared/place-order.js';
@@ -18,7 +19,10 @@ let baseUrl = '';
 // check, while the routes below keep Fastify's JSON parsing.
 // The processed events are kept in the orders' database (see express-orders for why).
 const store = postgresStore(orders.client, { transactional: true });
-await app.register(stripeWebhookPlugin, { path: '/v1/webhook', secret: config.webhookSecret, router: createOrderWebhooks(orders), store });
+const router = createOrderWebhooks(orders);
+// INBOX=1: store the event durably, answer at once, let a worker run the router (shared/inbox.ts).
+const inbox = await openOrdersInbox(orders, router);
+await app.register(stripeWebhookPlugin, { path: '/v1/webhook', secret: config.webhookSecret, router, store, inbox: inbox?.inbox });
 
 app.post('/orders', async (request, reply) => {
   reply.code(201);
@@ -47,5 +51,6 @@ baseUrl = `http://${config.host}:${typeof address === 'object' && address !== nu
 announce(baseUrl);
 stopOnSignal(async () => {
   await app.close();
+  await inbox?.stop();
   await orders.close();
 });

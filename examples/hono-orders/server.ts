@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { postgresStore } from 'stripe-webhook-kit/postgres';
 import { createFetchHandler } from 'stripe-webhook-kit/web';
 import { loadConfig } from '../shared/config.js';
+import { openOrdersInbox } from '../shared/inbox.js';
 import { createOrderWebhooks } from '../shared/order-webhooks.js';
 import { openOrdersDb } from '../shared/orders-db.js';
 import { OrderInputError, placeOrder } from '../shared/place-order.js';
@@ -15,7 +16,10 @@ const config = loadConfig();
 const orders = await openOrdersDb(config.databaseUrl);
 // The processed events are kept in the orders' database (see express-orders for why).
 const store = postgresStore(orders.client, { transactional: true });
-const webhook = createFetchHandler({ secret: config.webhookSecret, router: createOrderWebhooks(orders), store });
+const router = createOrderWebhooks(orders);
+// INBOX=1: store the event durably, answer at once, let a worker run the router (shared/inbox.ts).
+const inbox = await openOrdersInbox(orders, router);
+const webhook = createFetchHandler({ secret: config.webhookSecret, router, store, inbox: inbox?.inbox });
 const app = new Hono();
 // Known once the server listens (PORT=0 picks any free port).
 let baseUrl = '';
@@ -47,5 +51,6 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
 });
 stopOnSignal(async () => {
   await new Promise((resolve) => server.close(resolve));
+  await inbox?.stop();
   await orders.close();
 });

@@ -1,8 +1,13 @@
-// examples/express-orders, started as a user starts it: on PGlite, and on a real PostgreSQL.
+// examples/express-orders, started as a user starts it: on PGlite, and on a real PostgreSQL; with
+// INBOX=1 (a worker in the process), and INBOX=ingress beside a separate worker process.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSignedRequest, createTestEvent } from '../../src/testing/index.js';
 import { testSecret } from '../support/deliveries.js';
+import { inboxOrderFlow } from '../support/inbox-order-flow.js';
+import { root } from '../support/run-cli.js';
 import { describeOrderFlow } from '../support/order-flow.js';
 import { startExample, type RunningExample } from '../support/start-example.js';
 
@@ -80,4 +85,45 @@ describe('express-orders on PostgreSQL, restarted', () => {
     expect(await send(app.baseUrl)).toEqual({ status: 200, body: { received: true, duplicate: true } });
     expect(await (await fetch(`${app.baseUrl}/orders/${order.id}`)).json()).toEqual(paid);
   });
+});
+
+describe('express-orders with the inbox', () => {
+  inboxOrderFlow('INBOX=1 on PGlite: answers queued, then its worker pays the order; a redelivery is a duplicate', () => startExample('express-orders', { INBOX: '1' }));
+
+  inboxOrderFlow(
+    'INBOX=ingress on PostgreSQL, the worker in another process (examples/shared/inbox.ts)',
+    async () => {
+      const schema = await createSchema();
+      const env = { DATABASE_URL: schema.databaseUrl, PGBOSS_SCHEMA: `${new URL(schema.databaseUrl).searchParams.get('options')!.split('=')[1]}_boss` };
+      const app = await startExample('express-orders', { ...env, INBOX: 'ingress' });
+      const worker = spawn(process.execPath, ['--import', 'tsx', join(root, 'examples/shared/inbox.ts')], {
+        cwd: root,
+        env: { ...process.env, STRIPE_WEBHOOK_SECRET: testSecret, STRIPE_SECRET_KEY: '', INBOX: '', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      worker.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+      worker.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+      await new Promise<void>((resolve, reject) => {
+        worker.stdout.on('data', () => /^inbox worker ready$/m.test(output) && resolve());
+        worker.once('exit', (code) => reject(new Error(`the inbox worker exited with ${code}:\n${output}`)));
+      });
+      return {
+        ...app,
+        async stop() {
+          await app.stop();
+          await new Promise<void>((resolve) => {
+            worker.once('exit', () => resolve());
+            worker.kill('SIGTERM');
+          });
+          const boss = new pg.Client({ connectionString: postgresUrl });
+          await boss.connect();
+          await boss.query(`DROP SCHEMA IF EXISTS ${env.PGBOSS_SCHEMA} CASCADE`);
+          await boss.end();
+          await schema.drop();
+        },
+      };
+    },
+    /inbox: pg-boss on DATABASE_URL, ingress only/,
+  );
 });

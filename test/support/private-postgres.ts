@@ -19,9 +19,16 @@ export interface PrivatePostgres {
   remove(): Promise<void>;
 }
 
-// The ports the test suite may give its own servers (the shared PostgreSQL is on 5432).
-const firstPort = 54400;
-const lastPort = 54409;
+// The ports the test suite may give its own servers (the shared PostgreSQL is on 5432). A test file
+// that runs beside the others may pass a range of its own, so that their servers never collide.
+const defaultPorts: readonly [number, number] = [54400, 54409];
+
+export interface PrivatePostgresOptions {
+  /** Server settings passed as `-c name=value` (e.g. a long `wal_writer_delay`). */
+  settings?: Record<string, string>;
+  /** First and last port to try. Default 54400-54409. */
+  ports?: readonly [number, number];
+}
 
 function binDir(): string {
   const versions = readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a));
@@ -56,8 +63,9 @@ function isFree(port: number): Promise<boolean> {
   });
 }
 
-/** `settings`: server settings passed as `-c name=value` (e.g. a long `wal_writer_delay`). */
-export async function startPrivatePostgres(settings: Record<string, string> = {}): Promise<PrivatePostgres> {
+export async function startPrivatePostgres(options: PrivatePostgresOptions = {}): Promise<PrivatePostgres> {
+  const [firstPort, lastPort] = options.ports ?? defaultPorts;
+  const settings = options.settings ?? {};
   const bin = binDir();
   const root = mkdtempSync(join(tmpdir(), 'swk-pg-'));
   const data = join(root, 'data');

@@ -26,14 +26,16 @@ export interface PrivateRedisOptions {
    * file written before each reply (`appendfsync always`), in a temporary directory.
    */
   persistent?: boolean;
+  /** First and last port to try, for a test file that must not collide with the others. Default 16400-16409. */
+  ports?: readonly [number, number];
 }
 
 // The ports the test suite may give its own servers (the shared Redis is on 6379).
-const firstPort = 16400;
-const lastPort = 16409;
+const defaultPorts: readonly [number, number] = [16400, 16409];
 
-/** Starts a redis-server on the first free port of 16400-16409. */
+/** Starts a redis-server on the first free port of the range (16400-16409 unless `ports` says). */
 export async function startPrivateRedis(options: PrivateRedisOptions = {}): Promise<PrivateRedis> {
+  const [firstPort, lastPort] = options.ports ?? defaultPorts;
   const dir = options.persistent ? mkdtempSync(join(tmpdir(), 'swk-redis-')) : undefined;
   let lastError: unknown;
   for (let port = firstPort; port <= lastPort; port++) {

@@ -18,7 +18,7 @@ describe.skipIf(!postgres)('postgresStore: completions answered before a databas
   let server: PrivatePostgres;
   const pools: pg.Pool[] = [];
   beforeAll(async () => {
-    server = await startPrivatePostgres({ wal_writer_delay: '10s' });
+    server = await startPrivatePostgres({ settings: { wal_writer_delay: '10s' } });
   }, 60_000);
   afterAll(async () => {
     for (const pool of pools) await pool.end().catch(() => undefined);

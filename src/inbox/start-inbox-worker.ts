@@ -4,6 +4,8 @@ import { NonRetryableError } from '../router/non-retryable-error.js';
 import type { WebhookLogger } from '../types.js';
 import { InboxLeaseLostError } from './inbox-error.js';
 import type { Inbox, InboxConsumer, InboxDelivery, InboxSettlement } from './types.js';
+import type { EventNotificationClient } from '../verify/notification-client.js';
+import { createWorkerEventResolver } from './worker-notifications.js';
 
 /** What `startInboxWorker` runs: the inbox to take events from, the router, and how many at once. */
 export interface InboxWorkerOptions {
@@ -14,6 +16,12 @@ export interface InboxWorkerOptions {
   concurrency?: number;
   /** Where attempts are logged. Default the console; `false` logs nothing. */
   logger?: WebhookLogger | false;
+  /**
+   * A stripe-node client (23 or later), to process thin event notifications: the worker rebuilds
+   * each with it, so `fetchRelatedObject()` and `fetchEvent()` work. Required when the endpoint
+   * receives thin payloads.
+   */
+  stripe?: EventNotificationClient;
 }
 
 /** A running worker: `ready` once it takes jobs; `stop()` finishes what it holds and takes nothing new. */
@@ -43,6 +51,7 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
   const concurrency = options.concurrency ?? 1;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError('startInboxWorker: concurrency must be a positive integer.');
   const logger = resolveLogger(options.logger);
+  const routable = createWorkerEventResolver(options.stripe, router);
   const running = new Set<Promise<void>>();
   let stopping = false;
 
@@ -76,7 +85,8 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
     // one of the engine's retries, which are for the handlers' failures.
     if (claim.state === 'busy') return inbox.defer(delivery, claim.retryInMs);
 
-    const { event, stale } = claim;
+    const { stale } = claim;
+    const { type } = claim.event;
     // Measured on this process's clock: the database's may differ.
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
@@ -85,6 +95,7 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
       if (!recorded) throw new InboxLeaseLostError(eventId, inbox.leaseMs);
     };
     try {
+      const event = routable(claim.event);
       if (inbox.completeInTransaction) {
         // The handlers' writes through ctx.db commit with the done mark, or not at all.
         const completed = await inbox.completeInTransaction(eventId, token, (db) => router.dispatch(event, { logger, stale, db }), elapsed);
@@ -97,14 +108,14 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
       const errors = error instanceof AggregateError ? error.errors : [error];
       const reason = errors.map(describeError).join('; ');
       if (errors.length > 0 && errors.every((one) => NonRetryableError.is(one))) {
-        logger.warn('a handler discarded the event (NonRetryableError)', { eventId, type: event.type, error: reason });
+        logger.warn('a handler discarded the event (NonRetryableError)', { eventId, type, error: reason });
         await settle({ status: 'discarded', error: errors[0] });
         return;
       }
       const status = lastAttempt ? 'dead' : 'failed';
       logger.error(lastAttempt ? 'a handler failed on the last attempt; the event is dead (replay it once fixed)' : 'a handler failed; the engine will retry', {
         eventId,
-        type: event.type,
+        type,
         error: reason,
       });
       await settle({ status, error: errors.length === 1 ? errors[0] : error });

@@ -1,5 +1,12 @@
 import type Stripe from 'stripe';
 import type { TransactionClient } from '../types.js';
+import type { ThinEventPayload, ThinEventType } from '../router/thin-types.js';
+
+/**
+ * What an inbox stores: a snapshot event, or a thin notification as it arrived (`object:
+ * "v2.core.event"`); a worker rebuilds the notification with its Stripe client.
+ */
+export type InboxEvent = Stripe.Event | ThinEventPayload;
 
 /**
  * Where an event stands, as an operator sees it:
@@ -29,10 +36,11 @@ export interface InboxAttempt {
 
 /** One stored event without its payload, as `inbox.list()` returns it. */
 export interface InboxEntry {
+  /** The event's id; for a thin notification, the snapshot event it stands for (`snapshot_event`) when Stripe linked one. */
   id: string;
-  type: Stripe.Event['type'];
+  type: Stripe.Event['type'] | ThinEventType;
   status: InboxStatus;
-  /** `data.object.id` of the event, when it has one. */
+  /** `data.object.id` of the event (a thin notification's `related_object.id`), when it has one. */
   objectId: string | undefined;
   /** `event.created`, in epoch seconds (Stripe's own time). */
   created: number;
@@ -46,7 +54,8 @@ export interface InboxEntry {
 
 /** One stored event with its payload and attempts, as `inbox.get()` returns it. */
 export interface InboxRecord extends InboxEntry {
-  event: Stripe.Event;
+  /** The snapshot event, or the thin notification's payload (no fetch methods: a worker adds them). */
+  event: InboxEvent;
   attempts: InboxAttempt[];
 }
 
@@ -110,7 +119,7 @@ export type EnqueueOutcome = 'queued' | 'duplicate';
 /** What a worker's claim on one delivered job found. */
 export type InboxClaim =
   /** The worker holds the event until `settle` (or the lease ends). */
-  | { state: 'claimed'; event: Stripe.Event; stale: boolean; startedAt: Date }
+  | { state: 'claimed'; event: InboxEvent; stale: boolean; startedAt: Date }
   /** Done, discarded or dead already (a job delivered twice, a replay that raced): nothing to run. */
   | { state: 'settled' }
   /** Another worker holds the event, or another event of its object: run it again in `retryInMs`. */
@@ -150,8 +159,12 @@ export interface Inbox {
   readonly queue: string;
   readonly leaseMs: number;
   readonly ordering: 'none' | 'per-object';
-  /** Stores a verified event and its job; a duplicate of a stored event enqueues nothing. */
-  enqueue(event: Stripe.Event): Promise<EnqueueOutcome>;
+  /**
+   * Stores a verified event and its job; a duplicate of a stored event enqueues nothing. A thin
+   * notification is stored under its `snapshot_event` when it has one, so that it and its snapshot
+   * twin are one event (as in the webhook handler's store).
+   */
+  enqueue(event: InboxEvent): Promise<EnqueueOutcome>;
   /** The events matching `filter`, newest first, a page at a time. */
   list(filter?: InboxListFilter): Promise<InboxPage>;
   /** One event with its status and attempts, or `undefined`. */

@@ -2,7 +2,8 @@ import type * as BullMQ from 'bullmq';
 import type { Job, Queue } from 'bullmq';
 import type Stripe from 'stripe';
 import { InboxError } from '../inbox-error.js';
-import { attemptOutcome, objectIdOf, resolveFilter, type ResolvedFilter } from '../list-filter.js';
+import { attemptOutcome, resolveFilter, type ResolvedFilter } from '../list-filter.js';
+import { eventLogFields } from '../inbox-event.js';
 import { resolveInboxOptions } from '../resolve-inbox-options.js';
 import type { Inbox, InboxClaim, InboxEntry, InboxOptions, InboxStats } from '../types.js';
 import { inboxStatuses } from '../types.js';
@@ -90,12 +91,13 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
     leaseMs,
     ordering,
 
-    async enqueue(event: Stripe.Event) {
-      const [stored, enqueued] = (await script(insertScript, event.id, event.type, objectIdOf(event) ?? '', event.created, JSON.stringify(event))) as [number, number];
+    async enqueue(event) {
+      const fields = eventLogFields(event);
+      const [stored, enqueued] = (await script(insertScript, fields.id, fields.type, fields.objectId ?? '', fields.created, fields.payload)) as [number, number];
       // Stored by an ingress that died before adding the job (so it never answered 200): add it now.
       if (stored === 0 && enqueued === 1) return 'duplicate';
-      await addJob(event.id, 0);
-      await markEnqueued(event.id);
+      await addJob(fields.id, 0);
+      await markEnqueued(fields.id);
       return stored === 1 ? 'queued' : 'duplicate';
     },
 

@@ -1,7 +1,8 @@
 import type Stripe from 'stripe';
 import { parseTableName } from '../../stores/postgres/table-name.js';
 import { InboxError, InboxLeaseLostError } from '../inbox-error.js';
-import { attemptOutcome, objectIdOf, resolveFilter } from '../list-filter.js';
+import { attemptOutcome, resolveFilter } from '../list-filter.js';
+import { eventLogFields } from '../inbox-event.js';
 import { resolveInboxOptions } from '../resolve-inbox-options.js';
 import type { Inbox, InboxClaim, InboxEntry, InboxOptions, InboxRecord, InboxStats } from '../types.js';
 import type { TransactionClient } from '../../types.js';
@@ -106,12 +107,13 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
     leaseMs,
     ordering,
 
-    async enqueue(event: Stripe.Event) {
+    async enqueue(event) {
+      const fields = eventLogFields(event);
       const db = await database();
       return db.transaction(async (tx) => {
-        const inserted = await rows(sql.insert, [event.id, event.type, objectIdOf(event) ?? null, event.created, JSON.stringify(event)], tx);
+        const inserted = await rows(sql.insert, [fields.id, fields.type, fields.objectId ?? null, fields.created, fields.payload], tx);
         if (inserted.length === 0) return 'duplicate';
-        await sendJob(event.id, 0, tx);
+        await sendJob(fields.id, 0, tx);
         return 'queued';
       });
     },

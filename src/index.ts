@@ -29,7 +29,14 @@ export { orderReference } from './router/order-reference.js';
 export { createWebhookHandler, toWebhookHandler } from './handler/create-webhook-handler.js';
 export { isWebhookHandler, type WebhookHandler, type WebhookHandlerOptions } from './handler/build-webhook-handler.js';
 export type { ProcessOutcome } from './handler/process-event.js';
-export { handleTrustedDelivery, type TrustedDeliveryOptions, type TrustedDeliveryResult } from './trusted/handle-trusted-delivery.js';
+export {
+  handleTrustedDelivery,
+  type TrustedDeliveryBaseOptions,
+  type TrustedDeliveryOptions,
+  type TrustedDeliveryResult,
+  type TrustedInboxOptions,
+  type TrustedStoreOptions,
+} from './trusted/handle-trusted-delivery.js';
 export type { TrustedChannel } from './trusted/unwrap-envelope.js';
 export { memoryStore, type MemoryStore, type MemoryStoreOptions } from './stores/memory-store.js';
 export { defaultLogger, silentLogger } from './logger.js';

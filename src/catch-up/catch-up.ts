@@ -9,18 +9,22 @@ import { eventsOldestFirst } from './event-window.js';
 import { parseSince, type Since } from './parse-since.js';
 import type { StripeReadClient } from './stripe-client.js';
 import { snapshotTypesOf } from './snapshot-types.js';
+import { thinCreatedSeconds, thinEventsOldestFirst } from './thin-event-window.js';
+import { eventLogFields } from '../inbox/inbox-event.js';
+import type { InboxEvent } from '../inbox/types.js';
+import type { RoutableEvent, ThinEventPayload } from '../router/thin-types.js';
 
 /** Runs a trusted event through the store and the router: `createWebhookHandler(...)` is one. */
 export interface CatchUpHandler {
   /** Runs one event through the endpoint's store and router (a `WebhookHandler` has it). */
-  process(event: Stripe.Event): Promise<ProcessOutcome>;
+  process(event: RoutableEvent): Promise<ProcessOutcome>;
   readonly logger?: WebhookLogger;
 }
 
 /** A durable inbox (section 7): stores the event for its workers, once per event id. */
 export interface CatchUpInbox {
   /** Stores the event for the inbox's workers; `'duplicate'` when it holds the event already. */
-  enqueue(event: Stripe.Event): Promise<'queued' | 'duplicate'>;
+  enqueue(event: InboxEvent): Promise<'queued' | 'duplicate'>;
 }
 
 /** What `catchUp` reads, and where the events it finds go: `handler` or `inbox`. */
@@ -35,6 +39,13 @@ export interface CatchUpOptions {
   router?: { readonly eventTypes: ReadonlySet<string> };
   /** Only events that some endpoint has not acknowledged (Stripe's `delivery_success=false`). */
   undeliveredOnly?: boolean;
+  /**
+   * Also read thin events (`GET /v2/core/events`), after the snapshot events. Default: when
+   * `types` lists thin types (`v1.*`, `v2.*`); `true` reads the router's thin types (every thin
+   * type if it has none). Needs a secret key (the v2 API refuses restricted keys), and the
+   * client's `parseEventNotificationWithoutVerification` when a `handler` runs them.
+   */
+  thin?: boolean;
   /** Processes each event through the app's store and router. Give this or `inbox`. */
   handler?: CatchUpHandler;
   /** Stores each event for the inbox's workers instead. Give this or `handler`. */
@@ -78,7 +89,10 @@ export type CatchUpOutcome = ProcessOutcome | 'queued' | 'dry_run';
 
 /** Given to `onProgress` after each event: the event, its outcome and the counters so far. */
 export interface CatchUpProgress extends Omit<CatchUpResult, 'warnings'> {
-  event: Stripe.Event;
+  /** A snapshot event, or a thin event (`object: "v2.core.event"`, `created` in ISO 8601). */
+  event: Stripe.Event | ThinEventPayload;
+  /** The event's `created` in Unix seconds, for both kinds: against `since` and `until`, how far the run is. */
+  created: number;
   outcome: CatchUpOutcome;
 }
 
@@ -97,26 +111,41 @@ export async function catchUp(options: CatchUpOptions): Promise<CatchUpResult> {
   if (since > until) throw new CatchUpError('invalid_since', `catchUp: since (${new Date(since * 1000).toISOString()}) is in the future.`);
   const snapshotTypes = options.router && snapshotTypesOf(options.router);
   const routerTypes = snapshotTypes && snapshotTypes.length > 0 ? snapshotTypes : undefined;
-  const types = options.types ?? routerTypes;
+  const types = options.types ? options.types.filter((type) => !isThinType(type)) : routerTypes;
+  const thinTypes = (options.types ?? [...(options.router?.eventTypes ?? [])]).filter(isThinType);
+  const readThin = options.thin ?? (options.types !== undefined && thinTypes.length > 0);
+  // `types` that lists only thin types asks for no snapshot event.
+  const readSnapshots = types === undefined || types.length > 0;
 
   const result: CatchUpResult = { fetched: 0, alreadyDone: 0, processed: 0, failed: 0, inProgress: 0, discarded: 0, since, until, warnings: [] };
   const warnings = createCatchUpWarnings(stripe, logger, result.warnings);
   warnings.checkWindow(since, until);
 
   const window = { since, until, types, undeliveredOnly: options.undeliveredOnly === true };
+  const run = async (event: Stripe.Event | ThinEventPayload, routable: () => RoutableEvent) => {
+    result.fetched++;
+    const outcome: CatchUpOutcome = options.dryRun ? 'dry_run' : inbox ? await enqueue(inbox, event) : await (handler as CatchUpHandler).process(routable());
+    if (outcome === 'store_unavailable') {
+      result.failed++;
+      throw new CatchUpError('store_unavailable', `the idempotency store failed to claim ${event.id} (its error is logged)`);
+    }
+    count(result, outcome);
+    const created = event.object === 'event' ? event.created : thinCreatedSeconds(event);
+    options.onProgress?.({ ...withoutWarnings(result), event, created, outcome });
+  };
   try {
-    for await (const page of eventsOldestFirst(stripe, window)) {
-      for (const event of page) {
-        result.fetched++;
-        warnings.checkApiVersion(event);
-        const outcome: CatchUpOutcome = options.dryRun ? 'dry_run' : inbox ? await enqueue(inbox, event) : await (handler as CatchUpHandler).process(event);
-        if (outcome === 'store_unavailable') {
-          result.failed++;
-          throw new CatchUpError('store_unavailable', `the idempotency store failed to claim ${event.id} (its error is logged)`);
+    if (readSnapshots) {
+      for await (const page of eventsOldestFirst(stripe, window)) {
+        for (const event of page) {
+          warnings.checkApiVersion(event);
+          await run(event, () => event);
         }
-        count(result, outcome);
-        options.onProgress?.({ ...withoutWarnings(result), event, outcome });
       }
+    }
+    if (readThin) {
+      const thin = await thinEventsOldestFirst(stripe, { since, until, types: thinTypes.length > 0 ? thinTypes : undefined });
+      // The same machinery as a delivery's: the notification's fetches use this client.
+      for (const event of thin) await run(event, () => buildNotification(notificationClient(stripe, handler), eventLogFields(event).payload));
     }
   } catch (error) {
     if (!CatchUpError.is(error)) throw error;
@@ -140,7 +169,7 @@ function validate(options: CatchUpOptions) {
   return { stripe, handler, inbox };
 }
 
-async function enqueue(inbox: CatchUpInbox, event: Stripe.Event): Promise<CatchUpOutcome> {
+async function enqueue(inbox: CatchUpInbox, event: InboxEvent): Promise<CatchUpOutcome> {
   try {
     return (await inbox.enqueue(event)) === 'duplicate' ? 'duplicate' : 'queued';
   } catch (error) {
@@ -167,6 +196,21 @@ function progressNote(result: CatchUpResult): string {
 
 function withoutWarnings({ warnings: _warnings, ...counters }: CatchUpResult): Omit<CatchUpResult, 'warnings'> {
   return counters;
+}
+
+function isThinType(type: string): boolean {
+  return /^v\d+\./.test(type);
+}
+
+function notificationClient(stripe: StripeReadClient, handler: CatchUpHandler | undefined): StripeReadClient & Required<Pick<StripeReadClient, 'parseEventNotificationWithoutVerification'>> {
+  if (handler && typeof stripe.parseEventNotificationWithoutVerification !== 'function') {
+    throw invalid('running thin events through a handler needs stripe-node 23 or later (`parseEventNotificationWithoutVerification`)');
+  }
+  return stripe as StripeReadClient & Required<Pick<StripeReadClient, 'parseEventNotificationWithoutVerification'>>;
+}
+
+function buildNotification(stripe: Required<Pick<StripeReadClient, 'parseEventNotificationWithoutVerification'>>, payload: string): RoutableEvent {
+  return stripe.parseEventNotificationWithoutVerification(payload);
 }
 
 function invalid(detail: string): CatchUpError {

@@ -1,9 +1,19 @@
 import type Stripe from 'stripe';
+import type { ThinEventNotification } from '../router/thin-types.js';
 
 /** One page of a Stripe list, as stripe-node resolves it. */
 export interface StripeListPage<T> {
   data: T[];
   has_more: boolean;
+}
+
+/** A thin event as `GET /v2/core/events` lists it (stripe-node's `Stripe.V2.Core.Event`). */
+export interface ListedThinEvent {
+  id: string;
+  object: string;
+  type: string;
+  /** ISO 8601. */
+  created: string;
 }
 
 /**
@@ -22,6 +32,19 @@ export interface StripeReadClient {
     /** `GET /v1/webhook_endpoints`: a page of the account's endpoints. */
     list(params: Stripe.WebhookEndpointListParams): PromiseLike<StripeListPage<Stripe.WebhookEndpoint>>;
   };
+  /** The v2 Events API (stripe-node 23+), read for thin events. */
+  v2?: {
+    /** The v2 core resources. */
+    core?: {
+      /** `GET /v2/core/events`: thin events, newest first, paged by `next_page_url` (the iterator follows it). */
+      events?: { list(params: { limit?: number; types?: string[] }): AsyncIterable<ListedThinEvent> };
+    };
+  };
+  /**
+   * Turns a thin event into a notification whose `fetchRelatedObject()` uses this client
+   * (stripe-node 23+): catch-up runs thin events through a handler with it.
+   */
+  parseEventNotificationWithoutVerification?(payload: string): ThinEventNotification;
   /** stripe-node's accessor for its configuration; `'version'` is the API version it sends. */
   getApiField?(key: 'version'): unknown;
 }

@@ -47,11 +47,11 @@ export function createCatchUpReporter(options: CatchUpReporterOptions) {
     event(progress: CatchUpProgress, delivery: DeliveryResult | undefined) {
       const { event } = progress;
       if (json) {
-        line({ kind: 'event', id: event.id, type: event.type, created: event.created, outcome: progress.outcome, ...(delivery && progress.outcome !== 'dry_run' ? { status: delivery.status, latencyMs: Math.round(delivery.latencyMs * 10) / 10 } : {}) });
+        line({ kind: 'event', id: event.id, type: event.type, created: progress.created, outcome: progress.outcome, ...(delivery && progress.outcome !== 'dry_run' ? { status: delivery.status, latencyMs: Math.round(delivery.latencyMs * 10) / 10 } : {}) });
         return;
       }
       if (!options.forwarding) {
-        stdout.write(`${isoSeconds(event.created)}  ${event.type}  ${event.id}\n`);
+        stdout.write(`${isoSeconds(progress.created)}  ${event.type}  ${event.id}\n`);
         return;
       }
       const failed = progress.outcome === 'failed';
@@ -64,8 +64,8 @@ export function createCatchUpReporter(options: CatchUpReporterOptions) {
       if (!failed && now - lastDrawn < progressIntervalMs) return;
       lastDrawn = now;
       const span = Math.max(1, progress.until - progress.since);
-      const percent = Math.min(100, Math.floor(((event.created - progress.since) / span) * 100));
-      stdout.write(`\r\u001b[2Kat ${isoSeconds(event.created)} (${percent}% of the window)  ${counters(progress, color)}`);
+      const percent = Math.min(100, Math.floor(((progress.created - progress.since) / span) * 100));
+      stdout.write(`\r\u001b[2Kat ${isoSeconds(progress.created)} (${percent}% of the window)  ${counters(progress, color)}`);
     },
     interrupted() {
       clearLine();

@@ -63,6 +63,8 @@ export interface WebhookHandlerOptions {
   /**
    * A stripe-node client (23 or later): thin event notifications are then routed, with working
    * `fetchRelatedObject()` and `fetchEvent()`. Without it they are answered 500 `stripe_client_required`.
+   * With `inbox` the handler stores them as they arrived and needs no client: give it to
+   * `startInboxWorker({ stripe })` instead.
    */
   stripe?: EventNotificationClient;
 }
@@ -123,9 +125,8 @@ export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Veri
   const verifyOptions: VerifyOptions = { tolerance: options.tolerance, now: options.now };
   const handlerTimeoutMs = deadlineOption('handlerTimeoutMs', options.handlerTimeoutMs, defaultHandlerTimeoutMs);
   const storeTimeoutMs = deadlineOption('storeTimeoutMs', options.storeTimeoutMs, defaultStoreTimeoutMs);
-  const processEvent = options.inbox
-    ? createInboxIngress(options.inbox, logger)
-    : createEventProcessor({ router, store, leaseMs, logger, handlerTimeoutMs, storeTimeoutMs });
+  const ingress = options.inbox ? createInboxIngress(options.inbox, logger) : undefined;
+  const processEvent = ingress ?? createEventProcessor({ router, store, leaseMs, logger, handlerTimeoutMs, storeTimeoutMs });
   // Found now rather than on Stripe's first delivery; the answers stay the contract's.
   checkSecret(secret, logger);
   checkNotificationClient(options.stripe, 'createWebhookHandler');
@@ -167,9 +168,10 @@ export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Veri
     }
     trace.verified(event);
 
-    const routable = resolveNotification(event);
-    if (!routable) return refuse(500, 'stripe_client_required');
-    const outcome = await processEvent(routable, { logger: log, trace });
+    // An inbox stores a thin notification as it arrived: its worker rebuilds it with a Stripe client.
+    const routable = ingress ? undefined : resolveNotification(event);
+    if (!ingress && !routable) return refuse(500, 'stripe_client_required');
+    const outcome = ingress ? await ingress(event) : await processEvent(routable as RoutableEvent, { logger: log, trace });
     trace.outcome(outcome);
     return outcomeResponses[outcome]();
   }

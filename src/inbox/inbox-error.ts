@@ -1,5 +1,5 @@
 /** Why an inbox operation failed: switch on `InboxError.code`. */
-export type InboxErrorCode = 'inbox_unavailable' | 'lease_lost' | 'invalid_options';
+export type InboxErrorCode = 'inbox_unavailable' | 'lease_lost' | 'invalid_options' | 'stripe_client_required';
 
 /** An inbox failure, with a `code` to switch on and a message that says what to do. */
 export class InboxError extends Error {

@@ -6,6 +6,8 @@ import { webhookTelemetry } from '../telemetry/webhook-telemetry.js';
 import type { WebhookLogger } from '../types.js';
 import { InboxLeaseLostError } from './inbox-error.js';
 import type { Inbox, InboxConsumer, InboxDelivery, InboxSettlement } from './types.js';
+import type { EventNotificationClient } from '../verify/notification-client.js';
+import { createWorkerEventResolver } from './worker-notifications.js';
 
 /** What `startInboxWorker` runs: the inbox to take events from, the router, and how many at once. */
 export interface InboxWorkerOptions {
@@ -22,6 +24,12 @@ export interface InboxWorkerOptions {
    * events measured. Default on when `@opentelemetry/api` is installed.
    */
   telemetry?: WebhookTelemetrySetting;
+  /**
+   * A stripe-node client (23 or later), to process thin event notifications: the worker rebuilds
+   * each with it, so `fetchRelatedObject()` and `fetchEvent()` work. Required when the endpoint
+   * receives thin payloads.
+   */
+  stripe?: EventNotificationClient;
 }
 
 /** A running worker: `ready` once it takes jobs; `stop()` finishes what it holds and takes nothing new. */
@@ -52,6 +60,7 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError('startInboxWorker: concurrency must be a positive integer.');
   const logger = resolveLogger(options.logger);
   const telemetry = webhookTelemetry(options.telemetry);
+  const routable = createWorkerEventResolver(options.stripe, router);
   const running = new Set<Promise<void>>();
   let stopping = false;
 
@@ -85,8 +94,9 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
     // one of the engine's retries, which are for the handlers' failures.
     if (claim.state === 'busy') return inbox.defer(delivery, claim.retryInMs);
 
-    const { event, stale } = claim;
-    const job = { event, attempt: claim.attempt ?? 1, queuedAt: claim.receivedAt?.getTime(), traceContext: claim.traceContext };
+    const { stale } = claim;
+    const { type } = claim.event;
+    const job = { event: claim.event, attempt: claim.attempt ?? 1, queuedAt: claim.receivedAt?.getTime(), traceContext: claim.traceContext };
     await telemetry.inbox.process(job, async (report) => {
       // Measured on this process's clock: the database's may differ.
       const started = performance.now();
@@ -99,6 +109,7 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
         }
       };
       try {
+        const event = routable(claim.event);
         if (inbox.completeInTransaction) {
           // The handlers' writes through ctx.db commit with the done mark, or not at all.
           const completed = await inbox.completeInTransaction(delivery, token, (db) => router.dispatch(event, { logger, stale, db }), elapsed);
@@ -114,19 +125,19 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
         const errors = error instanceof AggregateError ? error.errors : [error];
         const reason = errors.map(describeError).join('; ');
         if (errors.length > 0 && errors.every((one) => NonRetryableError.is(one))) {
-          logger.warn('a handler discarded the event (NonRetryableError)', { eventId, type: event.type, error: reason });
+          logger.warn('a handler discarded the event (NonRetryableError)', { eventId, type, error: reason });
           await settle({ status: 'discarded', error: errors[0] });
           return 'discarded';
         }
         const status = lastAttempt ? 'dead' : 'failed';
         logger.error(lastAttempt ? 'a handler failed on the last attempt; the event is dead (replay it once fixed)' : 'a handler failed; the engine will retry', {
           eventId,
-          type: event.type,
+          type,
           error: reason,
         });
         await settle({ status, error: errors.length === 1 ? errors[0] : error });
         report.outcome(status);
-        if (status === 'dead') telemetry.inbox.dead(event);
+        if (status === 'dead') telemetry.inbox.dead(claim.event);
         // Rethrown so that the engine counts the failure, backs off and retries (or dead-letters).
         throw error;
       }

@@ -1,5 +1,12 @@
 import type Stripe from 'stripe';
 import type { TransactionClient } from '../types.js';
+import type { ThinEventPayload, ThinEventType } from '../router/thin-types.js';
+
+/**
+ * What an inbox stores: a snapshot event, or a thin notification as it arrived (`object:
+ * "v2.core.event"`); a worker rebuilds the notification with its Stripe client.
+ */
+export type InboxEvent = Stripe.Event | ThinEventPayload;
 
 /**
  * Where an event stands, as an operator sees it:
@@ -29,10 +36,11 @@ export interface InboxAttempt {
 
 /** One stored event without its payload, as `inbox.list()` returns it. */
 export interface InboxEntry {
+  /** The event's id; for a thin notification, the snapshot event it stands for (`snapshot_event`) when Stripe linked one. */
   id: string;
-  type: Stripe.Event['type'];
+  type: Stripe.Event['type'] | ThinEventType;
   status: InboxStatus;
-  /** `data.object.id` of the event, when it has one. */
+  /** `data.object.id` of the event (a thin notification's `related_object.id`), when it has one. */
   objectId: string | undefined;
   /**
    * The app's order reference, when the event's object carries one: `metadata.orderId`, else
@@ -51,7 +59,8 @@ export interface InboxEntry {
 
 /** One stored event with its payload and attempts, as `inbox.get()` returns it. */
 export interface InboxRecord extends InboxEntry {
-  event: Stripe.Event;
+  /** The snapshot event, or the thin notification's payload (no fetch methods: a worker adds them). */
+  event: InboxEvent;
   attempts: InboxAttempt[];
 }
 
@@ -150,7 +159,7 @@ export type InboxClaim =
   /** The worker holds the event until `settle` (or the lease ends). */
   | {
       state: 'claimed';
-      event: Stripe.Event;
+      event: InboxEvent;
       stale: boolean;
       startedAt: Date;
       /** When the ingress stored the event: the worker's lag is measured from it. */
@@ -202,10 +211,12 @@ export interface Inbox {
   readonly leaseMs: number;
   readonly ordering: 'none' | 'per-object';
   /**
-   * Stores a verified event and its job; a duplicate of a stored event enqueues nothing.
-   * `traceContext` (a W3C `traceparent`) links the worker's span to the delivery's.
+   * Stores a verified event and its job; a duplicate of a stored event enqueues nothing. A thin
+   * notification is stored under its `snapshot_event` when it has one, so that it and its snapshot
+   * twin are one event (as in the webhook handler's store). `traceContext` (a W3C `traceparent`)
+   * links the worker's span to the delivery's.
    */
-  enqueue(event: Stripe.Event, options?: InboxEnqueueOptions): Promise<EnqueueOutcome>;
+  enqueue(event: InboxEvent, options?: InboxEnqueueOptions): Promise<EnqueueOutcome>;
   /** The events matching `filter`, newest first, a page at a time. */
   list(filter?: InboxListFilter): Promise<InboxPage>;
   /** One event with its status and attempts, or `undefined`. */

@@ -1,8 +1,7 @@
-import type Stripe from 'stripe';
-
 /** What the inbox worker knows about the job it is about to run. */
 export interface InboxJob {
-  event: Pick<Stripe.Event, 'id' | 'type' | 'livemode'> & { account?: string | null };
+  /** A snapshot event or a thin notification, as the inbox stored it. */
+  event: { id: string; type: string; livemode: boolean; account?: string | null };
   /** 1 for the first run, 2 for the first retry, ... */
   attempt: number;
   /** When the ingress queued the event, in epoch ms: the lag is measured from it. */
@@ -26,7 +25,7 @@ export interface InboxTelemetry {
   /** Runs one job inside its span. A string result (the outcome) becomes `stripe.webhook.outcome`. */
   process<T>(job: InboxJob, run: (report: InboxJobReport) => T | Promise<T>): Promise<T>;
   /** The job ran out of attempts and is now dead: counted by type. */
-  dead(event: Pick<Stripe.Event, 'id' | 'type'>): void;
+  dead(event: { id: string; type: string }): void;
 }
 
 const unreported: InboxJobReport = { outcome() {} };

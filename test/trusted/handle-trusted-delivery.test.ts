@@ -3,6 +3,8 @@
 // webhook handler's store, thin ones fetched through stripe-node from the local Stripe stand-in.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebhookHandler } from '../../src/handler/create-webhook-handler.js';
+import { pgBossInbox } from '../../src/inbox/pg-boss/pg-boss-inbox.js';
+import { startInboxWorker } from '../../src/inbox/start-inbox-worker.js';
 import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
 import { memoryStore } from '../../src/stores/memory-store.js';
 import { createTestEvent } from '../../src/testing/index.js';
@@ -10,6 +12,8 @@ import { handleTrustedDelivery } from '../../src/trusted/handle-trusted-delivery
 import { testSecret } from '../support/deliveries.js';
 import { startThinObjectsServer, type ThinObjectsServer } from '../support/stripe-api/thin-objects-server.js';
 import { thinCheckout } from '../support/thin-deliveries.js';
+import { statusOf } from '../inbox/inbox-contract.js';
+import { startPgBossOnPglite } from '../inbox/pg-boss-engines.js';
 
 let api: ThinObjectsServer;
 beforeAll(async () => {
@@ -107,7 +111,53 @@ describe('handleTrustedDelivery', () => {
     await expect(handleTrustedDelivery({ hello: 'world' }, options)).rejects.toThrow(/unrecognized envelope/);
     await expect(handleTrustedDelivery(eventBridge({ object: 'charge', id: 'ch_1' }), options)).rejects.toMatchObject({ code: 'not_an_event' });
     await expect(handleTrustedDelivery([eventBridge(createTestEvent('charge.succeeded'))], options)).rejects.toThrow(/once per event/);
-    // @ts-expect-error store is required
+    // @ts-expect-error store (or inbox) is required
     await expect(handleTrustedDelivery(eventBridge(createTestEvent('charge.succeeded')), { router })).rejects.toThrow(/pass `store`/);
+    // @ts-expect-error store and inbox exclude each other
+    await expect(handleTrustedDelivery(eventBridge(createTestEvent('charge.succeeded')), { router, store: memoryStore(), inbox: {} })).rejects.toThrow(/not both/);
+  });
+});
+
+describe('handleTrustedDelivery({ inbox }) into a pg-boss inbox (PGlite)', () => {
+  it('stores EventBridge and Event Grid deliveries once (a thin twin too), and a worker processes each once', async () => {
+    const engine = await startPgBossOnPglite();
+    try {
+      const inbox = pgBossInbox(engine.boss, { db: engine.db, table: 'trusted_events', queue: 'trusted', pollingIntervalSeconds: 0.5 });
+      const paid: string[] = [];
+      const router = createWebhookRouter().onCheckoutPaid((session) => void paid.push(session.metadata?.orderId ?? '?'));
+      const options = { router, inbox, logger: false as const };
+      const snapshot = createTestEvent('checkout.session.completed', { data: { object: { metadata: { orderId: 'o_queued_snapshot' } } } });
+      const thin = thinCheckout(api, 'o_queued_thin');
+
+      expect(await handleTrustedDelivery(eventBridge(snapshot), options)).toEqual({ outcome: 'queued', retry: false, channel: 'eventbridge', eventId: snapshot.id, type: 'checkout.session.completed' });
+      expect(await handleTrustedDelivery(JSON.stringify(cloudEvent(snapshot)), options)).toMatchObject({ outcome: 'duplicate', retry: false, channel: 'event-grid' });
+      // No Stripe client here: the notification is stored as it arrived, under its snapshot twin's id.
+      expect(await handleTrustedDelivery(eventGridEvent(thin.notification), options)).toMatchObject({ outcome: 'queued', retry: false, type: 'v1.checkout.session.completed' });
+      expect(await handleTrustedDelivery(eventBridge(thin.snapshot.event), options)).toMatchObject({ outcome: 'duplicate' });
+
+      const worker = startInboxWorker({ inbox, router, stripe: api.stripe, logger: false });
+      try {
+        await statusOf(inbox, snapshot.id, 'done');
+        await statusOf(inbox, thin.snapshot.event.id, 'done');
+      } finally {
+        await worker.stop();
+      }
+      expect(paid.sort()).toEqual(['o_queued_snapshot', 'o_queued_thin']);
+      expect(await inbox.stats()).toMatchObject({ done: 2, queued: 0, failed: 0 });
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('asks for a retry when the inbox cannot store the event', async () => {
+    const engine = await startPgBossOnPglite();
+    try {
+      const refused = () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:1'));
+      const inbox = pgBossInbox(engine.boss, { db: { query: refused, connect: refused }, queue: 'trusted-broken' });
+      const result = await handleTrustedDelivery(eventBridge(createTestEvent('checkout.session.completed')), { router: createWebhookRouter(), inbox, logger: false });
+      expect(result).toMatchObject({ outcome: 'inbox_unavailable', retry: true });
+    } finally {
+      await engine.close();
+    }
   });
 });

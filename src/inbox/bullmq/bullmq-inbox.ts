@@ -2,7 +2,8 @@ import type * as BullMQ from 'bullmq';
 import type { Job, Queue } from 'bullmq';
 import type Stripe from 'stripe';
 import { InboxError } from '../inbox-error.js';
-import { attemptOutcome, fillTimeline, invalidCursor, objectIdOf, orderIdOf, resolveFilter, resolveTimeline, type ResolvedFilter } from '../list-filter.js';
+import { attemptOutcome, fillTimeline, invalidCursor, resolveFilter, resolveTimeline, type ResolvedFilter } from '../list-filter.js';
+import { eventLogFields } from '../inbox-event.js';
 import { resolveInboxOptions } from '../resolve-inbox-options.js';
 import type { Inbox, InboxClaim, InboxEntry, InboxOptions, InboxStats } from '../types.js';
 import { inboxStatuses } from '../types.js';
@@ -89,13 +90,13 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
     leaseMs,
     ordering,
 
-    async enqueue(event: Stripe.Event, enqueueOptions) {
-      const fields = [event.id, event.type, objectIdOf(event) ?? '', event.created, JSON.stringify(event), orderIdOf(event) ?? '', enqueueOptions?.traceContext ?? ''];
-      const [stored, enqueued] = (await script(insertScript, ...fields)) as [number, number];
+    async enqueue(event, enqueueOptions) {
+      const fields = eventLogFields(event);
+      const [stored, enqueued] = (await script(insertScript, fields.id, fields.type, fields.objectId ?? '', fields.created, fields.payload, fields.orderId ?? '', enqueueOptions?.traceContext ?? '')) as [number, number];
       // Stored by an ingress that died before adding the job (so it never answered 200): add it now.
       if (stored === 0 && enqueued === 1) return 'duplicate';
-      await addJob(event.id, 0);
-      await markEnqueued(event.id);
+      await addJob(fields.id, 0);
+      await markEnqueued(fields.id);
       return stored === 1 ? 'queued' : 'duplicate';
     },
 

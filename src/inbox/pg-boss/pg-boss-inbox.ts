@@ -1,7 +1,8 @@
 import type Stripe from 'stripe';
 import { parseTableName } from '../../stores/postgres/table-name.js';
 import { InboxError, InboxLeaseLostError } from '../inbox-error.js';
-import { attemptOutcome, fillTimeline, objectIdOf, orderIdOf, resolveFilter, resolveTimeline } from '../list-filter.js';
+import { attemptOutcome, fillTimeline, resolveFilter, resolveTimeline } from '../list-filter.js';
+import { eventLogFields } from '../inbox-event.js';
 import { resolveInboxOptions } from '../resolve-inbox-options.js';
 import type { Inbox, InboxClaim, InboxDelivery, InboxEntry, InboxOptions, InboxRecord, InboxStats } from '../types.js';
 import type { TransactionClient } from '../../types.js';
@@ -110,13 +111,14 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
     leaseMs,
     ordering,
 
-    async enqueue(event: Stripe.Event, enqueueOptions) {
+    async enqueue(event, enqueueOptions) {
+      const fields = eventLogFields(event);
       const db = await database();
-      const fields = [event.id, event.type, objectIdOf(event) ?? null, orderIdOf(event) ?? null, event.created, JSON.stringify(event), enqueueOptions?.traceContext ?? null];
+      const values = [fields.id, fields.type, fields.objectId ?? null, fields.orderId ?? null, fields.created, fields.payload, enqueueOptions?.traceContext ?? null];
       return db.transaction(async (tx) => {
-        const inserted = await rows(sql.insert, fields, tx);
+        const inserted = await rows(sql.insert, values, tx);
         if (inserted.length === 0) return 'duplicate';
-        await sendJob(event.id, 0, tx);
+        await sendJob(fields.id, 0, tx);
         return 'queued';
       });
     },

@@ -26,8 +26,8 @@ try {
     undeliveredOnly: true,
     router, // types: the ones the router handles
     handler,
-    onProgress: ({ fetched, processed, event }) => {
-      if (fetched % 100 === 0) console.log(`${fetched} read, ${processed} processed, at ${new Date(event.created * 1000).toISOString()}`);
+    onProgress: ({ fetched, processed, created }) => {
+      if (fetched % 100 === 0) console.log(`${fetched} read, ${processed} processed, at ${new Date(created * 1000).toISOString()}`);
     },
   });
   console.log(result); // { fetched, alreadyDone, processed, failed, inProgress, discarded, ... }

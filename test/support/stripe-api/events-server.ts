@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
+import type { ThinEventPayload } from '../../../src/router/thin-types.js';
 
 /** What a key may read: a restricted key's read permissions. */
 export type Permission = 'events' | 'webhook_endpoints';
@@ -24,6 +25,10 @@ export interface StripeApiStandIn {
   /** Adds events; `delivered: false` makes them answer `delivery_success=false`. */
   addEvents(events: readonly Stripe.Event[], options?: { delivered?: boolean }): void;
   setEndpoints(endpoints: readonly Stripe.WebhookEndpoint[]): void;
+  /** Adds thin events, listed by GET /v2/core/events (v2 list semantics: `page` tokens, `next_page_url`). */
+  addThinEvents(events: readonly ThinEventPayload[]): void;
+  /** The query of every /v2/core/events request, in order. */
+  thinEventRequests: URLSearchParams[];
   /** From the first /v1/events request `when` picks, answer 500 to every one until `heal()`. */
   failEventsWhen(when: (query: URLSearchParams) => boolean): void;
   heal(): void;
@@ -54,11 +59,17 @@ export async function startStripeApiStandIn(options: StandInOptions = {}): Promi
   let failWhen: ((query: URLSearchParams) => boolean) | undefined;
   let failing = false;
 
+  const thinEvents: Array<{ event: ThinEventPayload; sequence: number }> = [];
   const standIn: StripeApiStandIn = {
     url: '',
     port: 0,
     apiKey: standInKey,
     eventRequests: [],
+    thinEventRequests: [],
+    addThinEvents(added) {
+      thinEvents.push(...added.map((event) => ({ event, sequence: sequence++ })));
+      thinEvents.sort((a, b) => Date.parse(b.event.created) - Date.parse(a.event.created) || b.sequence - a.sequence);
+    },
     addEvents(added, { delivered = false } = {}) {
       events.push(...added.map((event) => ({ event, sequence: sequence++, delivered })));
       events.sort((a, b) => b.event.created - a.event.created || b.sequence - a.sequence);
@@ -85,6 +96,12 @@ export async function startStripeApiStandIn(options: StandInOptions = {}): Promi
     const permissions = key === undefined ? undefined : keys[key];
     if (permissions === undefined) {
       return fail(response, 401, 'invalid_request_error', `Invalid API Key provided: ${(key ?? '').slice(0, 8)}***`);
+    }
+    if (url.pathname === '/v2/core/events' && request.method === 'GET') {
+      // https://docs.stripe.com/api-v2-overview: the v2 namespace takes secret keys only.
+      if (key?.startsWith('rk_')) return fail(response, 403, 'invalid_request_error', 'Restricted keys cannot access API v2 endpoints; use a secret key.');
+      standIn.thinEventRequests.push(url.searchParams);
+      return v2Page(response, url, thinEvents.map((stored) => stored.event));
     }
     const resource = url.pathname === '/v1/events' ? 'events' : url.pathname === '/v1/webhook_endpoints' ? 'webhook_endpoints' : undefined;
     if (resource === undefined || request.method !== 'GET') return fail(response, 404, 'invalid_request_error', `Unrecognized request URL (${request.method}: ${url.pathname}).`);
@@ -161,6 +178,35 @@ function listPage<S, T extends { id: string }>(
     hasMore = older.length > limit;
   }
   return send(response, 200, { object: 'list', data, has_more: hasMore, url: path });
+}
+
+/**
+ * One page of GET /v2/core/events, newest first. The first request carries the filters (`limit`,
+ * `types`, `object_id`, `created[gte|gt|lte|lt]` as ISO 8601 or seconds); `next_page_url` carries
+ * an opaque `page` token holding them and the position, which wins over any other parameter.
+ */
+function v2Page(response: ServerResponse, url: URL, events: readonly ThinEventPayload[]) {
+  const token = url.searchParams.get('page');
+  const query = token === null ? url.searchParams : new URLSearchParams(Buffer.from(token, 'base64url').toString('utf8'));
+  const offset = Number(query.get('offset') ?? 0);
+  const limit = query.has('limit') ? Number(query.get('limit')) : 20;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) return fail(response, 400, 'invalid_request_error', 'limit must be between 1 and 100.');
+  const types = [...query.entries()].filter(([name]) => /^types(\[\d*\])?$/.test(name)).map(([, value]) => value);
+  if (types.length > 20) return fail(response, 400, 'invalid_request_error', 'types must have at most 20 elements.');
+  const objectId = query.get('object_id');
+  const seconds = (value: string) => (/^\d+$/.test(value) ? Number(value) : Math.floor(Date.parse(value) / 1000));
+  const bounds = new URLSearchParams([...query.entries()].filter(([name]) => name.startsWith('created')).map(([name, value]) => [name, String(seconds(value))]));
+  const matching = events.filter(
+    (event) => (types.length === 0 || types.includes(event.type)) && (objectId === null || event.related_object?.id === objectId) && inCreatedRange(Math.floor(Date.parse(event.created) / 1000), bounds),
+  );
+  const data = matching.slice(offset, offset + limit);
+  let next: string | null = null;
+  if (offset + limit < matching.length) {
+    const state = new URLSearchParams([...query.entries()].filter(([name]) => name !== 'offset' && name !== 'page'));
+    state.set('offset', String(offset + limit));
+    next = `/v2/core/events?page=${Buffer.from(state.toString()).toString('base64url')}`;
+  }
+  return send(response, 200, { data, next_page_url: next, previous_page_url: null });
 }
 
 function inCreatedRange(created: number, query: URLSearchParams): boolean {

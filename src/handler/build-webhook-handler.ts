@@ -171,7 +171,7 @@ export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Veri
     // An inbox stores a thin notification as it arrived: its worker rebuilds it with a Stripe client.
     const routable = ingress ? undefined : resolveNotification(event);
     if (!ingress && !routable) return refuse(500, 'stripe_client_required');
-    const outcome = ingress ? await ingress(event) : await processEvent(routable as RoutableEvent, { logger: log, trace });
+    const outcome = ingress ? await ingress(event, { logger: log, trace }) : await processEvent(routable as RoutableEvent, { logger: log, trace });
     trace.outcome(outcome);
     return outcomeResponses[outcome]();
   }

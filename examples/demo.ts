@@ -1,24 +1,28 @@
 // `npm run demo`: the order flow of examples/express-orders, end to end and offline. Starts the
 // app on a free port with PGlite, creates orders over HTTP, and plays Stripe's part with the
-// built CLI (dist/cli.js), then checks that every order ended where it should.
+// built CLI (dist/cli.js), then checks that every order ended where it should. Then the same shop
+// with its durable inbox (INBOX=1) and a shipping API that is slow, then down: answered at once,
+// retried, dead-lettered, fixed and replayed from the operator console.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertCliBuilt, runCli, type CliResult, type Delivery } from './demo/cli.js';
 import { consoleRequested, keepConsoleOpen } from './demo/console.js';
+import { eventStatus, replayFromConsole, waitFor } from './demo/console-client.js';
 import { printOrders, type OrderRow } from './demo/print-orders.js';
-import { startApp } from './demo/start-app.js';
+import { startShippingApi } from './demo/shipping-api.js';
+import { startApp, type RunningApp } from './demo/start-app.js';
 
 // Any whsec_ value: the app verifies with it and the CLI signs with it, no Stripe account needed.
 const secret = 'whsec_demo_0a1b2c3d4e5f60718293a4b5c6d7e8f9';
 // The demo must finish, even if something hangs.
-const deadline = setTimeout(() => fail('the demo took longer than 60 s'), 60_000).unref();
+const deadline = setTimeout(() => fail('the demo took longer than 150 s'), 150_000).unref();
 
 assertCliBuilt();
 const workDir = await mkdtemp(join(tmpdir(), 'stripe-webhook-kit-demo-'));
 console.log('Starting examples/express-orders (PGlite, no Stripe API key) ...');
-const app = await startApp('express-orders', secret);
-const endpoint = `${app.baseUrl}/v1/webhook`;
+let app: RunningApp = await startApp('express-orders', secret);
+let endpoint = `${app.baseUrl}/v1/webhook`;
 console.log(`listening on ${app.baseUrl}; webhook endpoint ${endpoint}`);
 console.log('Each command below also gets --forward-to <endpoint> --json; STRIPE_WEBHOOK_SECRET holds the secret.');
 
@@ -86,9 +90,58 @@ try {
 
   console.log('\nOrders');
   printOrders(((await (await fetch(`${app.baseUrl}/orders`)).json()) as { orders: OrderRow[] }).orders);
-  if (consoleRequested) {
-    clearTimeout(deadline); // the person at the console decides when it ends
-    await keepConsoleOpen(app);
+  await app.stop();
+
+  const slowMs = 3000;
+  const shipping = await startShippingApi(slowMs);
+  console.log('\nThe same shop with its durable inbox (INBOX=1: pg-boss on PGlite, a worker in the process),');
+  console.log(`shipping each paid order through a shipping API at ${shipping.url} ...`);
+  app = await startApp('express-orders', secret, { INBOX: '1', SHIPPING_API_URL: shipping.url });
+  endpoint = `${app.baseUrl}/v1/webhook`;
+  console.log(`listening on ${app.baseUrl}; operator console at ${app.baseUrl}/console/`);
+  try {
+    await scenario(`Slow shipping (${slowMs / 1000} s): answered at once, shipped after`, async (expect) => {
+      const order = await createOrder('katherine@example.com');
+      shipping.slow.add(order.id);
+      const [delivery] = (await trigger('checkout.session.completed', order.id, ['--payment-status', 'paid'])).deliveries;
+      expect(delivery?.response === '{"received":true,"queued":true}', 'the delivery was not answered as queued');
+      expect((delivery?.latencyMs ?? Infinity) < slowMs, `the answer took ${delivery?.latencyMs.toFixed(0)} ms, as long as the shipping`);
+      const paid = await waitFor(async () => (await getOrder(order.id)).status === 'paid', 30_000);
+      expect(paid, 'the worker did not mark the order paid');
+      await expectOrder(expect, order.id, 'paid', { fulfilled: true });
+      expect(shipping.shipped.filter((id) => id === order.id).length === 1, 'the order was not shipped exactly once');
+    });
+
+    await scenario('Shipping API down: retried, dead-lettered, fixed, replayed from the console', async (expect) => {
+      shipping.down = true;
+      const order = await createOrder('margaret@example.com');
+      const [delivery] = (await trigger('checkout.session.completed', order.id, ['--payment-status', 'paid'])).deliveries;
+      const eventId = delivery?.eventId ?? '';
+      expect(delivery?.response === '{"received":true,"queued":true}', 'the delivery was not answered as queued');
+      // The example retries twice, 2 s then 4 s apart, before the event is dead.
+      const dead = await waitFor(async () => (await eventStatus(app.baseUrl, eventId)) === 'dead', 45_000);
+      expect(dead, `event ${eventId} is ${await eventStatus(app.baseUrl, eventId)}, expected dead after its retries`);
+      console.log(`   GET /console/events/${eventId} -> dead (its retries ran out; the console shows each attempt's error)`);
+      await expectOrder(expect, order.id, 'pending', { fulfilled: false });
+
+      shipping.down = false;
+      const replayed = await replayFromConsole(app.baseUrl, eventId);
+      console.log(`   shipping API back up; POST /console/replay id=${eventId} -> re-queued ${replayed}`);
+      expect(replayed === 1, `the console re-queued ${replayed} events`);
+      const done = await waitFor(async () => (await eventStatus(app.baseUrl, eventId)) === 'done', 30_000);
+      expect(done, `event ${eventId} did not end done after the replay`);
+      await expectOrder(expect, order.id, 'paid', { fulfilled: true });
+      expect(shipping.shipped.filter((id) => id === order.id).length === 1, 'the order was not shipped exactly once');
+    });
+
+    console.log('\nOrders');
+    printOrders(((await (await fetch(`${app.baseUrl}/orders`)).json()) as { orders: OrderRow[] }).orders);
+    if (consoleRequested) {
+      clearTimeout(deadline); // the person at the console decides when it ends
+      await keepConsoleOpen(app);
+    }
+  } finally {
+    await shipping.close();
   }
 } finally {
   await app.stop();

@@ -10,12 +10,13 @@ export interface RunningApp {
 
 /**
  * Starts examples/<name>/server.ts in a child process on a free port, offline: PGlite, no Stripe
- * API key, whatever the shell or examples/.env says. Resolves once it prints its URL.
+ * API key, whatever the shell or examples/.env says (`env` adds to that, e.g. INBOX=1). Resolves once
+ * it prints its URL.
  */
-export function startApp(name: string, webhookSecret: string): Promise<RunningApp> {
+export function startApp(name: string, webhookSecret: string, env: Record<string, string> = {}): Promise<RunningApp> {
   const server = fileURLToPath(new URL(`../${name}/server.ts`, import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', server], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', STRIPE_WEBHOOK_SECRET: webhookSecret, STRIPE_SECRET_KEY: '', DATABASE_URL: '' },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', STRIPE_WEBHOOK_SECRET: webhookSecret, STRIPE_SECRET_KEY: '', DATABASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';

@@ -1,6 +1,7 @@
 // Orders paid through Stripe Checkout, on Express 5. Run: node --import tsx examples/express-orders/server.ts
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { consoleNodeListener, createConsoleHandler } from 'stripe-webhook-kit/console';
 import { stripeWebhookMiddleware } from 'stripe-webhook-kit/express';
 import { postgresStore } from 'stripe-webhook-kit/postgres';
 import { loadConfig } from '../shared/config.js';
@@ -25,6 +26,9 @@ const router = createOrderWebhooks(orders);
 // INBOX=1: store the event durably, answer at once, let a worker run the router (shared/inbox.ts).
 const inbox = await openOrdersInbox(orders, router);
 app.post('/v1/webhook', stripeWebhookMiddleware({ secret: config.webhookSecret, router, store, inbox: inbox?.inbox }));
+// With the inbox, its operator console: every delivery, its attempts and errors, and replay.
+// Without an authorize function it answers this machine only (loopback).
+if (inbox) app.use('/console', consoleNodeListener(createConsoleHandler({ inbox: inbox.inbox, basePath: '/console' })));
 
 app.use(express.json());
 

@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import { createWebhookRouter, NonRetryableError, orderReference, type WebhookRouter } from 'stripe-webhook-kit';
 import type { OrdersDb, PaymentDetails, Transition } from './orders-db.js';
+import { shipOrder } from './shipping.js';
 
 /**
  * The webhook side of the order flow, the same in every framework:
@@ -25,7 +26,8 @@ export function createOrderWebhooks(orders: OrdersDb): WebhookRouter {
       const result = report(event, await orders.markPaid(findOrder(session), paymentOf(session), ctx.db), session);
       // Only the delivery that moved the order fulfills it: the other paid event of a session, or
       // a paid order's late event, finds it already paid and sends nothing twice.
-      if (result.changed) console.log(`fulfilling order ${result.order.id}: receipt to ${result.order.email}`);
+      // Inside the transaction: if shipping fails, the order stays unpaid and the event is retried.
+      if (result.changed) await shipOrder(result.order);
     })
     .onCheckoutPaymentFailed(async (session, event, ctx) => {
       const result = report(event, await orders.markPaymentFailed(findOrder(session), paymentOf(session), ctx.db), session);

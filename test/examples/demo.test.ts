@@ -3,16 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { assertBuilt, runProcess } from '../support/run-cli.js';
 
 describe('npm run demo', () => {
-  it('plays every scenario against the express example and exits 0', async () => {
+  it('plays every scenario against the express example, with and without its inbox, and exits 0', async () => {
     assertBuilt();
     const run = await runProcess(process.execPath, ['--import', 'tsx', 'examples/demo.ts']);
 
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout.match(/^ {3}PASS$/gm)).toHaveLength(6);
+    expect(run.stdout.match(/^ {3}PASS$/gm)).toHaveLength(8);
     expect(run.stdout).not.toContain('FAIL');
     expect(run.stdout).toContain('{"received":true,"duplicate":true}');
     expect(run.stdout).toContain('{"error":"no_matching_signature"}');
-    expect(run.stdout).toMatch(/All 6 scenarios ended as expected\.\n$/);
+    expect(run.stdout).toMatch(/All 8 scenarios ended as expected\.\n$/);
   });
 });

@@ -60,7 +60,7 @@ export {
 } from './catch-up/check-endpoints.js';
 export { CatchUpError, type CatchUpErrorCode } from './catch-up/catch-up-error.js';
 export { parseSince, type Since } from './catch-up/parse-since.js';
-export type { StripeReadClient, StripeListPage } from './catch-up/stripe-client.js';
+export type { StripeReadClient, StripeListPage, ListedThinEvent } from './catch-up/stripe-client.js';
 export { startInboxWorker, type InboxWorker, type InboxWorkerOptions } from './inbox/start-inbox-worker.js';
 export { InboxError, InboxLeaseLostError, type InboxErrorCode } from './inbox/inbox-error.js';
 export type * from './inbox/types.js';

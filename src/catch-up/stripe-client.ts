@@ -37,7 +37,10 @@ export interface StripeReadClient {
     /** The v2 core resources. */
     core?: {
       /** `GET /v2/core/events`: thin events, newest first, paged by `next_page_url` (the iterator follows it). */
-      events?: { list(params: { limit?: number; types?: string[] }): AsyncIterable<ListedThinEvent> };
+      events?: {
+        /** Lists thin events; the iterator it returns fetches the next page when it needs one. */
+        list(params: { limit?: number; types?: string[] }): AsyncIterable<ListedThinEvent>;
+      };
     };
   };
   /**

@@ -5,7 +5,7 @@ import { createConsoleHandler } from '../console/create-console-handler.js';
 import { consoleNodeListener } from '../console/node-listener.js';
 import { parseCommandLine } from './args.js';
 import { usageError } from './errors.js';
-import { connectInbox } from './inbox-connect.js';
+import { connectInbox, inboxTargetOf, inboxTargetOptions } from './inbox-connect.js';
 import type { CliIo } from './io.js';
 
 /** Resolves once SIGINT or SIGTERM arrives: how a person (Ctrl-C) or a supervisor stops the console. */
@@ -24,12 +24,7 @@ function untilSignal(): Promise<void> {
 /** Resolves to the exit code once `until` resolves (default: Ctrl-C) and everything is closed. */
 export async function consoleCommand(args: readonly string[], io: CliIo, until: () => Promise<void> = untilSignal): Promise<number> {
   const { values, positionals } = parseCommandLine('console', args, {
-    'database-url': { type: 'string' },
-    'redis-url': { type: 'string' },
-    queue: { type: 'string' },
-    table: { type: 'string' },
-    prefix: { type: 'string' },
-    schema: { type: 'string' },
+    ...inboxTargetOptions,
     port: { type: 'string' },
     host: { type: 'string' },
     'read-only': { type: 'boolean' },
@@ -39,14 +34,7 @@ export async function consoleCommand(args: readonly string[], io: CliIo, until: 
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw usageError(`--port must be a port number, got "${values.port}"`);
   const host = values.host ?? '127.0.0.1';
   const stopped = until();
-  const { inbox, close } = await connectInbox({
-    databaseUrl: values['database-url'] ?? (values['redis-url'] === undefined ? io.env.DATABASE_URL || undefined : undefined),
-    redisUrl: values['redis-url'],
-    queue: values.queue,
-    table: values.table,
-    prefix: values.prefix,
-    schema: values.schema,
-  });
+  const { inbox, close } = await connectInbox(inboxTargetOf(values, io.env));
   try {
     // No authorize here: the console answers loopback clients only (the listener passes the peer's
     // address), so --host 0.0.0.0 still refuses other machines; put a proxy with auth in front for them.

@@ -18,6 +18,30 @@ export interface InboxTarget {
   schema?: string;
 }
 
+/** The options every command that opens an inbox takes (`inbox`, `console`). */
+export const inboxTargetOptions = {
+  'database-url': { type: 'string' },
+  'redis-url': { type: 'string' },
+  queue: { type: 'string' },
+  table: { type: 'string' },
+  prefix: { type: 'string' },
+  schema: { type: 'string' },
+} as const;
+
+type InboxTargetValues = { [name in keyof typeof inboxTargetOptions]?: string };
+
+/** The inbox the options name; `DATABASE_URL` stands in for `--database-url` unless `--redis-url` is given. */
+export function inboxTargetOf(values: InboxTargetValues, env: NodeJS.ProcessEnv): InboxTarget {
+  return {
+    databaseUrl: values['database-url'] ?? (values['redis-url'] === undefined ? env.DATABASE_URL || undefined : undefined),
+    redisUrl: values['redis-url'],
+    queue: values.queue,
+    table: values.table,
+    prefix: values.prefix,
+    schema: values.schema,
+  };
+}
+
 export async function connectInbox(target: InboxTarget): Promise<InboxConnection> {
   if (target.databaseUrl !== undefined && target.redisUrl !== undefined) throw usageError('pass either --database-url or --redis-url, not both');
   if (target.databaseUrl !== undefined) return connectPgBoss(target.databaseUrl, target);

@@ -3,7 +3,7 @@ import type { InboxEntry, InboxListFilter, InboxStatus } from '../inbox/types.js
 import { inboxStatuses } from '../inbox/types.js';
 import { parseCommandLine } from './args.js';
 import { usageError } from './errors.js';
-import { connectInbox } from './inbox-connect.js';
+import { connectInbox, inboxTargetOf, inboxTargetOptions } from './inbox-connect.js';
 import type { CliIo } from './io.js';
 
 const actions = ['list', 'show', 'replay', 'stats'] as const;
@@ -11,12 +11,7 @@ const actions = ['list', 'show', 'replay', 'stats'] as const;
 /** Resolves to the exit code. */
 export async function inboxCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandLine('inbox', args, {
-    'database-url': { type: 'string' },
-    'redis-url': { type: 'string' },
-    queue: { type: 'string' },
-    table: { type: 'string' },
-    prefix: { type: 'string' },
-    schema: { type: 'string' },
+    ...inboxTargetOptions,
     status: { type: 'string' },
     type: { type: 'string' },
     object: { type: 'string' },
@@ -32,14 +27,7 @@ export async function inboxCommand(args: readonly string[], io: CliIo): Promise<
   }
   const filter = parseFilter(values);
   const json = values.json === true;
-  const { inbox, close } = await connectInbox({
-    databaseUrl: values['database-url'] ?? (values['redis-url'] === undefined ? io.env.DATABASE_URL || undefined : undefined),
-    redisUrl: values['redis-url'],
-    queue: values.queue,
-    table: values.table,
-    prefix: values.prefix,
-    schema: values.schema,
-  });
+  const { inbox, close } = await connectInbox(inboxTargetOf(values, io.env));
   const print = (text: string) => io.stdout.write(`${text}\n`);
   try {
     if (action === 'stats') {

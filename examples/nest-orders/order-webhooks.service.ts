@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Stripe from 'stripe';
-import { NonRetryableError, orderReference, type WebhookContext } from 'stripe-webhook-kit';
+import { orderReference, type WebhookContext } from 'stripe-webhook-kit';
 import { OnCheckoutAwaitingPayment, OnCheckoutPaid, OnCheckoutPaymentFailed, OnStripeEvent } from 'stripe-webhook-kit/nest';
-import type { OrdersDb, PaymentDetails, Transition } from '../shared/orders-db.js';
+import type { OrdersDb } from '../shared/orders-db.js';
+import { paymentOf, report } from '../shared/order-webhooks.js';
+import { shipOrder } from '../shared/shipping.js';
 import { ORDERS_DB } from './tokens.js';
 
 /**
@@ -32,7 +34,8 @@ export class OrderWebhooks {
     // Use ctx.db for every query of a handler: on PGlite, another query would wait for this
     // transaction to end.
     const result = report(event, await this.orders.markPaid(orderReference(session), paymentOf(session), ctx.db), session);
-    if (result.changed) console.log(`fulfilling order ${result.order.id}: receipt to ${result.order.email}`);
+    // Inside the transaction: if shipping fails, the order stays unpaid and the event is retried.
+    if (result.changed) await shipOrder(result.order);
   }
 
   @OnCheckoutPaymentFailed()
@@ -48,18 +51,4 @@ export class OrderWebhooks {
     // Nothing to undo: the order stays as it is, and the customer may start a new session.
     console.log(`checkout expired for order ${order?.id ?? '(unknown)'}, still ${order?.status ?? 'absent'}`);
   }
-}
-
-function paymentOf(session: Stripe.Checkout.Session): PaymentDetails {
-  const intent = session.payment_intent;
-  return { checkoutSessionId: session.id, paymentIntentId: typeof intent === 'string' ? intent : (intent?.id ?? null) };
-}
-
-function report(event: Stripe.Event, result: Transition | undefined, session: Stripe.Checkout.Session): Transition {
-  // An order this database never had (another environment's event, a deleted order): Stripe's
-  // retries for three days would not create it, so acknowledge and record the event.
-  if (result === undefined) throw new NonRetryableError(`no order ${orderReference(session)} for ${event.type} ${event.id}`);
-  const outcome = result.changed ? `now ${result.order.status}` : `unchanged, still ${result.order.status}`;
-  console.log(`${event.type} ${event.id}: order ${result.order.id} ${outcome}`);
-  return result;
 }

@@ -40,12 +40,14 @@ function findOrder(session: Stripe.Checkout.Session): string {
   return orderReference(session);
 }
 
-function paymentOf(session: Stripe.Checkout.Session): PaymentDetails {
+/** What the order records of the session that paid it. */
+export function paymentOf(session: Stripe.Checkout.Session): PaymentDetails {
   const intent = session.payment_intent;
   return { checkoutSessionId: session.id, paymentIntentId: typeof intent === 'string' ? intent : (intent?.id ?? null) };
 }
 
-function report(event: Stripe.Event, result: Transition | undefined, session: Stripe.Checkout.Session): Transition {
+/** Logs what an event did to its order; an order this database never had is a NonRetryableError. */
+export function report(event: Stripe.Event, result: Transition | undefined, session: Stripe.Checkout.Session): Transition {
   // An order this database never had (another environment's event, a deleted order): Stripe's
   // retries for three days would not create it, so acknowledge and record the event.
   if (result === undefined) throw new NonRetryableError(`no order ${orderReference(session)} for ${event.type} ${event.id}`);

@@ -1,5 +1,5 @@
 
-/** The steps of a delivery that get a child span of `stripe.webhook receive`. */
+/** The steps of a delivery that `stripe.webhook receive` times (`stripe.webhook.<step>.duration_ms`). */
 export type DeliveryStep = 'verify' | 'claim' | 'dispatch' | 'complete' | 'release';
 
 /**
@@ -11,7 +11,7 @@ export interface DeliveryTrace {
   verified(event: VerifiedEventSummary): void;
   /** The delivery was refused before dispatch (`method_not_allowed`, a verification code, ...). */
   rejected(code: string): void;
-  /** Runs one step inside its own child span; the step's result or rejection passes through. */
+  /** Runs one step of the delivery, timed; the step's result or rejection passes through. */
   step<T>(name: DeliveryStep, run: () => T | Promise<T>): Promise<T>;
   /** What became of the verified event (a `ProcessOutcome`, or `queued` for the inbox). */
   outcome(outcome: string): void;
@@ -25,7 +25,7 @@ export interface DeliveryTrace {
 export const untracedDelivery: DeliveryTrace = {
   verified() {},
   rejected() {},
-  step: async (_name, run) => run(),
+  step: (_name, run) => settled(run),
   outcome() {},
   traceContext: () => undefined,
 };
@@ -37,4 +37,17 @@ export interface VerifiedEventSummary {
   livemode: boolean;
   account?: string | null;
   context?: string | null;
+}
+
+/**
+ * `run()` as a promise, also when it throws at once. Not an `async` function: a step that returns
+ * a promise passes it on as it is, without another promise and turn of the event loop around it.
+ */
+export function settled<T>(run: () => T | Promise<T>): Promise<T> {
+  try {
+    return Promise.resolve(run());
+  } catch (error) {
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- what `run` threw, as it threw it
+    return Promise.reject(error);
+  }
 }

@@ -1,9 +1,9 @@
 // Loaded only through a dynamic import, once `@opentelemetry/api` itself has loaded: an app
 // without OpenTelemetry never runs (or, with the ESM build, never even reads) this file.
 import type * as Otel from '@opentelemetry/api';
-import type { DeliveryStep, DeliveryTrace, VerifiedEventSummary } from './delivery-trace.js';
+import { settled, type DeliveryStep, type DeliveryTrace, type VerifiedEventSummary } from './delivery-trace.js';
 import type { InboxJob, InboxJobReport, InboxTelemetry } from './inbox-telemetry.js';
-import { createWebhookMetrics } from './webhook-metrics.js';
+import { webhookMetrics } from './webhook-metrics.js';
 import { instrumentationName, type WebhookTelemetryOptions } from './telemetry-options.js';
 import { formatTraceParent, parseTraceParent } from './trace-context.js';
 
@@ -25,47 +25,63 @@ const messaging = { 'messaging.system': 'stripe' } as const;
 
 export function createOtelTelemetry(api: Api, options: WebhookTelemetryOptions = {}): OtelTelemetry {
   const tracer = ((options.tracerProvider as Otel.TracerProvider | undefined) ?? api.trace.getTracerProvider()).getTracer(instrumentationName);
-  const metrics = createWebhookMetrics(((options.meterProvider as Otel.MeterProvider | undefined) ?? api.metrics.getMeterProvider()).getMeter(instrumentationName));
+  const metrics = webhookMetrics(((options.meterProvider as Otel.MeterProvider | undefined) ?? api.metrics.getMeterProvider()).getMeter(instrumentationName));
 
+  /**
+   * One span per delivery. Its steps are attributes of it (`stripe.webhook.<step>.duration_ms`),
+   * not child spans: a span costs the app several microseconds, a step's attribute a fraction of
+   * one, and the handlers' own spans nest under this one as they would under a `dispatch` span.
+   */
   function delivery(method: string): ObservedDelivery {
     const parent = api.context.active();
-    const started = performance.now();
-    const span = tracer.startSpan(
-      'stripe.webhook receive',
-      {
-        kind: api.SpanKind.SERVER,
-        attributes: { ...messaging, 'messaging.operation.name': 'receive', 'messaging.operation.type': 'receive', 'http.request.method': method },
-      },
-      parent,
-    );
-    const within = api.trace.setSpan(parent, span);
-    let eventAttributes: Attributes = {};
+    const span = tracer.startSpan('stripe.webhook receive', { kind: api.SpanKind.SERVER, attributes: receiveAttributes(method) }, parent);
+    // Not sampled, or no SDK behind the API: nothing is exported, so nothing is worth measuring
+    // for the span (the metrics are still recorded).
+    const recording = span.isRecording();
+    let type: string | undefined;
     let outcome: string | undefined;
     let rejectedCode: string | undefined;
+    let ended = false;
+    // A step may end after the answer (handlers that outlive handlerTimeoutMs): an ended span
+    // takes nothing more.
+    const note = (key: string, value: Otel.AttributeValue) => {
+      if (recording && !ended) span.setAttribute(key, value);
+    };
+
+    async function timed<T>(name: DeliveryStep, run: () => T | Promise<T>): Promise<T> {
+      const started = performance.now();
+      try {
+        const result = await run();
+        if (name === 'claim') note('stripe.webhook.claim', claimOf(result));
+        return result;
+      } catch (error) {
+        // A refused verification is the delivery's `error.type`; anything else is an exception
+        // of the step, recorded with its stack as it is logged: each handler's, when several ran.
+        if (name !== 'verify' && recording && !ended) for (const one of errorsOf(error)) span.recordException(one);
+        throw error;
+      } finally {
+        const elapsed = performance.now() - started;
+        note(`stripe.webhook.${name}.duration_ms`, elapsed);
+        if (name === 'dispatch') metrics.handlerDuration.record(elapsed / 1000, typeOnly(type));
+      }
+    }
 
     return {
       verified(event) {
-        eventAttributes = eventAttributesOf(event);
-        span.setAttributes(eventAttributes);
+        type = event.type;
+        if (recording) span.setAttributes(eventAttributesOf(event));
       },
       rejected(code) {
         rejectedCode = code;
         outcome = code;
+        if (isVerificationCode(code)) metrics.verificationFailures.add(() => ({ 'error.type': code }), code);
       },
-      async step<T>(name: DeliveryStep, run: () => T | Promise<T>): Promise<T> {
-        const child = tracer.startSpan(`stripe.webhook ${name}`, { kind: api.SpanKind.INTERNAL, attributes: { ...messaging } }, within);
-        const stepStarted = performance.now();
-        try {
-          const result = await api.context.with(api.trace.setSpan(within, child), run);
-          stepResult(child, name, result);
-          return result;
-        } catch (error) {
-          failSpan(api, child, error, name === 'verify' ? codeOf(error) : undefined);
-          throw error;
-        } finally {
-          child.end();
-          if (name === 'dispatch') metrics.handlerDuration.record((performance.now() - stepStarted) / 1000, typeOnly(eventAttributes));
-        }
+      step<T>(name: DeliveryStep, run: () => T | Promise<T>): Promise<T> {
+        // Untimed when nothing records it, except the handlers: their histogram is a metric.
+        // The handlers run with this span active, so that theirs nest under it; also when it is
+        // not recording, so that a sampling decision carries over to them.
+        if (name === 'dispatch') return timed(name, () => api.context.with(api.trace.setSpan(parent, span), run));
+        return recording ? timed(name, run) : settled(run);
       },
       outcome(value) {
         outcome = value;
@@ -76,28 +92,17 @@ export function createOtelTelemetry(api: Api, options: WebhookTelemetryOptions =
       },
       end(status, thrown) {
         const final = outcome ?? (thrown === undefined ? 'unknown' : 'error');
-        span.setAttributes({ 'stripe.webhook.outcome': final, 'http.response.status_code': status });
-        if (rejectedCode !== undefined) span.setAttribute('error.type', rejectedCode);
-        if (status >= 500) failSpan(api, span, thrown, rejectedCode ?? final);
+        if (recording) {
+          span.setAttributes({ 'stripe.webhook.outcome': final, 'http.response.status_code': status });
+          if (rejectedCode !== undefined) span.setAttribute('error.type', rejectedCode);
+          if (status >= 500) failSpan(api, span, thrown, rejectedCode ?? final);
+        }
         span.end();
-        const labels = { 'stripe.webhook.outcome': final, ...typeOnly(eventAttributes) };
-        metrics.deliveries.add(1, labels);
-        if (final === 'duplicate') metrics.duplicates.add(1, typeOnly(eventAttributes));
-        metrics.receiveDuration.record((performance.now() - started) / 1000, labels);
+        ended = true;
+        metrics.deliveries.add(() => ({ 'stripe.webhook.outcome': final, ...typeOnly(type) }), final, type);
+        if (final === 'duplicate') metrics.duplicates.add(() => typeOnly(type), type);
       },
     };
-
-    function stepResult(child: Otel.Span, name: DeliveryStep, result: unknown): void {
-      // A claim answers with an outcome when it ends the delivery (duplicate, in_progress, ...).
-      if (name === 'claim' && typeof result === 'object' && result !== null) {
-        const ended = (result as { outcome?: unknown }).outcome;
-        child.setAttribute('stripe.webhook.claim', typeof ended === 'string' ? ended : 'claimed');
-      }
-    }
-  }
-
-  function countRejection(code: string): void {
-    metrics.verificationFailures.add(1, { 'error.type': code });
   }
 
   const inbox: InboxTelemetry = {
@@ -142,19 +147,7 @@ export function createOtelTelemetry(api: Api, options: WebhookTelemetryOptions =
     },
   };
 
-  return {
-    delivery: (method) => {
-      const observed = delivery(method);
-      // Verification failures are counted by code, once per delivery.
-      const rejected = observed.rejected.bind(observed);
-      observed.rejected = (code) => {
-        rejected(code);
-        if (isVerificationCode(code)) countRejection(code);
-      };
-      return observed;
-    },
-    inbox,
-  };
+  return { delivery, inbox };
 }
 
 /** The attributes that say which event a span is about. */
@@ -165,9 +158,24 @@ function eventAttributesOf(event: VerifiedEventSummary): Attributes {
   return attributes;
 }
 
-function typeOnly(attributes: Attributes): Attributes {
-  const type = attributes['stripe.event.type'];
-  return type === undefined ? {} : { 'stripe.event.type': type };
+const untyped: Attributes = {};
+function typeOnly(type: string | undefined): Attributes {
+  return type === undefined ? untyped : { 'stripe.event.type': type };
+}
+
+/** The attributes a receive span starts with: known before the body is read. */
+const postAttributes: Attributes = receiveAttributesFor('POST');
+function receiveAttributes(method: string): Attributes {
+  return method === 'POST' ? postAttributes : receiveAttributesFor(method);
+}
+function receiveAttributesFor(method: string): Attributes {
+  return { ...messaging, 'messaging.operation.name': 'receive', 'messaging.operation.type': 'receive', 'http.request.method': method };
+}
+
+/** A claim answers with an outcome when it ends the delivery (duplicate, in_progress, ...). */
+function claimOf(result: unknown): string {
+  const ended = typeof result === 'object' && result !== null ? (result as { outcome?: unknown }).outcome : undefined;
+  return typeof ended === 'string' ? ended : 'claimed';
 }
 
 // Codes a request is refused with before verification runs are not verification failures.
@@ -176,9 +184,9 @@ function isVerificationCode(code: string): boolean {
   return !notVerification.has(code);
 }
 
-function codeOf(error: unknown): string | undefined {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return typeof code === 'string' ? code : undefined;
+function errorsOf(error: unknown): Error[] {
+  if (error instanceof AggregateError) return error.errors.filter((one): one is Error => one instanceof Error);
+  return error instanceof Error ? [error] : [];
 }
 
 /** Marks a span failed. The exception (with its stack) goes to the trace, as it goes to the log. */

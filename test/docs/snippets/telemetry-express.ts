@@ -6,7 +6,7 @@ const secret = process.env.STRIPE_WEBHOOK_SECRET;
 if (!secret) throw new Error('Set STRIPE_WEBHOOK_SECRET to the endpoint\'s signing secret (whsec_...).');
 
 const router = createWebhookRouter().onCheckoutPaid(async (session) => {
-  await fulfillOrder(session.id); // its own spans (pg, fetch, ...) nest under `stripe.webhook dispatch`
+  await fulfillOrder(session.id); // its own spans (pg, fetch, ...) nest under `stripe.webhook receive`
 });
 
 const app = express();

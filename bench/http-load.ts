@@ -80,6 +80,8 @@ export function signAhead(template: DeliveryTemplate, sequence: { next: number }
 
 export interface LoadResult {
   requestsPerSecond: number;
+  /** Requests answered 2xx. */
+  answered: number;
   /** Milliseconds. */
   p99: number;
   /** Requests that got no 2xx answer, or failed. */
@@ -103,8 +105,27 @@ export async function load(port: number, seconds: number, connections: number, d
   });
   return {
     requestsPerSecond: result['2xx'] / result.duration,
+    answered: result['2xx'],
     p99: result.latency.p99,
     failures: result.non2xx + result.errors + result.timeouts,
     signedDuringRun: deliveries.signedDuringRun(),
   };
+}
+
+/**
+ * The CPU time (microseconds) a bench/servers/*.ts process has used so far, asked over IPC. CPU
+ * per request barely depends on what else the machine runs, where requests per second does.
+ */
+export function serverCpu(server: RunningServer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the server did not report its CPU time within 5 s')), 5000);
+    const listen = (message: { cpu?: number }) => {
+      if (typeof message.cpu !== 'number') return;
+      clearTimeout(timer);
+      server.child.off('message', listen);
+      resolve(message.cpu);
+    };
+    server.child.on('message', listen);
+    server.child.send('cpu');
+  });
 }

@@ -133,6 +133,7 @@ async function main() {
       results.http = http;
       for (const framework of http) {
         targets.push({ section, label: framework.framework, target: framework.target ?? { description: `skipped: ${framework.skipped ?? ''}`, met: false } });
+        if (framework.telemetryTarget) targets.push({ section, label: `${framework.framework} telemetry`, target: framework.telemetryTarget });
       }
     } else {
       const { runStoresBench, storesTable } = await import('./stores.js');

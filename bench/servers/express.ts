@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type Express from 'express';
 import type Stripe from 'stripe';
 import { stripeWebhookMiddleware } from 'stripe-webhook-kit/express';
-import { announce, handleLikeStripeDocs, ourOptions, portOf, readVariant, secret, stripe, webhookPath } from './shared.js';
+import { announce, handleLikeStripeDocs, ourOptions, portOf, readVariant, registerOpenTelemetry, secret, stripe, webhookPath } from './shared.js';
 
 // Express 5 is installed under the alias `express5`; @types/express describes it.
 const express = createRequire(import.meta.url)('express5') as typeof Express;
@@ -33,6 +33,7 @@ if (variant === 'ceiling') {
     else response.json({ received: true });
   });
 } else {
+  if (variant === 'ours-telemetry') await registerOpenTelemetry();
   app.post(webhookPath, stripeWebhookMiddleware(ourOptions(variant)));
 }
 

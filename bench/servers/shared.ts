@@ -23,8 +23,11 @@ export const serverVariants = ['ceiling', 'handwritten', 'ours', 'ours-memory'] 
  *   so the comparison is of the webhook work, not of the framework's response helpers.
  * - `ours-via-body-stream`: ours after touching `request.body`, as the Web adapter read it before
  *   issue 19 (the cost of @hono/node-server's full undici Request).
+ * - `ours-telemetry`: `ours` in an app that registered the OpenTelemetry SDK (spans batched to
+ *   an exporter, metrics aggregated), against `ours`, where `@opentelemetry/api` is installed but
+ *   no SDK is (what most apps have: the API comes with many packages).
  */
-export const extraVariants = ['handwritten-same-response', 'ours-via-body-stream'] as const;
+export const extraVariants = ['handwritten-same-response', 'ours-via-body-stream', 'ours-telemetry'] as const;
 export type ServerVariant = (typeof serverVariants)[number] | (typeof extraVariants)[number];
 
 export interface BenchFramework {
@@ -37,7 +40,7 @@ export interface BenchFramework {
 }
 
 export const frameworks: readonly BenchFramework[] = [
-  { name: 'Express 5', server: 'express', variants: [...serverVariants, 'handwritten-same-response'] },
+  { name: 'Express 5', server: 'express', variants: [...serverVariants, 'handwritten-same-response', 'ours-telemetry'] },
   { name: 'Fastify 5', server: 'fastify', variants: serverVariants },
   { name: 'Nest 11 / Express', server: 'nest-express', variants: serverVariants },
   { name: 'Nest 11 / Fastify', server: 'nest-fastify', variants: serverVariants },
@@ -80,12 +83,37 @@ export function handleLikeStripeDocs(event: Stripe.Event): void {
 export function ourOptions(variant: ServerVariant): WebhookHandlerOptions {
   const router = createWebhookRouter();
   router.on('checkout.session.completed', (event) => fulfill(event.data.object));
-  return { secret, router, ...(variant === 'ours' ? { store: false as const } : {}) };
+  return { secret, router, ...(variant === 'ours' || variant === 'ours-telemetry' ? { store: false as const } : {}) };
 }
 
-/** Tells the parent which port the server listens on; exits when the parent goes away. */
+/**
+ * Registers the OpenTelemetry SDK as an app does at start-up: spans built, batched and handed to
+ * an exporter (one that drops them: the network is left out), metrics aggregated for a reader.
+ */
+export async function registerOpenTelemetry(): Promise<void> {
+  const { metrics, trace } = await import('@opentelemetry/api');
+  const { BasicTracerProvider, BatchSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
+  const { MeterProvider, MetricReader } = await import('@opentelemetry/sdk-metrics');
+  const dropping = { export: (_spans: unknown, done: (result: { code: number }) => void) => done({ code: 0 }), shutdown: async () => {} };
+  trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(dropping)] }));
+  class HeldReader extends MetricReader {
+    protected async onForceFlush(): Promise<void> {}
+    protected async onShutdown(): Promise<void> {}
+  }
+  metrics.setGlobalMeterProvider(new MeterProvider({ readers: [new HeldReader()] }));
+}
+
+/**
+ * Tells the parent which port the server listens on, and answers its `cpu` questions with the
+ * CPU time this process has used (microseconds); exits when the parent goes away.
+ */
 export function announce(port: number): void {
   process.on('disconnect', () => process.exit(0));
+  process.on('message', (message) => {
+    if (message !== 'cpu') return;
+    const { user, system } = process.cpuUsage();
+    process.send?.({ cpu: user + system });
+  });
   process.send?.({ port });
 }
 

@@ -5,9 +5,9 @@
 //   (what postgresStore ran per delivery before issue 19; redisStore's claim script and SET);
 // - the one-round-trip floor: a single `INSERT ... ON CONFLICT DO NOTHING`, or `SET NX PX`, the
 //   least any design that records an event can send.
-import { claimStatement } from '../src/stores/postgres/statements.js';
 import { parseTableName } from '../src/stores/postgres/table-name.js';
 import { claimScript } from '../src/stores/redis/scripts.js';
+import { preIssue19ClaimStatement, preIssue19CompleteStatement } from './pre-19-postgres-store.js';
 import { deleteKeys } from '../test/support/service-cleanup.js';
 
 export const storeFloors = ['postgres-floor-2', 'postgres-floor-1', 'redis-floor-2', 'redis-floor-1'] as const;
@@ -22,14 +22,6 @@ export interface FloorContender {
 
 const leaseMs = 60_000;
 const retentionMs = 7 * 24 * 3600 * 1000;
-
-// The completion postgresStore sent before issue 19: one event, a durable commit.
-function durableCompleteStatement(quoted: string): string {
-  return `INSERT INTO ${quoted} AS held (event_id, state, lease_token, expires_at, updated_at)
-VALUES ($1, 'done', NULL, statement_timestamp() + $2::double precision * interval '1 millisecond', statement_timestamp())
-ON CONFLICT (event_id) DO UPDATE SET
-  state = 'done', lease_token = NULL, expires_at = EXCLUDED.expires_at, updated_at = EXCLUDED.updated_at`;
-}
 
 export async function openFloor(name: StoreFloor, urls: { postgres: string; redis: string }, table: string): Promise<FloorContender> {
   if (name === 'postgres-floor-2' || name === 'postgres-floor-1') {
@@ -50,8 +42,8 @@ export async function openFloor(name: StoreFloor, urls: { postgres: string; redi
           close,
         };
       }
-      const claim = claimStatement(parseTableName(table));
-      const complete = durableCompleteStatement(quoted);
+      const claim = preIssue19ClaimStatement(quoted);
+      const complete = preIssue19CompleteStatement(quoted);
       return {
         detail: 'bare pg Pool (max 10): the claim, then a durable one-event completion',
         record: async (eventId) => {

@@ -4,10 +4,12 @@
 // of store-floors.ts: bare clients running the statements alone.
 import { createWebhookHandler, createWebhookRouter, memoryStore } from '../src/index.js';
 import type { IdempotencyStore, WebhookHandler } from '../src/index.js';
-import { postgresStore } from '../src/stores/postgres-store.js';
+import type { Pool } from 'pg';
+import { postgresStore, postgresStoreSchema } from '../src/stores/postgres-store.js';
 import { redisStore } from '../src/stores/redis-store.js';
 import { deleteKeys } from '../test/support/service-cleanup.js';
 import { openFloor, storeFloors, type StoreFloor } from './store-floors.js';
+import { preIssue19PostgresStore } from './pre-19-postgres-store.js';
 import { benchSecret, deliveryTemplate, signBody, type DeliveryTemplate } from './payloads.js';
 import { collectGarbage, formatRatio, formatSpread, formatTarget, interleave, pairedRatio, summarize, type Summary, type TableData, type Target } from './stats.js';
 
@@ -18,7 +20,7 @@ export interface StoresConfig {
   concurrency: number;
 }
 
-export const storeContenders = ['none', 'memory', 'pglite', 'postgres', 'postgres-transactional', 'redis', ...storeFloors] as const;
+export const storeContenders = ['none', 'memory', 'pglite', 'postgres', 'postgres-pre-19', 'postgres-transactional', 'redis', ...storeFloors] as const;
 export type StoreContender = (typeof storeContenders)[number];
 
 // Each store, and the floors it is compared with (its bare statements).
@@ -37,6 +39,8 @@ export interface StoreResult {
   ratioToNone?: Summary;
   /** A store's throughput over each of its floors', paired by repetition. */
   ratioToFloors?: Partial<Record<StoreFloor, Summary>>;
+  /** postgres only: its throughput over the pre-#19 design's (postgres-pre-19), paired by repetition. */
+  ratioToPreIssue19?: Summary;
   /** Store queries or commands per delivery, over every timed delivery. */
   roundTripsPerDelivery?: number;
   /** Deliveries not answered 200 `{"received":true}`: must be 0. */
@@ -45,6 +49,8 @@ export interface StoreResult {
 }
 
 const maxRoundTrips = 2;
+// Issue 19: PostgreSQL deliveries/s at least this many times the pre-#19 design's, in one run.
+const minGainOverPreIssue19 = 1.5;
 const postgresUrl = process.env.PGURL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 // Its own table and key prefix, so the bench never touches what tests or apps use.
@@ -120,6 +126,16 @@ export async function runStoresBench(config: StoresConfig, progress: (line: stri
         result.roundTripsPerDelivery = perDelivery;
         result.target = { description: `<= ${maxRoundTrips} round trips per delivery (${perDelivery.toFixed(2)})`, met: perDelivery <= maxRoundTrips && tally.failures === 0 };
       }
+      if (name === 'postgres' && (throughput['postgres-pre-19']?.length ?? 0) > 0) {
+        const gain = pairedRatio(throughput.postgres, throughput['postgres-pre-19']);
+        result.ratioToPreIssue19 = gain;
+        const rounds = result.target;
+        const met = gain.median >= minGainOverPreIssue19 && (rounds?.met ?? tally.failures === 0);
+        result.target = {
+          description: `${rounds ? `${rounds.description}; ` : ''}>= ${minGainOverPreIssue19}x postgres-pre-19 (${formatRatio(gain)})`,
+          met,
+        };
+      }
       return result;
     });
     progress(`stores: ${results.filter((result) => !result.skipped).map((result) => `${result.store} ${Math.round(result.deliveriesPerSecond?.median ?? 0)}/s`).join(', ')}`);
@@ -178,51 +194,32 @@ async function openContender(name: StoreContender, sequence: { next: number }): 
       const roundTrips = countCalls(db, 'query');
       return { send: handlerWith(store), detail: 'PGlite in-memory, in process', roundTrips, close: () => db.close() };
     }
-    case 'postgres': {
-      const { default: pg } = await import('pg');
-      const pool = new pg.Pool({ connectionString: postgresUrl, max: 10, connectionTimeoutMillis: 3000 });
-      try {
+    case 'postgres':
+      return withPostgresPool(benchTable, async (pool) => {
         const store = postgresStore(pool, { table: benchTable });
         await store.ready();
         const roundTrips = countCalls(pool, 'query');
         const { rows } = await pool.query<{ server_version: string }>('show server_version');
-        return {
-          send: handlerWith(store),
-          detail: `pg Pool (max 10), PostgreSQL ${rows[0]?.server_version.split(' ')[0] ?? '?'} at ${redact(postgresUrl)}`,
-          roundTrips,
-          close: async () => {
-            await pool.query(`drop table if exists ${benchTable}`);
-            await pool.end();
-          },
-        };
-      } catch (error) {
-        await pool.end().catch(() => undefined);
-        throw error;
-      }
-    }
-    case 'postgres-transactional': {
-      // The same handler, run inside the transaction that marks the event done (BEGIN, mark,
-      // COMMIT on a checked-out connection, after the claim): the price of exactly-once effects.
-      const { default: pg } = await import('pg');
-      const pool = new pg.Pool({ connectionString: postgresUrl, max: 10, connectionTimeoutMillis: 3000 });
-      pool.on('error', () => undefined);
-      const table = `${benchTable}_tx`;
-      try {
+        const version = rows[0]?.server_version.split(' ')[0] ?? '?';
+        return { send: handlerWith(store), detail: `pg Pool (max 10), PostgreSQL ${version} at ${redact(postgresUrl)}`, roundTrips };
+      });
+    // The reference for issue 19's target: the same handler and verification, with the store as
+    // it was before (a claim and a durable completion per delivery, never shared).
+    case 'postgres-pre-19':
+      return withPostgresPool(`${benchTable}_pre_19`, async (pool, table) => {
+        await pool.query(postgresStoreSchema(table));
+        const roundTrips = countCalls(pool, 'query');
+        const detail = 'pg Pool (max 10), postgresStore before issue 19: a claim, then a durable one-event completion';
+        return { send: handlerWith(preIssue19PostgresStore(pool, table)), detail, roundTrips };
+      });
+    // The same handler, run inside the transaction that marks the event done (BEGIN, mark,
+    // COMMIT on a checked-out connection, after the claim): the price of exactly-once effects.
+    case 'postgres-transactional':
+      return withPostgresPool(`${benchTable}_tx`, async (pool, table) => {
         const store = postgresStore(pool, { table, transactional: true });
         await store.ready();
-        return {
-          send: handlerWith(store),
-          detail: 'pg Pool (max 10), postgresStore({ transactional: true }): claim, then BEGIN, mark, COMMIT',
-          close: async () => {
-            await pool.query(`drop table if exists ${table}`);
-            await pool.end();
-          },
-        };
-      } catch (error) {
-        await pool.end().catch(() => undefined);
-        throw error;
-      }
-    }
+        return { send: handlerWith(store), detail: 'pg Pool (max 10), postgresStore({ transactional: true }): claim, then BEGIN, mark, COMMIT' };
+      });
     case 'redis': {
       const prefix = `stripe-webhook-kit:bench:${process.pid}:`;
       const { Redis } = await import('ioredis');
@@ -247,6 +244,26 @@ async function openContender(name: StoreContender, sequence: { next: number }): 
     }
     default:
       throw new Error(`unknown store contender ${name}`);
+  }
+}
+
+/** A pg Pool of 10 for a contender on `table`, which closing drops; the pool ends if opening fails. */
+async function withPostgresPool(table: string, open: (pool: Pool, table: string) => Promise<Omit<Contender, 'close'>>): Promise<Contender> {
+  const { default: pg } = await import('pg');
+  const pool = new pg.Pool({ connectionString: postgresUrl, max: 10, connectionTimeoutMillis: 3000 });
+  pool.on('error', () => undefined);
+  try {
+    const contender = await open(pool, table);
+    return {
+      ...contender,
+      close: async () => {
+        await pool.query(`drop table if exists ${table}`);
+        await pool.end();
+      },
+    };
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
   }
 }
 
@@ -309,10 +326,18 @@ export function storesTable(results: readonly StoreResult[], config: StoresConfi
     rows,
     notes: [
       'Distinct signed ~5 KB events (Buffer bodies), verification included; round trips are the client\'s query()/sendCommand() calls per delivery.',
+      'postgres-pre-19: the same handler with postgresStore as it was before issue 19 (bench/pre-19-postgres-store.ts): a claim and a durable one-event completion per delivery, neither shared.',
       'Floors: bare clients at the same concurrency, no verification or handler: "floor-2" runs the claim and a durable one-event completion (postgresStore before issue 19; redisStore\'s claim script and SET), "floor-1" one INSERT ... ON CONFLICT DO NOTHING or SET NX PX.',
       ...results.flatMap((result) =>
         Object.entries(result.ratioToFloors ?? {}).map(([floor, ratio]) => `${result.store} vs ${floor}: ${formatRatio(ratio)} (paired)`),
       ),
+      ...results
+        .filter((result) => result.ratioToPreIssue19)
+        .map((result) => {
+          const ratio = result.ratioToPreIssue19 as Summary;
+          const verdict = ratio.median >= minGainOverPreIssue19 ? 'met' : 'MISSED';
+          return `${result.store} vs postgres-pre-19 (same handler and verification, the store before issue 19): ${formatRatio(ratio)} (paired); issue 19's target >= ${minGainOverPreIssue19}x: ${verdict}.`;
+        }),
       ...results
         .filter((result) => result.deliveriesPerSecond && result.deliveriesPerSecond.min < result.deliveriesPerSecond.max / 3)
         .map((result) => `${result.store}: throughput collapsed in some runs (min < max/3): the machine was busy, or the store stalled; rerun before quoting.`),

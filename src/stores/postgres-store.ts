@@ -5,7 +5,7 @@ import { isConnectionError, sqlState, unusableClientReason, warnAboutUnheardPool
 import { createTableGuard } from './postgres/ensure-table.js';
 import { claimStatement, cleanupStatement, completeStatement, markDoneStatement, readyStatement, releaseStatement, schemaScript } from './postgres/statements.js';
 import { createTransactionRunner } from './postgres/transaction-runner.js';
-import { createCompletionBatcher } from './postgres/completion-batcher.js';
+import { createStatementBatcher } from './postgres/statement-batcher.js';
 import { defaultTableName, parseTableName } from './postgres/table-name.js';
 import { durableRetentionMs } from './retention.js';
 import { advisedError } from './postgres/postgres-advice.js';
@@ -63,11 +63,24 @@ export function postgresStoreSchema(table: string = defaultTableName): string {
   return schemaScript(parseTableName(table));
 }
 
+/** A row of the claim statement: the event's state after it, and whether this claim holds it. */
+interface ClaimedRow {
+  event_id: string;
+  state: string;
+  claimed: boolean;
+}
+
+/** The events of one statement, for an error message. */
+function describeKeys(keys: readonly string[]): string {
+  const first = describeId(keys[0] as string);
+  return keys.length === 1 ? `event ${first}` : `${keys.length} events (${first} and others)`;
+}
+
 /**
  * Deduplicates Stripe events in a PostgreSQL table shared by every instance of the app. Takes a
- * `pg` Pool (recommended) or connected Client, or a PGlite instance. A claim is one statement;
- * the completions of concurrent deliveries share one statement (one commit), so a delivery costs
- * at most two round trips, and under load little more than one. Each commit is durable. Lease and
+ * `pg` Pool (recommended) or connected Client, or a PGlite instance. A delivery costs two
+ * statements at most, a claim and a completion, and under load far fewer: the claims of
+ * concurrent deliveries share one statement, and so do their completions. Each commit is durable. Lease and
  * retention times come from the database clock, so hosts with skewed clocks agree.
  *
  * @example
@@ -94,10 +107,16 @@ export function postgresStore(client: PostgresClient, options: PostgresStoreOpti
     markDone: markDoneStatement(table),
   };
   const exclusive = <T>(statement: () => Promise<T>): Promise<T> => (runner ? runner.exclusive(statement) : statement());
-  // Keys, not ids, so that two ids stored under one key are one row of the statement.
-  const completeKeys = createCompletionBatcher(async (keys) => {
-    const events = keys.length === 1 ? `event ${describeId(keys[0] as string)}` : `${keys.length} events (${describeId(keys[0] as string)} and others)`;
-    await run(`complete ${events}`, sql.complete, [keys, retentionMs]);
+  // Keys, not ids, so that two ids stored under one key are one row of a statement.
+  const claimKeys = createStatementBatcher<{ token: string; leaseMs: number }, ClaimedRow | undefined>(async (keys, claims) => {
+    const params = [keys, claims.map((claim) => claim.token), claims.map((claim) => claim.leaseMs)];
+    const rows = (await run(`claim ${describeKeys(keys)}`, sql.claim, params)) as ClaimedRow[];
+    const byKey = new Map(rows.map((row) => [row.event_id, row]));
+    return keys.map((key) => byKey.get(key));
+  });
+  const completeKeys = createStatementBatcher<undefined, undefined>(async (keys) => {
+    await run(`complete ${describeKeys(keys)}`, sql.complete, [keys, retentionMs]);
+    return [];
   });
 
   /** Runs one statement, after the table exists, with errors that name the table and the cause. */
@@ -171,7 +190,7 @@ export function postgresStore(client: PostgresClient, options: PostgresStoreOpti
       if (!(leaseMs > 0)) throw new RangeError('postgresStore: leaseMs must be a positive number of milliseconds.');
       // A caller without tokens of its own gets one remembered per event id (the older API).
       const token = ownToken ?? tokens.create();
-      const [row] = (await run(`claim event ${describeId(eventId)}`, sql.claim, [await eventKey(eventId), token, leaseMs])) as Array<{ state: string; claimed: boolean }>;
+      const row = await claimKeys(await eventKey(eventId), { token, leaseMs });
       if (row?.claimed === true) {
         if (ownToken === undefined) tokens.remember(eventId, token);
         return 'claimed';
@@ -180,7 +199,7 @@ export function postgresStore(client: PostgresClient, options: PostgresStoreOpti
     },
     async complete(eventId) {
       tokens.take(eventId);
-      await completeKeys(await eventKey(eventId));
+      await completeKeys(await eventKey(eventId), undefined);
     },
     async release(eventId, ownToken) {
       const remembered = tokens.take(eventId);

@@ -62,27 +62,36 @@ export function readyStatement(table: TableName): string {
 }
 
 /**
- * $1 event id, $2 a fresh lease token, $3 lease in ms. One statement: it inserts the row, or takes
- * over an expired one, or leaves a live one untouched. The conflicting row is locked and read at
- * its latest committed version, so of concurrent claims exactly one sees its own token come back;
- * the others learn the current state in the same round trip (no read-then-write race).
+ * $1 event ids (text[], sorted, without repeats), $2 each one's fresh lease token (uuid[]), $3
+ * each one's lease in ms (float8[]; handlers sharing a store may lease differently): the claims of concurrent deliveries in one statement (see statement-batcher.ts).
+ * Per event it inserts the row, or takes over an expired one, or leaves a live one untouched. The
+ * conflicting row is locked and read at its latest committed version, so of concurrent claims
+ * exactly one sees its own token come back; the others learn the current state in the same round
+ * trip (no read-then-write race). Rows are locked in the array's order, so two such statements
+ * cannot deadlock each other. Sharing a statement changes no claim's answer: each row's upsert is
+ * decided alone, and the ids are keys (event-key.ts) that no id can make the statement fail on.
  */
 export function claimStatement(table: TableName): string {
   const expired = 'held.expires_at <= statement_timestamp()';
-  return `INSERT INTO ${table.quoted} AS held (event_id, state, lease_token, expires_at, updated_at)
-VALUES ($1, 'in_progress', $2::uuid, statement_timestamp() + $3::double precision * interval '1 millisecond', statement_timestamp())
-ON CONFLICT (event_id) DO UPDATE SET
-  state       = CASE WHEN ${expired} THEN EXCLUDED.state       ELSE held.state       END,
-  lease_token = CASE WHEN ${expired} THEN EXCLUDED.lease_token ELSE held.lease_token END,
-  updated_at  = CASE WHEN ${expired} THEN EXCLUDED.updated_at  ELSE held.updated_at  END,
-  expires_at  = CASE WHEN ${expired} THEN EXCLUDED.expires_at  ELSE held.expires_at  END
-RETURNING held.state, held.lease_token IS NOT DISTINCT FROM $2::uuid AS claimed`;
+  return `WITH claim AS (SELECT * FROM unnest($1::text[], $2::uuid[], $3::double precision[]) AS claim(event_id, lease_token, lease_ms)),
+upsert AS (
+  INSERT INTO ${table.quoted} AS held (event_id, state, lease_token, expires_at, updated_at)
+  SELECT claim.event_id, 'in_progress', claim.lease_token, statement_timestamp() + claim.lease_ms * interval '1 millisecond', statement_timestamp()
+  FROM claim
+  ON CONFLICT (event_id) DO UPDATE SET
+    state       = CASE WHEN ${expired} THEN EXCLUDED.state       ELSE held.state       END,
+    lease_token = CASE WHEN ${expired} THEN EXCLUDED.lease_token ELSE held.lease_token END,
+    updated_at  = CASE WHEN ${expired} THEN EXCLUDED.updated_at  ELSE held.updated_at  END,
+    expires_at  = CASE WHEN ${expired} THEN EXCLUDED.expires_at  ELSE held.expires_at  END
+  RETURNING held.event_id, held.state, held.lease_token)
+SELECT upsert.event_id, upsert.state, upsert.lease_token IS NOT DISTINCT FROM claim.lease_token AS claimed
+FROM upsert JOIN claim USING (event_id)`;
 }
 
 /**
  * $1 the event ids (text[], sorted, without repeats), $2 retention in ms: the completions of
  * concurrent deliveries in one statement, so one commit (one WAL flush) makes them all durable
- * (see completion-batcher.ts). An upsert rather than an update: the row may be gone if a lease
+ * (see statement-batcher.ts). An upsert rather than an update: the row may be gone if a lease
  * expired and `cleanup` ran while a slow handler was still working. The rows are written in the
  * array's order, so two such statements cannot deadlock each other.
  *

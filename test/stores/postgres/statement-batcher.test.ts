@@ -1,6 +1,7 @@
-// Completions of concurrent deliveries share statements (issue 19): fewer commits, the same
-// answers. Run through postgresStore on the shared PostgreSQL, with a client that records (and,
-// where a test needs it, fails or stalls) the completion statements it is asked to send.
+// Claims and completions of concurrent deliveries share statements (issue 19): fewer commits, the
+// same answers. Run through postgresStore on the shared PostgreSQL, with a client that records
+// (and, where a test needs it, fails or stalls) the claim and completion statements it is asked
+// to send.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStore, type PostgresClient } from '../../../src/stores/postgres-store.js';
@@ -12,8 +13,9 @@ import { waitUntil } from '../../support/wait-until.js';
 const postgres = await serviceAvailable('PostgreSQL');
 
 const isCompletion = (text: string) => text.includes('unnest($1::text[])');
+const isClaim = (text: string) => text.includes('unnest($1::text[], $2::uuid[]');
 
-describe.skipIf(!postgres)('postgresStore completions, batched', () => {
+describe.skipIf(!postgres)('postgresStore claims and completions, batched', () => {
   let pool: pg.Pool;
   const tables: string[] = [];
   const table = (kind: string) => {
@@ -29,12 +31,20 @@ describe.skipIf(!postgres)('postgresStore completions, batched', () => {
     await pool.end();
   });
 
-  /** The pool, with the completion statements it sent (their event ids) and a way to fail or stall them. */
+  /** The pool, with the claim and completion statements it sent (their event ids) and a way to fail or stall them. */
   function recordingClient() {
     const completions: string[][] = [];
-    const control = { failNext: 0, stall: undefined as Promise<void> | undefined };
+    const claims: string[][] = [];
+    const control = { failNext: 0, failNextClaim: 0, stall: undefined as Promise<void> | undefined };
     const client: PostgresClient = {
       async query(text, params) {
+        if (isClaim(text)) {
+          claims.push([...((params?.[0] as string[]) ?? [])]);
+          if (control.failNextClaim > 0) {
+            control.failNextClaim--;
+            throw new Error('connection reset by the test');
+          }
+        }
         if (isCompletion(text)) {
           completions.push([...((params?.[0] as string[]) ?? [])]);
           if (control.failNext > 0) {
@@ -46,7 +56,7 @@ describe.skipIf(!postgres)('postgresStore completions, batched', () => {
         return pool.query(text, params);
       },
     };
-    return { client, completions, control };
+    return { client, completions, claims, control };
   }
 
   async function stateOf(name: string, eventId: string): Promise<string | undefined> {
@@ -134,6 +144,72 @@ describe.skipIf(!postgres)('postgresStore completions, batched', () => {
     await Promise.all([stuckOne, stuckTwo]);
     expect(await stateOf(name, 'evt_stuck_1')).toBe('done');
     expect(await stateOf(name, 'evt_stuck_2')).toBe('done');
+  });
+  it('sends concurrent claims together, and of the claims of one id made at once exactly one is claimed', async () => {
+    const name = table('claims');
+    const { client, claims } = recordingClient();
+    const store = postgresStore(client, { table: name });
+    const ids = Array.from({ length: 30 }, (_, index) => `evt_claim_${index}`);
+    // Each id three times in the same turn: the repeats wait for a later statement.
+    const answers = await Promise.all(ids.flatMap((id) => [0, 1, 2].map(() => store.claim(id, 60_000, globalThis.crypto.randomUUID()).then((answer) => [id, answer]))));
+
+    for (const id of ids) {
+      const mine = answers.filter(([claimed]) => claimed === id).map(([, answer]) => answer);
+      expect(mine.sort()).toEqual(['claimed', 'in_progress', 'in_progress']);
+      expect(await stateOf(name, id)).toBe('in_progress');
+    }
+    expect(claims.every((sent) => new Set(sent).size === sent.length)).toBe(true);
+    expect(claims.flat().length).toBe(ids.length * 3);
+    expect(claims.length).toBeLessThan(ids.length);
+  });
+
+  it('answers each claim of a shared statement by its own state, lease and token', async () => {
+    const name = table('mixed');
+    const { client, claims } = recordingClient();
+    const store = postgresStore(client, { table: name });
+    const token = globalThis.crypto.randomUUID();
+    expect(await store.claim('evt_mine', 60_000, token)).toBe('claimed');
+    expect(await store.claim('evt_done', 60_000)).toBe('claimed');
+    await store.complete('evt_done');
+    claims.length = 0;
+
+    const answers = await Promise.all([
+      store.claim('evt_short', 1_500),
+      store.claim('evt_long', 90_000),
+      store.claim('evt_done', 60_000),
+      // The same claim sent again (a lost reply): its own live lease answers 'claimed'.
+      store.claim('evt_mine', 60_000, token),
+      store.claim('evt_mine', 60_000, globalThis.crypto.randomUUID()),
+    ]);
+
+    expect(answers).toEqual(['claimed', 'claimed', 'done', 'claimed', 'in_progress']);
+    expect(claims[0]?.sort()).toEqual(['evt_done', 'evt_long', 'evt_mine', 'evt_short']);
+    const { rows } = await pool.query<{ event_id: string; lease_ms: number }>(
+      `SELECT event_id, round(extract(epoch FROM expires_at - updated_at) * 1000)::int AS lease_ms FROM ${name} WHERE event_id IN ('evt_short', 'evt_long') ORDER BY event_id`,
+    );
+    expect(rows).toEqual([
+      { event_id: 'evt_long', lease_ms: 90_000 },
+      { event_id: 'evt_short', lease_ms: 1_500 },
+    ]);
+  });
+
+  it('fails every claim of a failed statement with a store error, and claims none of them', async () => {
+    const name = table('claim_failed');
+    const { client, control } = recordingClient();
+    const store = postgresStore(client, { table: name });
+    await store.ready();
+    const ids = ['evt_claim_fail_1', 'evt_claim_fail_2', 'evt_claim_fail_3'];
+    control.failNextClaim = 1;
+
+    const errors = await Promise.all(ids.map((id) => storeError(store.claim(id, 60_000))));
+    for (const error of errors) {
+      expect(error.code).toBe('query_failed');
+      expect(error.message).toContain(`table "${name}"`);
+      expect(error.message).toContain('connection reset by the test');
+    }
+    for (const id of ids) expect(await stateOf(name, id)).toBeUndefined();
+    // Stripe's retries claim them as if the failure had not happened.
+    expect(await Promise.all(ids.map((id) => store.claim(id, 60_000)))).toEqual(['claimed', 'claimed', 'claimed']);
   });
 });
 

@@ -9,6 +9,8 @@ import { collectGarbage } from './stats.js';
 export interface RunningServer {
   child: ChildProcess;
   port: number;
+  /** Where its webhook route is, when not `/v1/webhook` (a Next.js app serves one route per contender). */
+  path?: string;
 }
 
 /**
@@ -87,11 +89,11 @@ export interface LoadResult {
   signedDuringRun: number;
 }
 
-/** One autocannon run against `http://127.0.0.1:<port>/v1/webhook`, every request a delivery from `deliveries`. */
-export async function load(port: number, seconds: number, connections: number, deliveries: SignedDeliveries): Promise<LoadResult> {
+/** One autocannon run against `http://127.0.0.1:<port><path>`, every request a delivery from `deliveries`. */
+export async function load(port: number, seconds: number, connections: number, deliveries: SignedDeliveries, path = '/v1/webhook'): Promise<LoadResult> {
   collectGarbage();
   const result = await autocannon({
-    url: `http://127.0.0.1:${port}/v1/webhook`,
+    url: `http://127.0.0.1:${port}${path}`,
     connections,
     duration: seconds,
     // autocannon stops at its first sample tick after `duration`: ticks every 100 ms, not every

@@ -86,8 +86,8 @@ process.once('exit', () => {
 /**
  * One `next start` process for `variant`, on a port the system picks (Next prints it), like the
  * other frameworks' one process per contender. `BENCH_NEXT_NODE_OPTIONS` adds Node flags to it,
- * e.g. `--cpu-prof --cpu-prof-dir=bench/.tmp/next-prof` (Next exits cleanly on SIGTERM, so the
- * profile is written when the bench stops the server).
+ * e.g. `--cpu-prof --cpu-prof-dir=<absolute path>` (it runs in bench/next/; Next exits cleanly on
+ * SIGTERM, so the profile is written when the bench stops the server).
  */
 export function startNextServer(variant: ServerVariant): Promise<RunningServer> {
   const route = routes[variant];

@@ -1,6 +1,7 @@
 // What every HTTP bench shares (bench/http.ts, bench/nest-compare/run.ts): a server in its own
 // process that announces its port, deliveries signed ahead of the load, and one autocannon run.
 import { fork, type ChildProcess, type ForkOptions } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { signBody, type DeliveryTemplate } from './payloads.js';
@@ -9,6 +10,8 @@ import { collectGarbage } from './stats.js';
 export interface RunningServer {
   child: ChildProcess;
   port: number;
+  /** Where its webhook route is, when not `/v1/webhook` (a Next.js app serves one route per contender). */
+  path?: string;
 }
 
 /**
@@ -89,11 +92,11 @@ export interface LoadResult {
   signedDuringRun: number;
 }
 
-/** One autocannon run against `http://127.0.0.1:<port>/v1/webhook`, every request a delivery from `deliveries`. */
-export async function load(port: number, seconds: number, connections: number, deliveries: SignedDeliveries): Promise<LoadResult> {
+/** One autocannon run against `http://127.0.0.1:<port><path>`, every request a delivery from `deliveries`. */
+export async function load(port: number, seconds: number, connections: number, deliveries: SignedDeliveries, path = '/v1/webhook'): Promise<LoadResult> {
   collectGarbage();
   const result = await autocannon({
-    url: `http://127.0.0.1:${port}/v1/webhook`,
+    url: `http://127.0.0.1:${port}${path}`,
     connections,
     duration: seconds,
     // autocannon stops at its first sample tick after `duration`: ticks every 100 ms, not every
@@ -113,10 +116,13 @@ export async function load(port: number, seconds: number, connections: number, d
 }
 
 /**
- * The CPU time (microseconds) a bench/servers/*.ts process has used so far, asked over IPC. CPU
- * per request barely depends on what else the machine runs, where requests per second does.
+ * The CPU time (microseconds) a server process has used so far: asked over IPC of a
+ * bench/servers/*.ts process (exact), read from /proc for any other (`next start`; in clock ticks
+ * of 10 ms, fine over runs of seconds). CPU per request barely depends on what else the machine
+ * runs, where requests per second does.
  */
 export function serverCpu(server: RunningServer): Promise<number> {
+  if (!server.child.connected) return Promise.resolve(procCpu(server.child.pid));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the server did not report its CPU time within 5 s')), 5000);
     const listen = (message: { cpu?: number }) => {
@@ -128,4 +134,12 @@ export function serverCpu(server: RunningServer): Promise<number> {
     server.child.on('message', listen);
     server.child.send('cpu');
   });
+}
+
+/** utime + stime of /proc/<pid>/stat (fields 14 and 15, after the parenthesised name), in microseconds. */
+function procCpu(pid: number | undefined): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticksPerSecond = 100;
+  return ((Number(fields[11]) + Number(fields[12])) / ticksPerSecond) * 1e6;
 }

@@ -5,6 +5,7 @@
 // lets every delivery through and all contenders do the same work.
 import { assertBuiltPackage } from './built-package.js';
 import { builtPackageEnv, forkServer, load, serverCpu, signAhead, signedRequest, type LoadResult, type RunningServer } from './http-load.js';
+import { ensureNextApp, startNextServer, type NextBuild } from './next-app.js';
 import { deliveryTemplate, type DeliveryTemplate } from './payloads.js';
 import { frameworks, type BenchFramework, type ServerVariant } from './servers/shared.js';
 import { formatNumber, formatRatio, formatSpread, formatTarget, interleave, pairedRatio, summarize, type Summary, type TableData, type Target } from './stats.js';
@@ -16,7 +17,7 @@ export interface HttpConfig {
   /** Seconds of load per server before any measurement, so each is JIT-compiled. */
   warmupSeconds: number;
   connections: number;
-  /** Server names (`express`, `fastify`, `nest-express`, `nest-fastify`, `hono`) to run; default all. */
+  /** Server names (`express`, `fastify`, `nest-express`, `nest-fastify`, `hono`, `next`) to run; default all but the opt-in ones. */
   frameworks?: readonly string[];
 }
 
@@ -42,6 +43,8 @@ export interface HttpFrameworkResult {
   contenders?: HttpContenderResult[];
   /** Why the framework was skipped (an adapter not written yet, a server that did not start). */
   skipped?: string;
+  /** Next.js only: what installing and building its app took before the run (not measured time). */
+  build?: NextBuild;
   target?: Target;
   /** With the OpenTelemetry SDK registered vs without (Express only). */
   telemetryTarget?: Target;
@@ -57,29 +60,34 @@ export async function runHttpBench(config: HttpConfig, progress: (line: string) 
   // One sequence for the whole run: no event id is ever sent twice, to any server.
   const sequence = { next: 1 };
   const results: HttpFrameworkResult[] = [];
-  for (const framework of frameworks.filter((one) => !config.frameworks || config.frameworks.includes(one.server))) {
+  for (const framework of frameworks.filter((one) => (config.frameworks ? config.frameworks.includes(one.server) : !one.optIn))) {
     const { name, server, variants: serverVariants } = framework;
     const servers = new Map<ServerVariant, RunningServer>();
     // Requests per second each server reached while warming up: how many deliveries to sign ahead.
     const expectedRate = new Map<ServerVariant, number>();
+    let build: NextBuild | undefined;
     try {
+      if (server === 'next') {
+        build = ensureNextApp(progress);
+        progress(`http ${name}: app ${build.cached ? 'already built' : 'installed and built'} in ${build.seconds.toFixed(1)} s`);
+      }
       // Started together (nothing is measured yet): the start-ups of Nest apps take seconds.
-      const started = await Promise.allSettled(serverVariants.map((variant) => startServer(server, variant)));
+      const started = await Promise.allSettled(serverVariants.map((variant) => (server === 'next' ? startNextServer(variant) : startServer(server, variant))));
       started.forEach((outcome, index) => {
         if (outcome.status === 'fulfilled') servers.set(serverVariants[index] as ServerVariant, outcome.value);
       });
       const failed = started.find((outcome) => outcome.status === 'rejected');
       if (failed) throw failed.reason;
-      for (const [variant, running] of servers) await checkServer(running.port, variant, template, sequence);
+      for (const [variant, running] of servers) await checkServer(running, variant, template, sequence);
     } catch (error) {
       for (const running of servers.values()) running.child.kill();
-      results.push({ framework: name, skipped: (error as Error).message });
+      results.push({ framework: name, skipped: (error as Error).message, build });
       progress(`http ${name}: skipped (${(error as Error).message.split('\n')[0]})`);
       continue;
     }
     try {
       for (const [variant, running] of servers) {
-        const warm = await load(running.port, config.warmupSeconds, config.connections, signAhead(template, sequence, 0));
+        const warm = await load(running.port, config.warmupSeconds, config.connections, signAhead(template, sequence, 0), running.path);
         expectedRate.set(variant, warm.requestsPerSecond);
       }
       const runs = new Map<ServerVariant, Array<LoadResult & { cpuPerRequest: number }>>(serverVariants.map((variant) => [variant, []]));
@@ -88,7 +96,7 @@ export async function runHttpBench(config: HttpConfig, progress: (line: string) 
         const signed = signAhead(template, sequence, Math.ceil((expectedRate.get(variant) ?? 0) * config.durationSeconds * 1.5) + 500);
         const running = servers.get(variant) as RunningServer;
         const cpuBefore = await serverCpu(running);
-        const result = await load(running.port, config.durationSeconds, config.connections, signed);
+        const result = await load(running.port, config.durationSeconds, config.connections, signed, running.path);
         runs.get(variant)?.push({ ...result, cpuPerRequest: ((await serverCpu(running)) - cpuBefore) / Math.max(1, result.answered) });
         return result.requestsPerSecond;
       });
@@ -115,6 +123,7 @@ export async function runHttpBench(config: HttpConfig, progress: (line: string) 
       results.push({
         framework: name,
         contenders,
+        build,
         target: {
           description: `ours (store: false) >= ${minRatio.toFixed(2)}x hand-written (${ratio.toFixed(2)}x)${failures > 0 ? `; ${failures} failed requests` : ''}`,
           met: ratio >= minRatio && failures === 0,
@@ -144,8 +153,8 @@ function startServer(server: string, variant: ServerVariant): Promise<RunningSer
  * delivery, 400 for a bad signature (except the ceiling, which verifies nothing), and, with the
  * memory store, `duplicate` for the same delivery again. A bench of a broken server is worthless.
  */
-async function checkServer(port: number, variant: ServerVariant, template: DeliveryTemplate, sequence: { next: number }): Promise<void> {
-  const url = `http://127.0.0.1:${port}/v1/webhook`;
+async function checkServer(server: RunningServer, variant: ServerVariant, template: DeliveryTemplate, sequence: { next: number }): Promise<void> {
+  const url = `http://127.0.0.1:${server.port}${server.path ?? '/v1/webhook'}`;
   const post = async (request: { body: string; headers: Record<string, string> }) => {
     const response = await fetch(url, { method: 'POST', ...request });
     return { status: response.status, body: await response.text() };
@@ -204,7 +213,8 @@ export function httpTable(results: readonly HttpFrameworkResult[], config: HttpC
     rows,
     notes: [
       'Server in its own process, running the built dist/; autocannon in the bench process. Every request is a distinct, validly signed checkout.session.completed event (~5 KB, a new event id each, signed before the run), so the memory store lets each through.',
-      'Express ceiling answers with writeHead/end (as ours does); Hono ceiling reads the body with arrayBuffer() and answers with c.json().',
+      'Express ceiling answers with writeHead/end (as ours does); Hono ceiling reads the body with arrayBuffer() and answers with c.json(); Next.js ceiling reads it with request.arrayBuffer() and answers with Response.json().',
+      ...results.flatMap((result) => (result.build ? [`${result.framework}: one \`next start\` process per contender, each hitting its own route of one \`next build\` (bench/next/); install and build took ${result.build.seconds.toFixed(0)} s${result.build.cached ? ' (cached: sources and package unchanged)' : ''}, before and outside the measurement.`] : [])),
       'Nest: hand-written and ceiling apps use { rawBody: true }; ours uses the default app (the module reads the raw body itself).',
       'server CPU µs/req: the server process\'s CPU time over the requests it answered (median of the runs); unlike requests/s it hardly moves when the machine is busy.',
       '"ours" runs with @opentelemetry/api installed and no SDK registered (the kit traces through the no-op API); "OpenTelemetry SDK registered" adds the SDK, spans batched to an exporter that drops them and metrics aggregated: its CPU per request over "ours" is the cost of telemetry.',

@@ -1,5 +1,5 @@
 // The benchmark: `node --expose-gc --import tsx bench/run.ts [--quick] [--only=verify,cold-start,http,stores]
-// [--frameworks=express,fastify,nest-express,nest-fastify] [--out=path] [--markdown=path]`. Runs each section with its contenders interleaved, prints the
+// [--frameworks=express,fastify,nest-express,nest-fastify,hono,next] (next: opt-in, see bench/README.md) [--out=path] [--markdown=path]`. Runs each section with its contenders interleaved, prints the
 // tables with ratios and targets, and writes the results with the machine they ran on.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -37,6 +37,8 @@ export interface BenchFramework {
   variants: readonly ServerVariant[];
   /** What its hand-written handler is, when not `constructEvent`. */
   handwrittenLabel?: string;
+  /** Run only when named in `--frameworks=` (its setup is slow). */
+  optIn?: boolean;
 }
 
 export const frameworks: readonly BenchFramework[] = [
@@ -49,6 +51,15 @@ export const frameworks: readonly BenchFramework[] = [
     server: 'hono',
     variants: [...serverVariants, 'ours-via-body-stream'],
     handwrittenLabel: 'hand-written: constructEventAsync + createSubtleCryptoProvider (Stripe docs)',
+  },
+  {
+    // Not bench/servers/next.ts: the app is bench/next/, served by `next start` (bench/next-app.ts).
+    name: 'Next.js 16 App Router / next start (Web adapter)',
+    server: 'next',
+    variants: serverVariants,
+    handwrittenLabel: 'hand-written: request.text() + constructEventAsync + createSubtleCryptoProvider (Stripe docs)',
+    // npm ci + next build took 95-145 s on the 2 shared cores: more than the whole bench should wait.
+    optIn: true,
   },
 ];
 

@@ -150,22 +150,26 @@ describe.each(nestSetups)('Nest 11, %s', (_label, setup: NestSetup) => {
       expect({ status: head.status, allow: head.headers.get('allow') }).toEqual({ status: 405, allow: 'POST' });
     });
 
-    it('verifies a delivery whose Content-Type the app cannot parse; guards see the header as sent', async () => {
+    it('verifies a delivery whose Content-Type the app cannot parse; guards see the headers as sent, and the bytes as rawBody', async () => {
       const seen: unknown[] = [];
       @Injectable()
       class ContentTypeGuard implements CanActivate {
         canActivate(context: ExecutionContext): boolean {
-          seen.push(context.switchToHttp().getRequest<{ headers: Record<string, unknown> }>().headers['content-type']);
+          const request = context.switchToHttp().getRequest<{ headers: Record<string, unknown>; rawBody?: unknown }>();
+          const rawBody = Buffer.isBuffer(request.rawBody) ? request.rawBody.toString('utf8') : request.rawBody;
+          seen.push({ type: request.headers['content-type'], length: request.headers['content-length'], rawBody });
           return true;
         }
       }
       const { origin, ledger } = await start({ decorators: [UseGuards(ContentTypeGuard)] });
-      for (const [orderId, type] of [['o_semicolons', ';;;'], ['o_xml', 'text/xml']] as const) {
+      const expected: unknown[] = [];
+      for (const [orderId, type] of [['o_semicolons', ';;;'], ['o_xml', 'text/xml'], ['o_json', 'application/json']] as const) {
         const delivery = paidCheckout(orderId);
         expectAnswer(await send(`${origin}/v1/webhook`, { body: delivery.body, headers: { ...delivery.headers, 'content-type': type } }), 200, { received: true }, delivery);
+        expected.push({ type, length: String(Buffer.byteLength(delivery.body)), rawBody: delivery.body });
       }
-      expect(ledger.paid).toEqual(['o_semicolons', 'o_xml']);
-      expect(seen).toEqual([';;;', 'text/xml']);
+      expect(ledger.paid).toEqual(['o_semicolons', 'o_xml', 'o_json']);
+      expect(seen).toEqual(expected);
     });
 
     it('takes a configurable path, with or without its leading slash', async () => {

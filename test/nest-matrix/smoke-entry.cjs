@@ -8,9 +8,12 @@ const testing = require('@nestjs/testing');
 const { ExpressAdapter } = require('@nestjs/platform-express');
 const { FastifyAdapter } = require('@nestjs/platform-fastify');
 const rxjs = require('rxjs');
+const bullmq = require('bullmq');
+const { Redis } = require('ioredis');
 const kit = require('stripe-webhook-kit');
 const kitNest = require('stripe-webhook-kit/nest');
 const kitTesting = require('stripe-webhook-kit/testing');
+const kitBullmq = require('stripe-webhook-kit/bullmq');
 
 // By file path: Nest 12's `exports` may not list package.json.
 const { version } = require('../@nestjs/core/package.json');
@@ -26,5 +29,8 @@ import('../../../smoke-lib.mjs').then(({ runSmoke }) =>
     kit,
     kitNest,
     kitTesting,
+    kitBullmq,
+    bullmq,
+    Redis,
   }),
 );

@@ -9,9 +9,12 @@ import * as testing from '@nestjs/testing';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import * as rxjs from 'rxjs';
+import * as bullmq from 'bullmq';
+import { Redis } from 'ioredis';
 import * as kit from 'stripe-webhook-kit';
 import * as kitNest from 'stripe-webhook-kit/nest';
 import * as kitTesting from 'stripe-webhook-kit/testing';
+import * as kitBullmq from 'stripe-webhook-kit/bullmq';
 import { runGuideApp, runSmoke } from '../../../smoke-lib.mjs';
 
 // By file path: Nest 12's `exports` may not list package.json.
@@ -28,5 +31,8 @@ await runSmoke({
   kit,
   kitNest,
   kitTesting,
+  kitBullmq,
+  bullmq,
+  Redis,
 });
 await runGuideApp({ label, kitTesting, file: new URL('guide-app.mjs', import.meta.url) });

@@ -4,13 +4,16 @@
 // involved. It boots an app with two endpoints (account and Connect), a global prefix, a global
 // guard, interceptor and exception filter, on Express and Fastify, with and without
 // `{ rawBody: true }`, through NestFactory and through @nestjs/testing, sends signed deliveries
-// over real HTTP, and exits non-zero on any mismatch.
+// over real HTTP; then runs StripeInboxWorkerModule in an application context on a BullMQ inbox
+// (smoke-worker.mjs). It exits non-zero on any mismatch.
 //
 // This file imports no package: each major's entry passes in the modules it resolved from its
 // own node_modules, so that two Nest majors are never mixed.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
+import { checks, decorate, report } from './smoke-checks.mjs';
+import { runWorkerCase } from './smoke-worker.mjs';
 
 const secret = 'whsec_nest_matrix_smoke_0123456789';
 const connectSecret = 'whsec_nest_matrix_connect_9876543210';
@@ -27,6 +30,9 @@ const connectSecret = 'whsec_nest_matrix_connect_9876543210';
  * @param {typeof import('stripe-webhook-kit/nest')} nest.kitNest
  * @param {typeof import('stripe-webhook-kit')} nest.kit
  * @param {typeof import('stripe-webhook-kit/testing')} nest.kitTesting
+ * @param {typeof import('stripe-webhook-kit/bullmq')} nest.kitBullmq
+ * @param {typeof import('bullmq')} nest.bullmq
+ * @param {typeof import('ioredis').Redis} nest.Redis
  */
 export async function runSmoke(nest) {
   const app = appClasses(nest);
@@ -35,16 +41,11 @@ export async function runSmoke(nest) {
     for (const rawBody of [false, true]) {
       for (const boot of ['NestFactory', '@nestjs/testing']) {
         const label = `${nest.label} | ${platform} | rawBody ${rawBody ? 'on' : 'off'} | ${boot}`;
-        const result = await runCase(nest, app, { platform, rawBody, boot }).catch((error) => ({ passed: 0, failures: [`threw ${error?.stack ?? error}`] }));
-        if (result.failures.length === 0) {
-          console.log(`ok   ${label}: ${result.passed} checks`);
-        } else {
-          failed++;
-          for (const failure of result.failures) console.log(`FAIL ${label}: ${failure}`);
-        }
+        if (!(await report(label, () => runCase(nest, app, { platform, rawBody, boot })))) failed++;
       }
     }
   }
+  if (!(await report(`${nest.label} | StripeInboxWorkerModule | application context | BullMQ`, () => runWorkerCase(nest)))) failed++;
   console.log(failed === 0 ? `${nest.label}: all cases passed` : `${nest.label}: ${failed} case(s) failed`);
   if (failed > 0) process.exitCode = 1;
 }
@@ -95,11 +96,6 @@ export async function runGuideApp({ label, kitTesting, file }) {
 function appClasses({ common, kitNest, kit }) {
   const { Injectable, Inject, Module, Controller, Post, Body, Req, UseGuards } = common;
   const { StripeWebhookModule, OnStripeEvent, OnCheckoutPaid, InjectStripeWebhookRouter } = kitNest;
-  const decorate = (decorator, Class, name) => {
-    const descriptor = Object.getOwnPropertyDescriptor(Class.prototype, name);
-    const replaced = decorator(Class.prototype, name, descriptor);
-    if (replaced) Object.defineProperty(Class.prototype, name, replaced);
-  };
 
   class Ledger {
     paid = [];
@@ -238,11 +234,7 @@ async function runCase(nest, { Ledger, appModule }, { platform, rawBody, boot })
     const { port } = app.getHttpServer().address();
     const origin = `http://127.0.0.1:${port}`;
     const webhook = `${origin}/api/v1/webhook`;
-    const result = { passed: 0, failures: [] };
-    const check = (name, actual, expected) => {
-      if (isDeepStrictEqual(actual, expected)) result.passed++;
-      else result.failures.push(`${name}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-    };
+    const { result, check } = checks();
     const { createTestEvent, createSignedRequest } = nest.kitTesting;
     const delivery = (type, overrides, signWith = secret) => createSignedRequest(createTestEvent(type, overrides), signWith);
     const paid = delivery('checkout.session.completed', { data: { object: { payment_status: 'paid', metadata: { orderId: 'o_1' } } } });

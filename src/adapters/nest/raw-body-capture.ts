@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import { readNodeRequest, type NodeRequestLike } from '../read-node-request.js';
 import type { WebhookEndpoint } from './webhook-endpoint.js';
 import { writeWebhookResponse } from './webhook-response.js';
@@ -35,7 +34,10 @@ export function expressRawBodyCapture(endpoint: WebhookEndpoint) {
       // Answered here: the rest of the body is still arriving, and a body parser after this would
       // read it and answer with its own error.
       if (read.bodyTooLarge === true) return writeWebhookResponse(response, await endpoint.handler.handle({ ...read, framework: 'nest' }));
-      if (read.body instanceof Uint8Array || typeof read.body === 'string') keepRaw(request, read.body);
+      if (read.body instanceof Uint8Array || typeof read.body === 'string') {
+        keepRaw(request, read.body);
+        request._body = true;
+      }
       next();
     }, next);
   };
@@ -47,10 +49,9 @@ function endsWithPath(url: string | undefined, suffix: string): boolean {
   return path === suffix || path.endsWith(suffix);
 }
 
-function keepRaw(request: ExpressRequest, body: Uint8Array | string): void {
+/** Keeps the body for the route, and as `rawBody`: what `{ rawBody: true }` would have left, for the app's own middleware, guards and interceptors. */
+function keepRaw(request: { [capturedBodyKey]?: unknown; rawBody?: unknown }, body: Uint8Array | string): void {
   request[capturedBodyKey] = body;
-  request._body = true;
-  // What `{ rawBody: true }` would have left, for the app's own middleware and interceptors.
   request.rawBody ??= typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
 }
 
@@ -82,58 +83,50 @@ export function fastifyRawBodyCapture(endpoint: WebhookEndpoint, bodyLimit: numb
       return;
     }
     readNodeRequest(request.raw, limit).then(async (read) => {
-      if (read === undefined) return done(null, replay(undefined, 0));
-      const length = typeof read.body === 'string' ? Buffer.byteLength(read.body) : (read.body as Uint8Array | undefined)?.byteLength ?? 0;
-      // Answered here, as the route would: too large to read on, or empty, which the app's JSON
-      // parser would refuse with its own error before the route.
-      if (read.bodyTooLarge === true || length === 0) {
+      // Answered here: too large to read on.
+      if (read?.bodyTooLarge === true) {
         const delivery = { ...read, method: request.method, framework: 'nest' as const };
         return writeWebhookResponse(reply, await endpoint.handler.handle(delivery));
       }
-      request[capturedBodyKey] = read.body;
-      // The app's parser still runs, on an empty object: parsing the event there would cost time
-      // and, for a body that is not JSON, answer with Fastify's 400 instead of the contract's.
-      // Fastify checks the length it was told it received against Content-Length: the original's.
-      parseAsJson(request);
-      done(null, replay(emptyObject, length));
+      // `undefined`: the client hung up, and the route's answer reaches nobody; no parser must
+      // wait for the rest of a body that will never come.
+      if (read !== undefined) keepRaw(request, read.body as Uint8Array | string);
+      hideBody(request);
+      done(null, payload);
     }, done);
   };
 }
 
-const emptyObject = Buffer.from('{}');
-const originalContentType = Symbol.for('stripe-webhook-kit.nest.content-type');
+/** Where the body's headers wait while Fastify looks for a body to parse. */
+const hiddenHeaders = Symbol.for('stripe-webhook-kit.nest.hidden-headers');
+const bodyHeaders = ['content-type', 'content-length', 'transfer-encoding'] as const;
+type HidingRequest = FastifyRequestLike & { [hiddenHeaders]?: Partial<Record<(typeof bodyHeaders)[number], string | readonly string[]>> };
 
 /**
- * The signature covers the bytes, not the Content-Type: a delivery whose type the app has no
- * parser for (`;;;`, `text/xml`) would get Fastify's 415 before the route. The app's JSON parser
- * gets the empty object as JSON; `restoreContentType` puts the header back before the route's
- * guards and the handler see it.
+ * Fastify runs no parser for a request that announces no body: with the body's headers hidden
+ * until `restoreBodyHeaders`, the app's parser neither reads a replayed stream nor parses JSON
+ * the route does not use (what a parser costs per delivery), and a delivery whose content type
+ * the app has no parser for (`;;;`, `text/xml`; the signature covers the bytes, not the type)
+ * gets no 415 before the route. The route reads the bytes kept above.
  */
-function parseAsJson(request: FastifyRequestLike): void {
-  const header = request.headers['content-type'];
-  if (header === 'application/json') return;
-  (request as FastifyRequestLike & { [originalContentType]?: unknown })[originalContentType] = header;
-  request.headers['content-type'] = 'application/json';
+function hideBody(request: HidingRequest): void {
+  const hidden: NonNullable<HidingRequest[typeof hiddenHeaders]> = {};
+  for (const name of bodyHeaders) {
+    const value = request.headers[name];
+    if (value === undefined) continue;
+    hidden[name] = value;
+    delete request.headers[name];
+  }
+  request[hiddenHeaders] = hidden;
 }
 
-/** Fastify's `preValidation` hook (after parsing, before the route): the header as it was sent. */
-export function restoreContentType(request: FastifyRequestLike & { [originalContentType]?: string | readonly string[] }, _reply: unknown, done: () => void): void {
-  if (originalContentType in request) {
-    const header = request[originalContentType];
-    if (header === undefined) delete request.headers['content-type'];
-    else request.headers['content-type'] = header;
-    delete request[originalContentType];
+/** Fastify's `preValidation` hook (after parsing, before the route): the headers as they were sent. */
+export function restoreBodyHeaders(request: HidingRequest, _reply: unknown, done: () => void): void {
+  const hidden = request[hiddenHeaders];
+  if (hidden !== undefined) {
+    Object.assign(request.headers, hidden);
+    // Not `delete`, which would change the shape of every Fastify request object.
+    request[hiddenHeaders] = undefined;
   }
   done();
-}
-
-/** A stream of one chunk (or none), cheaper than `Readable.from`, which pumps an async iterator. */
-function replay(chunk: Buffer | undefined, receivedEncodedLength: number): Readable {
-  const stream = new Readable({
-    read() {
-      if (chunk) this.push(chunk);
-      this.push(null);
-    },
-  });
-  return Object.assign(stream, { receivedEncodedLength });
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { expressRawBodyCapture, fastifyRawBodyCapture, restoreContentType } from './raw-body-capture.js';
+import { expressRawBodyCapture, fastifyRawBodyCapture, restoreBodyHeaders } from './raw-body-capture.js';
 import { STRIPE_WEBHOOK_ENDPOINT } from './tokens.js';
 import type { WebhookEndpoint } from './webhook-endpoint.js';
 
@@ -14,7 +14,7 @@ interface AdapterHostLike {
 interface FastifyInstanceLike {
   initialConfig: { bodyLimit?: number };
   addHook(name: 'preParsing', hook: ReturnType<typeof fastifyRawBodyCapture>): unknown;
-  addHook(name: 'preValidation', hook: typeof restoreContentType): unknown;
+  addHook(name: 'preValidation', hook: typeof restoreBodyHeaders): unknown;
 }
 
 /**
@@ -56,7 +56,7 @@ export class StripeWebhookBodyReader implements OnModuleInit {
     } else if (platform === 'fastify') {
       const fastify = adapter.getInstance() as FastifyInstanceLike;
       fastify.addHook('preParsing', fastifyRawBodyCapture(this.endpoint, fastify.initialConfig.bodyLimit));
-      fastify.addHook('preValidation', restoreContentType);
+      fastify.addHook('preValidation', restoreBodyHeaders);
     }
     // Another platform: the route reads what the platform's parsers left (`rawBody`).
   }

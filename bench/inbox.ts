@@ -27,6 +27,8 @@ export interface InboxConfig {
   backlog: number;
   /** Deliveries timed over HTTP with 30 s handlers. */
   latencyDeliveries: number;
+  /** Deliveries (and jobs) each contender runs untimed first: JIT, connections, the log's creation. */
+  warmup: number;
 }
 
 export interface InboxEngineResult {
@@ -120,9 +122,9 @@ async function measureEngine(engine: InboxEngineBench, config: InboxConfig, prog
   const withFloor = (deliveries: Delivery[]) => deliveries.map((delivery) => ({ ...delivery, floor: floorEvent(delivery.event, delivery.body) }));
 
   // Warm-up (JIT, connections, the log's creation); its rate sizes the measurements.
-  await drive(makeDeliveries(200), config.concurrency, viaInbox);
-  await drive(withFloor(makeDeliveries(200)), config.concurrency, viaFloor);
-  const rate = (await drive(makeDeliveries(400), config.concurrency, viaInbox)).perSecond;
+  await drive(makeDeliveries(config.warmup), config.concurrency, viaInbox);
+  await drive(withFloor(makeDeliveries(config.warmup)), config.concurrency, viaFloor);
+  const rate = (await drive(makeDeliveries(2 * config.warmup), config.concurrency, viaInbox)).perSecond;
   const perRun = Math.max(200, Math.round(rate * config.durationSeconds));
   const tally = { inbox: { roundTrips: 0, deliveries: 0 }, floor: { roundTrips: 0, deliveries: 0 }, failures: 0 };
   const ingress = await interleave(['inbox', 'floor'] as const, config.repetitions, async (contender) => {
@@ -180,8 +182,8 @@ async function measureEngine(engine: InboxEngineBench, config: InboxConfig, prog
       await stop();
     }
   };
-  await drainInbox(Math.min(200, config.backlog));
-  await drainBare(Math.min(200, config.backlog));
+  await drainInbox(Math.min(config.warmup, config.backlog));
+  await drainBare(Math.min(config.warmup, config.backlog));
   const worker = await interleave(['inbox', 'bare'] as const, config.repetitions, (contender) => (contender === 'inbox' ? drainInbox(config.backlog) : drainBare(config.backlog)));
   result.worker = { inbox: summarize(worker.inbox), bare: summarize(worker.bare), ratio: pairedRatio(worker.inbox, worker.bare), bareDetail: engine.bareDetail };
   result.targets.push({ label: `${engine.engine} worker`, target: ratioTarget(result.worker.ratio, 'the bare worker', 0) });
@@ -223,7 +225,7 @@ async function measureLatency(engine: InboxEngineBench, config: InboxConfig): Pr
     return response.status === 200 && (await response.text()) === '{"received":true,"queued":true}';
   };
   try {
-    await drive(makeDeliveries(50), config.concurrency, post);
+    await drive(makeDeliveries(Math.min(50, config.warmup)), config.concurrency, post);
     const run = await drive(makeDeliveries(config.latencyDeliveries), config.concurrency, post);
     if (run.failures > 0) throw new Error(`${run.failures} deliveries with 30 s handlers were not answered 200 queued`);
     if (sleepers.size === 0) throw new Error('no handler was sleeping: the latency was not measured with busy workers');

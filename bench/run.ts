@@ -33,14 +33,14 @@ const fullConfig: Config = {
   'cold-start': { repetitions: 25 },
   http: { repetitions: 5, durationSeconds: 2, warmupSeconds: 2, connections: 32 },
   stores: { repetitions: 7, durationSeconds: 1.5, concurrency: 64 },
-  inbox: { repetitions: 5, durationSeconds: 1.5, concurrency: 16, workerConcurrency: 8, backlog: 1000, latencyDeliveries: 1000 },
+  inbox: { repetitions: 5, durationSeconds: 1.5, concurrency: 16, workerConcurrency: 8, backlog: 1000, latencyDeliveries: 1000, warmup: 200 },
 };
 const quickConfig: Config = {
   verify: { repetitions: 7, batchMs: 15, warmupMs: 100 },
   'cold-start': { repetitions: 4 },
   http: { repetitions: 2, durationSeconds: 0.3, warmupSeconds: 0.2, connections: 32 },
   stores: { repetitions: 2, durationSeconds: 0.3, concurrency: 64 },
-  inbox: { repetitions: 2, durationSeconds: 0.3, concurrency: 16, workerConcurrency: 8, backlog: 200, latencyDeliveries: 200 },
+  inbox: { repetitions: 2, durationSeconds: 0.3, concurrency: 16, workerConcurrency: 8, backlog: 150, latencyDeliveries: 150, warmup: 50 },
 };
 
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -1,4 +1,4 @@
-// The benchmark: `node --expose-gc --import tsx bench/run.ts [--quick] [--only=verify,cold-start,http,stores]
+// The benchmark: `node --expose-gc --import tsx bench/run.ts [--quick] [--only=verify,cold-start,http,stores,inbox]
 // [--frameworks=express,fastify,nest-express,nest-fastify,hono,next] (next: opt-in, see bench/README.md) [--out=path] [--markdown=path]`. Runs each section with its contenders interleaved, prints the
 // tables with ratios and targets, and writes the results with the machine they ran on.
 import { execFileSync } from 'node:child_process';
@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ColdStartConfig } from './cold-start.js';
 import type { HttpConfig } from './http.js';
+import type { InboxConfig } from './inbox.js';
 import { writePerformanceMarkdown } from './performance-markdown.js';
 import { frameworks } from './servers/shared.js';
 import { renderTable, round, roundSummary, type Summary, type TableData, type Target } from './stats.js';
@@ -15,7 +16,7 @@ import type { StoresConfig } from './stores.js';
 import type { VerifyConfig } from './verify.js';
 
 // In the issue's order: the tables are numbered so.
-const sections = ['verify', 'http', 'cold-start', 'stores'] as const;
+const sections = ['verify', 'http', 'cold-start', 'stores', 'inbox'] as const;
 type Section = (typeof sections)[number];
 
 interface Config {
@@ -23,6 +24,7 @@ interface Config {
   'cold-start': ColdStartConfig;
   http: HttpConfig;
   stores: StoresConfig;
+  inbox: InboxConfig;
 }
 
 // Full: a few minutes on 2 cores. Quick: under a minute, for checking that the bench works.
@@ -31,12 +33,14 @@ const fullConfig: Config = {
   'cold-start': { repetitions: 25 },
   http: { repetitions: 5, durationSeconds: 2, warmupSeconds: 2, connections: 32 },
   stores: { repetitions: 7, durationSeconds: 1.5, concurrency: 64 },
+  inbox: { repetitions: 5, durationSeconds: 1.5, concurrency: 16, workerConcurrency: 8, backlog: 1000, latencyDeliveries: 1000, warmup: 200 },
 };
 const quickConfig: Config = {
   verify: { repetitions: 7, batchMs: 15, warmupMs: 100 },
   'cold-start': { repetitions: 4 },
   http: { repetitions: 2, durationSeconds: 0.3, warmupSeconds: 0.2, connections: 32 },
   stores: { repetitions: 2, durationSeconds: 0.3, concurrency: 64 },
+  inbox: { repetitions: 2, durationSeconds: 0.3, concurrency: 16, workerConcurrency: 8, backlog: 150, latencyDeliveries: 150, warmup: 50 },
 };
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -135,6 +139,12 @@ async function main() {
         targets.push({ section, label: framework.framework, target: framework.target ?? { description: `skipped: ${framework.skipped ?? ''}`, met: false } });
         if (framework.telemetryTarget) targets.push({ section, label: `${framework.framework} telemetry`, target: framework.telemetryTarget });
       }
+    } else if (section === 'inbox') {
+      const { inboxTable, runInboxBench } = await import('./inbox.js');
+      const inbox = await runInboxBench(config.inbox, log);
+      tables.push(inboxTable(inbox, config.inbox));
+      results.inbox = inbox;
+      for (const engine of inbox) for (const { label, target } of engine.targets) targets.push({ section, label, target });
     } else {
       const { runStoresBench, storesTable } = await import('./stores.js');
       const stores = await runStoresBench(config.stores, log);

@@ -9,11 +9,14 @@ import type { Inbox, InboxClaim, InboxEntry, InboxOptions, InboxStats } from '..
 import { inboxStatuses } from '../types.js';
 import { claimScript, insertScript, markDeadScript, purgeScript, requeueScript, settleScript } from './event-log-scripts.js';
 import { listPageScript, timelineScript } from './list-scripts.js';
+import { runScript } from './run-script.js';
 
 /** An ioredis client: BullMQ's own connection type, and the one the event log's scripts run on. */
 export interface RedisLike {
   /** ioredis `eval`: runs the event log's Lua scripts. */
   eval(script: string, numberOfKeys: number, ...args: Array<string | number>): Promise<unknown>;
+  /** ioredis `evalsha`: runs a script Redis has cached, without sending its text again. */
+  evalsha?(sha: string, numberOfKeys: number, ...args: Array<string | number>): Promise<unknown>;
 }
 
 export interface BullmqInboxOptions extends InboxOptions {
@@ -61,7 +64,7 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
     }));
   const attempts = retry.limit + 1;
   const backoff = { type: retry.backoff ? 'exponential' : 'fixed', delay: retry.delaySeconds * 1000 };
-  const script = (text: string, ...args: Array<string | number>) => redis.eval(text, 0, base, ...args);
+  const script = (text: string, ...args: Array<string | number>) => runScript(redis, text, base, ...args);
 
   // The job id names the event and its generation, so BullMQ itself refuses a second job for one
   // arrival (two concurrent deliveries, a retried enqueue); a deferred run needs an id of its own.
@@ -93,10 +96,11 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
     async enqueue(event, enqueueOptions) {
       const fields = eventLogFields(event);
       const [stored, enqueued] = (await script(insertScript, fields.id, fields.type, fields.objectId ?? '', fields.created, fields.payload, fields.orderId ?? '', enqueueOptions?.traceContext ?? '')) as [number, number];
-      // Stored by an ingress that died before adding the job (so it never answered 200): add it now.
       if (stored === 0 && enqueued === 1) return 'duplicate';
+      // Two round trips: the log, then the job. A duplicate that arrives before any worker claimed
+      // the event adds the job again under the same id, which BullMQ ignores while the job waits;
+      // and if the first ingress died before adding it (so it never answered 200), this adds it.
       await addJob(fields.id, 0);
-      await markEnqueued(fields.id);
       return stored === 1 ? 'queued' : 'duplicate';
     },
 
@@ -139,6 +143,9 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
 
     async defer({ eventId, generation }, delayMs) {
       await addJob(eventId, generation, delayMs, `.d${globalThis.crypto.randomUUID()}`);
+      // A stopping worker defers a job it never claimed; the job it held then completes, and a
+      // duplicate delivery must not add it back beside the deferred one.
+      await markEnqueued(eventId);
     },
 
     async list(filter) {

@@ -31,7 +31,10 @@ export const timeMember = `local function timeMember(seq) return string.format('
 
 /**
  * ARGV: base, id, type, objectId ('' for none), created, payload, orderRef ('' for none),
- * traceContext ('' for none). Returns {1} stored, {0, enqueued} already there.
+ * traceContext ('' for none). Returns {1} stored, {0, enqueued} already there. `enqueued` turns 1
+ * when a worker first claims the event (or a stopping worker defers its job): until then, a
+ * duplicate delivery adds the job again, which BullMQ ignores while the job exists (its id names
+ * the event), and which replaces a job that an ingress that died before adding it never added.
  */
 export const insertScript = `${now}
 ${move}
@@ -61,6 +64,8 @@ local base, id, token, lease = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 local key = base .. ':e:' .. id
 local status = redis.call('HGET', key, 'status')
 if not status then return {'missing'} end
+-- A job was delivered for the event: from now on a duplicate delivery adds none (see insertScript).
+redis.call('HSET', key, 'enqueued', 1)
 if status == 'done' or status == 'discarded' or status == 'dead' then return {'settled'} end
 if status == 'processing' then
   local leased = tonumber(redis.call('HGET', key, 'leaseUntil') or '0')

@@ -70,12 +70,15 @@ $swk_inbox$`;
 
 export function eventLogStatements(tables: EventLogTables) {
   const { events, objects } = tables;
+  const readEvent = `SELECT status, payload, object_id, created, trace_context, received_at, jsonb_array_length(attempts) AS attempt_count, lease_until > statement_timestamp() AS leased,
+  GREATEST(0, extract(epoch FROM lease_until - statement_timestamp()) * 1000)::int AS lease_left_ms
+FROM ${events} WHERE event_id = $1`;
   return {
     insert: `INSERT INTO ${events} (event_id, type, object_id, order_ref, created, payload, trace_context, status) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, 'queued')
 ON CONFLICT (event_id) DO NOTHING RETURNING event_id, generation`,
-    lockEvent: `SELECT status, payload, object_id, created, trace_context, received_at, jsonb_array_length(attempts) AS attempt_count, lease_until > statement_timestamp() AS leased,
-  GREATEST(0, extract(epoch FROM lease_until - statement_timestamp()) * 1000)::int AS lease_left_ms
-FROM ${events} WHERE event_id = $1 FOR UPDATE`,
+    lockEvent: `${readEvent} FOR UPDATE`,
+    // Why a one-statement claim found nothing to claim.
+    readEvent,
     // The object is free when nobody holds it, its holder's lease ran out, or this event holds it.
     lockObject: `INSERT INTO ${objects} (object_id, holder, lease_until) VALUES ($1, $2, statement_timestamp() + $3 * interval '1 millisecond')
 ON CONFLICT (object_id) DO UPDATE SET holder = excluded.holder, lease_until = excluded.lease_until
@@ -85,6 +88,14 @@ RETURNING done_created`,
   attempts = attempts || jsonb_build_array(jsonb_build_object('startedAt', to_char(statement_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))),
   updated_at = statement_timestamp()
 WHERE event_id = $1 RETURNING statement_timestamp() AS started_at`,
+    // `ordering: 'none'`: the claim in one statement, without a transaction. The row lock taken by
+    // the UPDATE makes concurrent claims queue up, and each re-checks the WHERE on the row it then
+    // finds (READ COMMITTED), so one of them wins. No row: the caller asks why (lockEvent, no lock).
+    claimFree: `UPDATE ${events} SET status = 'processing', lease_token = $2, lease_until = statement_timestamp() + $3 * interval '1 millisecond',
+  attempts = attempts || jsonb_build_array(jsonb_build_object('startedAt', to_char(statement_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))),
+  updated_at = statement_timestamp()
+WHERE event_id = $1 AND status NOT IN ('done', 'discarded', 'dead') AND NOT (status = 'processing' AND COALESCE(lease_until > statement_timestamp(), false))
+RETURNING payload, created, trace_context, received_at, jsonb_array_length(attempts) - 1 AS attempt_count, statement_timestamp() AS started_at`,
     // Records the outcome only while `$2` still holds the lease; frees the object in the same statement.
     settle: `WITH settled AS (
   UPDATE ${events} SET status = $3, lease_token = NULL, lease_until = NULL, updated_at = statement_timestamp(),

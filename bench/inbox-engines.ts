@@ -1,0 +1,208 @@
+// The engines of row 5 (bench/inbox.ts): for pg-boss on PostgreSQL and BullMQ on Redis, the kit's
+// inboxes and, beside them, what a user of the bare engine would run for the same work:
+// - the ingress floor: the durable writes the inbox must make per delivery (the event's log entry
+//   and its job, committed together where the engine allows), with a bare client;
+// - the bare worker: the engine's own worker, with the settings the kit's worker gives it, and a
+//   no-op job function.
+import { readFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import PgBoss from 'pg-boss';
+import type Stripe from 'stripe';
+import { bullmqInbox } from '../src/inbox/bullmq/bullmq-inbox.js';
+import { insertScript } from '../src/inbox/bullmq/event-log-scripts.js';
+import { ensureEventLogStatement, eventLogStatements } from '../src/inbox/pg-boss/event-log-sql.js';
+import { pgBossInbox } from '../src/inbox/pg-boss/pg-boss-inbox.js';
+import type { Inbox } from '../src/inbox/types.js';
+import { deleteKeys } from '../test/support/service-cleanup.js';
+
+export const inboxEngines = ['pg-boss', 'bullmq'] as const;
+export type InboxEngine = (typeof inboxEngines)[number];
+
+/** One event as the floor gets it: the fields the log stores, and the body text as it arrived. */
+export interface FloorEvent {
+  id: string;
+  type: string;
+  objectId: string;
+  orderId: string;
+  created: number;
+  body: string;
+}
+
+export interface InboxEngineBench {
+  engine: InboxEngine;
+  detail: string;
+  /** An inbox on its own queue (and log), e.g. `ingress`, `worker`, `slow`. */
+  inbox(name: string, options?: { leaseMs?: number }): Inbox;
+  floorDetail: string;
+  /** Stores one event and its job with the bare client, as durably as the inbox must. */
+  floor(event: FloorEvent): Promise<boolean>;
+  bareDetail: string;
+  /** Adds `count` jobs for the bare worker, untimed. */
+  fillBare(count: number): Promise<void>;
+  /** Starts the engine's own worker with the kit's settings; `onJob` runs as each job's function. */
+  workBare(concurrency: number, onJob: () => void): Promise<() => Promise<void>>;
+  /** Statements or commands sent so far: deltas around a run give its round trips. */
+  roundTrips(): number;
+  close(): Promise<void>;
+}
+
+const postgresUrl = process.env.PGURL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+// What the kit's workers are given in the bench: pg-boss's smallest polling interval.
+const pollingIntervalSeconds = 0.5;
+const leaseMs = 60_000;
+// The kit's defaults (resolveInboxOptions), so the bare jobs carry the same retry settings.
+const retry = { limit: 8, delaySeconds: 10, backoff: true };
+
+export async function openEngine(engine: InboxEngine): Promise<InboxEngineBench> {
+  return engine === 'pg-boss' ? openPgBoss() : openBullmq();
+}
+
+async function openPgBoss(): Promise<InboxEngineBench> {
+  const schema = `swk_inbox_bench_${process.pid}`;
+  const boss = new PgBoss({ connectionString: postgresUrl, schema, max: 10, supervise: false, schedule: false });
+  boss.on('error', () => undefined);
+  await boss.start();
+  // The app's pool, shared by the kit's log and (through `{ db }`) the jobs it sends.
+  const db = new pg.Pool({ connectionString: postgresUrl, max: 10 });
+  db.on('error', () => undefined);
+  let statements = 0;
+  const query = pg.Client.prototype.query;
+  // Every statement of every pg client in this process (the kit's, pg-boss's, the floor's): runs are
+  // sequential, so the delta around one run is that run's.
+  pg.Client.prototype.query = function countedQuery(this: pg.Client, ...args: unknown[]) {
+    statements++;
+    return (query as (...inner: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
+  const { rows } = await db.query<{ server_version: string }>('show server_version');
+  const version = rows[0]?.server_version.split(' ')[0] ?? '?';
+
+  const jobOptions = { retryLimit: retry.limit, retryDelay: retry.delaySeconds, retryBackoff: retry.backoff, expireInSeconds: leaseMs / 1000 };
+  const floorTables = { events: `${schema}.floor_events`, objects: `${schema}.floor_events_objects`, name: `${schema}.floor_events` };
+  await db.query(ensureEventLogStatement(floorTables));
+  const floorInsert = eventLogStatements(floorTables).insert;
+  await boss.createQueue('floor__dead');
+  // As the kit creates its queue: the job settings are the queue's too.
+  for (const name of ['floor', 'bare']) await boss.createQueue(name, { name, ...jobOptions, deadLetter: 'floor__dead' } as never);
+
+  return {
+    engine: 'pg-boss',
+    detail: `pg-boss ${packageVersion('pg-boss')}, pg Pool (max 10), PostgreSQL ${version}`,
+    inbox: (name, options) => pgBossInbox(boss, { db, table: `${schema}.${name}_events`, queue: name, pollingIntervalSeconds, leaseMs: options?.leaseMs ?? leaseMs }),
+    floorDetail: 'BEGIN, the log\'s INSERT ... ON CONFLICT DO NOTHING, boss.send({ db }), COMMIT on one pooled connection',
+    async floor(event) {
+      const client = await db.connect();
+      try {
+        await client.query('BEGIN');
+        const inserted = await client.query(floorInsert, [event.id, event.type, event.objectId, event.orderId, event.created, event.body, null]);
+        const job = inserted.rowCount === 1 ? await boss.send('floor', { eventId: event.id, generation: 0 }, { ...jobOptions, deadLetter: 'floor__dead', db: { executeSql: (text: string, values: unknown[]) => client.query(text, values) } }) : null;
+        await client.query('COMMIT');
+        client.release();
+        return job !== null;
+      } catch (error) {
+        // Never back to the pool inside a transaction: the next user's statements would join it.
+        client.release(error as Error);
+        throw error;
+      }
+    },
+    bareDetail: `boss.work() as the kit calls it: batchSize 1, pollingIntervalSeconds ${pollingIntervalSeconds}, one registration per slot, notifyWorker after a job`,
+    async fillBare(count) {
+      for (let start = 0; start < count; start += 1000) {
+        const jobs = Array.from({ length: Math.min(1000, count - start) }, (_, index) => ({ name: 'bare', data: { eventId: `evt_bare_${start + index}`, generation: 0 }, ...jobOptions }));
+        await boss.insert(jobs);
+      }
+    },
+    async workBare(concurrency, onJob) {
+      const ids: string[] = [];
+      const work = { batchSize: 1, includeMetadata: true, pollingIntervalSeconds };
+      for (let slot = 0; slot < concurrency; slot++) {
+        let id = '';
+        id = await boss.work('bare', work, async (jobs) => {
+          for (const _job of jobs) onJob();
+          if (jobs.length > 0) boss.notifyWorker(id);
+        });
+        ids.push(id);
+      }
+      return async () => {
+        for (const id of ids) await boss.offWork({ id } as never);
+      };
+    },
+    roundTrips: () => statements,
+    async close() {
+      pg.Client.prototype.query = query;
+      await boss.stop({ graceful: false, wait: true, close: true }).catch(() => undefined);
+      await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+      await db.end();
+    },
+  };
+}
+
+async function openBullmq(): Promise<InboxEngineBench> {
+  const { Queue, Worker } = await import('bullmq');
+  const prefix = `swk-inbox-bench-${process.pid}`;
+  // One connection, as the kit's docs show (BullMQ's Queue shares it; workers duplicate it).
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const version = /redis_version:(\S+)/.exec(await connection.info('server'))?.[1] ?? '?';
+  let commands = 0;
+  const sendCommand = connection.sendCommand.bind(connection);
+  connection.sendCommand = ((...args: Parameters<typeof sendCommand>) => {
+    commands++;
+    return sendCommand(...args);
+  }) as typeof sendCommand;
+
+  const attempts = retry.limit + 1;
+  const jobOptions = { attempts, backoff: { type: 'exponential', delay: retry.delaySeconds * 1000 }, removeOnComplete: true, removeOnFail: 10_000 };
+  const floorQueue = new Queue('floor', { connection, prefix });
+  const bareQueue = new Queue('bare', { connection, prefix });
+  const floorBase = `${prefix}:floor:inbox`;
+  const insertSha = (await connection.script('LOAD', insertScript)) as string;
+  const opened: Inbox[] = [];
+
+  return {
+    engine: 'bullmq',
+    detail: `BullMQ ${packageVersion('bullmq')}, ioredis, Redis ${version}`,
+    inbox(name, options) {
+      const inbox = bullmqInbox({ connection, prefix, queue: name, leaseMs: options?.leaseMs ?? leaseMs });
+      opened.push(inbox);
+      return inbox;
+    },
+    floorDetail: 'the log\'s insert script (EVALSHA), then Queue.add() with the inbox\'s job id and options',
+    async floor(event) {
+      const [stored] = (await connection.evalsha(insertSha, 0, floorBase, event.id, event.type, event.objectId, event.created, event.body, event.orderId, '')) as [number];
+      if (stored !== 1) return false;
+      await floorQueue.add('stripe-event', { eventId: event.id, generation: 0 }, { ...jobOptions, jobId: `${event.id}.g0` });
+      return true;
+    },
+    bareDetail: 'new Worker() as the kit makes it: concurrency, lockDuration = leaseMs, stalledInterval, maxStalledCount',
+    async fillBare(count) {
+      for (let start = 0; start < count; start += 1000) {
+        await bareQueue.addBulk(Array.from({ length: Math.min(1000, count - start) }, (_, index) => ({ name: 'stripe-event', data: { eventId: `evt_bare_${start + index}`, generation: 0 }, opts: jobOptions })));
+      }
+    },
+    async workBare(concurrency, onJob) {
+      const worker = new Worker('bare', async () => onJob(), { connection, prefix, concurrency, lockDuration: leaseMs, stalledInterval: Math.min(30_000, leaseMs), maxStalledCount: attempts });
+      worker.on('error', () => undefined);
+      await worker.waitUntilReady();
+      return () => worker.close();
+    },
+    roundTrips: () => commands,
+    async close() {
+      for (const inbox of opened) await inbox.close().catch(() => undefined);
+      await floorQueue.close();
+      await bareQueue.close();
+      await deleteKeys(connection, prefix);
+      await connection.quit();
+    },
+  };
+}
+
+/** The floor's view of an event: what the log stores, from the body as it arrived. */
+export function floorEvent(event: Stripe.Event, body: string): FloorEvent {
+  const object = event.data.object as { id?: string; metadata?: Record<string, string> | null };
+  return { id: event.id, type: event.type, objectId: object.id ?? '', orderId: object.metadata?.orderId ?? '', created: event.created, body };
+}
+
+function packageVersion(name: string): string {
+  return (JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')) as { version: string }).version;
+}

@@ -1,0 +1,27 @@
+import type { RedisLike } from './bullmq-inbox.js';
+const scriptHashes = new Map<string, Promise<string>>();
+
+/** Hex SHA-1 of a script, as Redis names it in its cache (Web Crypto: the subpath imports no Node module). */
+function scriptHash(text: string): Promise<string> {
+  let hash = scriptHashes.get(text);
+  if (!hash) {
+    hash = globalThis.crypto.subtle.digest('SHA-1', new TextEncoder().encode(text)).then((digest) => [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join(''));
+    scriptHashes.set(text, hash);
+  }
+  return hash;
+}
+
+/**
+ * Runs one of the log's scripts by its hash (EVALSHA), so each call sends its arguments and not
+ * the script's kilobytes of text again; a server that has not cached it yet (a restart, SCRIPT
+ * FLUSH) answers NOSCRIPT, and EVAL then runs and caches it.
+ */
+export async function runScript(redis: RedisLike, text: string, ...args: Array<string | number>): Promise<unknown> {
+  if (typeof redis.evalsha !== 'function') return redis.eval(text, 0, ...args);
+  try {
+    return await redis.evalsha(await scriptHash(text), 0, ...args);
+  } catch (error) {
+    if (!String((error as Error | undefined)?.message).startsWith('NOSCRIPT')) throw error;
+    return redis.eval(text, 0, ...args);
+  }
+}

@@ -147,7 +147,10 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
   }
 
   let consumer: InboxConsumer | undefined;
-  const ready = inbox.consume({ concurrency }, runDelivery).then((started) => {
+  // Events the engine gave up on without a handler failing last (a worker that died) are counted
+  // here; the others were counted as their last attempt failed.
+  const onDead = (event: { id: string; type: string }) => telemetry.inbox.dead(event);
+  const ready = inbox.consume({ concurrency, onDead }, runDelivery).then((started) => {
     consumer = started;
   });
   // `stop()` reports a failed start; an unobserved rejection must not crash the process first.

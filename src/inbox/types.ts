@@ -194,6 +194,16 @@ export interface InboxDelivery {
   jobId?: string;
 }
 
+/** How `startInboxWorker` asks an engine to consume. */
+export interface InboxConsumeOptions {
+  concurrency: number;
+  /**
+   * The engine gave up on an event no handler saw fail last (its last worker died, or outlived the
+   * lease): called once the event is marked `dead`, so that it is counted like the others.
+   */
+  onDead?: (event: { id: string; type: string }) => void;
+}
+
 /** A running engine consumer, as `startInboxWorker` drives it. */
 export interface InboxConsumer {
   /** Takes no new jobs; resolves once the engine stopped fetching. */
@@ -233,7 +243,7 @@ export interface Inbox {
   close(): Promise<void>;
 
   /** @internal The worker's side, used by `startInboxWorker`. */
-  consume(options: { concurrency: number }, run: (delivery: InboxDelivery) => Promise<void>): Promise<InboxConsumer>;
+  consume(options: InboxConsumeOptions, run: (delivery: InboxDelivery) => Promise<void>): Promise<InboxConsumer>;
   /** @internal */
   claim(eventId: string, token: string): Promise<InboxClaim>;
   /**

@@ -129,4 +129,23 @@ describe('startInboxWorker({ telemetry }) behind a traced ingress', () => {
     const tries = (await points('stripe.webhook.inbox.attempts')).find((point) => point.attributes['stripe.event.type'] === 'invoice.paid');
     expect((tries?.value as Histogram).max).toBe(2);
   });
+
+  it('counts an event dead when pg-boss gives up on a job whose worker died mid-handler', async () => {
+    const { inbox, deliver } = await openInbox(0);
+    const queue = `telemetry-${count}`;
+    const event = createTestEvent('customer.created');
+    expect(await deliver(event)).toBe(200);
+    let wake: () => void = () => undefined;
+    const hung = new Promise<void>((resolve) => (wake = resolve));
+    work(inbox, createWebhookRouter().on('customer.created', () => hung));
+    await statusOf(inbox, event.id, 'processing');
+    // What pg-boss does once the job outlived its expiry with no retries left (its worker died and
+    // never reported): it moves the job to the dead-letter queue. No handler failed, so only the
+    // dead letter can count the event.
+    await setup.boss.send(`${queue}__dead`, { eventId: event.id, generation: 0 });
+    await statusOf(inbox, event.id, 'dead');
+    const dead = async () => (await points('stripe.webhook.inbox.dead')).find((point) => point.attributes['stripe.event.type'] === 'customer.created')?.value;
+    await expect.poll(dead).toBe(1);
+    wake();
+  });
 });

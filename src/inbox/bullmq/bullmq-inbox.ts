@@ -81,10 +81,12 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
   async function markEnqueued(eventId: string) {
     await redis.eval(`redis.call('HSET', KEYS[1], 'enqueued', 1)`, 1, `${base}:e:${eventId}`);
   }
-  async function markDead(job: Job<JobData> | undefined, error: Error) {
-    if (!job) return;
+  // Resolves the event when this marked it (not when a handler's last failure already had).
+  async function markDead(job: Job<JobData> | undefined, error: Error): Promise<{ id: string; type: string } | undefined> {
+    if (!job) return undefined;
     const reason = { error: `InboxError: the engine gave up on the job (${error.message})` };
-    await script(markDeadScript, job.data.eventId, String(job.data.generation), JSON.stringify(reason));
+    const type = (await script(markDeadScript, job.data.eventId, String(job.data.generation), JSON.stringify(reason))) as string | number;
+    return typeof type === 'string' ? { id: job.data.eventId, type } : undefined;
   }
 
   const inbox: Inbox = {
@@ -104,7 +106,7 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
       return stored === 1 ? 'queued' : 'duplicate';
     },
 
-    async consume({ concurrency }, run) {
+    async consume({ concurrency, onDead }, run) {
       const { Worker } = await loadBullmq();
       const worker = new Worker<JobData>(
         queueName,
@@ -113,8 +115,9 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
         { connection: redis, prefix, concurrency, lockDuration: leaseMs, stalledInterval: Math.min(30_000, leaseMs), maxStalledCount: attempts },
       );
       worker.on('failed', (job, error) => {
-        if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) void markDead(job, error).catch(() => undefined);
-        else if (job && /stalled/i.test(error.message)) void markDead(job, error).catch(() => undefined);
+        if (job && (job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled/i.test(error.message))) {
+          void markDead(job, error).then((dead) => dead && onDead?.(dead), () => undefined);
+        }
       });
       worker.on('error', () => undefined);
       await worker.waitUntilReady();

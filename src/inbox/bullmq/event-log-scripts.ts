@@ -110,7 +110,7 @@ if object ~= '' then
 end
 return 1`;
 
-/** ARGV: base, id, generation, reason JSON. Marks an event dead whose job the engine gave up on. */
+/** ARGV: base, id, generation, reason JSON. Marks an event dead whose job the engine gave up on; returns its type, or 0 if it was not marked. */
 export const markDeadScript = `${now}
 ${move}
 local base, id = ARGV[1], ARGV[2]
@@ -124,7 +124,7 @@ if last and not last.durationMs and not last.error then for k, v in pairs(cjson.
 redis.call('HSET', key, 'status', 'dead', 'updatedAt', now, 'attempts', cjson.encode(attempts))
 redis.call('HDEL', key, 'token', 'leaseUntil')
 move(base, id, key, status, 'dead')
-return 1`;
+return redis.call('HGET', key, 'type')`;
 
 /** ARGV: base, id. Re-queues an event no worker holds; returns its new generation, or -1. */
 export const requeueScript = `${now}

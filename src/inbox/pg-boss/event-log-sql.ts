@@ -112,7 +112,7 @@ SELECT count(*)::int AS settled FROM settled`,
     markDead: `UPDATE ${events} SET status = 'dead', lease_token = NULL, lease_until = NULL, updated_at = statement_timestamp(),
   attempts = CASE WHEN jsonb_array_length(attempts) > 0 AND NOT (attempts -> -1) ? 'durationMs' AND NOT (attempts -> -1) ? 'error'
     THEN jsonb_set(attempts, ARRAY[(jsonb_array_length(attempts) - 1)::text], (attempts -> -1) || $2::jsonb) ELSE attempts END
-WHERE event_id = $1 AND generation = $3 AND status NOT IN ('done', 'discarded', 'dead') RETURNING event_id`,
+WHERE event_id = $1 AND generation = $3 AND status NOT IN ('done', 'discarded', 'dead') RETURNING event_id, type`,
     get: `SELECT ${entryColumns}, payload, attempts FROM ${events} WHERE event_id = $1`,
     // Anything but an event a worker holds right now.
     requeue: `UPDATE ${events} SET status = 'queued', generation = generation + 1, updated_at = statement_timestamp()

@@ -125,7 +125,7 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
       });
     },
 
-    async consume({ concurrency }, run) {
+    async consume({ concurrency, onDead }, run) {
       await database();
       const work = { batchSize: 1, includeMetadata: true, ...(options.pollingIntervalSeconds ? { pollingIntervalSeconds: options.pollingIntervalSeconds } : {}) };
       const runJobs = async (jobs: JobRow[]) => {
@@ -149,7 +149,10 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
       // pg-boss moves a job here when its retries ran out, including when its last worker died
       // before reporting: the event is then marked dead so that nothing stays `processing`.
       ids.push(await boss.work(deadLetterQueue, work, (async (jobs: JobRow[]) => {
-        for (const job of jobs) await markDead(jobEvent(job));
+        for (const job of jobs) {
+          const dead = await markDead(jobEvent(job));
+          if (dead) onDead?.({ id: dead.event_id, type: dead.type });
+        }
       })));
       return { stop: async () => void (await Promise.all(ids.map(offWork))) };
     },
@@ -274,9 +277,11 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
   };
 
   // Only for the job's own generation: a dead letter from before a replay must not kill the replay.
+  // Resolves the event when this marked it (not when a handler's last failure already had).
   async function markDead({ eventId, generation }: { eventId: string; generation: number }) {
     const reason = { error: 'InboxError: the engine gave up on the job (retries exhausted, or the last worker died or outlived the lease before reporting)' };
-    await rows(sql.markDead, [eventId, JSON.stringify(reason), generation]);
+    const [dead] = await rows<{ event_id: string; type: string }>(sql.markDead, [eventId, JSON.stringify(reason), generation]);
+    return dead;
   }
 
   return inbox;

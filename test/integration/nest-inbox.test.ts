@@ -49,7 +49,8 @@ function startWorkerProcess(opened: OpenedInbox, env: Record<string, string> = {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  // 'close', not 'exit': by then the worker's last lines have been read from its pipes.
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   const printed = (pattern: RegExp) =>
@@ -124,6 +125,9 @@ describe.each(['pg-boss', 'bullmq'] as const)('the inbox with NestJS on %s', (en
       expectAnswer(await send(url, refund), 200, { received: true, queued: true }, refund);
       await statusOf(opened.inbox, paid.event.id, 'done');
       await statusOf(opened.inbox, refund.event.id, 'done');
+      // The done mark can reach the inbox before the child's stdout reaches this process.
+      await running.printed(/^refunded ch_worker$/m);
+      await running.printed(new RegExp(`^paid o_worker ${paid.event.id}$`, 'm'));
       // Each decorated method ran once for its event.
       const lines = running.output().split('\n');
       expect(lines.filter((line) => line === `paid o_worker ${paid.event.id}`)).toHaveLength(1);
@@ -155,7 +159,7 @@ describe.each(['pg-boss', 'bullmq'] as const)('the inbox with NestJS on %s', (en
 
       const second = await worker(opened);
       await statusOf(opened.inbox, next.event.id, 'done');
-      expect(second.output()).toContain(`paid o_next ${next.event.id}\n`);
+      await second.printed(new RegExp(`^paid o_next ${next.event.id}$`, 'm'));
       expect(second.output()).not.toContain(held.event.id);
     });
   });

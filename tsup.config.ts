@@ -2,6 +2,7 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
+import { linkSharedCore, sharedCore } from './scripts/shared-core-plugin.js';
 
 // One entry per public subpath (see package.json "exports").
 export const entries = {
@@ -59,14 +60,18 @@ export default defineConfig([
     // The router's types name AggregateError (ES2021): the reference makes them compile in a
     // project whose `lib` is older, without skipLibCheck. Node >= 20 has it at run time.
     dts: { banner: '/// <reference lib="es2021.promise" />' },
-    // Shared code goes into chunks, so every subpath sees one copy of the core.
+    // The core is one file, dist/internal.(c)js, that every subpath imports (see
+    // scripts/shared-core-plugin.ts); code shared by subpaths only goes into chunks.
     splitting: true,
     sourcemap: true,
     clean: true,
     target: 'node20',
     external: ['stripe', 'express', 'fastify', 'bullmq', /^@nestjs\//, 'reflect-metadata', 'rxjs', '@opentelemetry/api'],
-    esbuildPlugins: [stripeNotice],
-    onSuccess: () => relativeSourceMaps((name) => name !== 'cli.js.map'),
+    esbuildPlugins: [stripeNotice, sharedCore(entries.index)],
+    onSuccess: async () => {
+      await linkSharedCore('dist');
+      await relativeSourceMaps((name) => name !== 'cli.js.map');
+    },
   },
   {
     entry: { cli: 'src/cli/bin.ts' },

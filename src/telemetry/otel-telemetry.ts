@@ -13,6 +13,12 @@ export interface ObservedDelivery extends DeliveryTrace {
 }
 
 export interface OtelTelemetry {
+  /**
+   * False while neither traces nor metrics go anywhere: the global providers with no SDK behind
+   * them, as when a dependency installed the API and the app set up no SDK. A delivery then skips
+   * the no-op spans (a few µs each). Asked per delivery: an SDK may be registered later.
+   */
+  live(): boolean;
   delivery(method: string): ObservedDelivery;
   inbox: InboxTelemetry;
 }
@@ -24,8 +30,16 @@ type Attributes = Otel.Attributes;
 const messaging = { 'messaging.system': 'stripe' } as const;
 
 export function createOtelTelemetry(api: Api, options: WebhookTelemetryOptions = {}): OtelTelemetry {
-  const tracer = ((options.tracerProvider as Otel.TracerProvider | undefined) ?? api.trace.getTracerProvider()).getTracer(instrumentationName);
-  const metrics = webhookMetrics(((options.meterProvider as Otel.MeterProvider | undefined) ?? api.metrics.getMeterProvider()).getMeter(instrumentationName));
+  const tracerProvider = (options.tracerProvider as Otel.TracerProvider | undefined) ?? api.trace.getTracerProvider();
+  const tracer = tracerProvider.getTracer(instrumentationName);
+  const meter = ((options.meterProvider as Otel.MeterProvider | undefined) ?? api.metrics.getMeterProvider()).getMeter(instrumentationName);
+  const metrics = webhookMetrics(meter);
+  // The global tracer provider is a proxy that an SDK fills in when registered, also after this
+  // handler was built; a meter taken before any SDK stays a no-op.
+  const noSdk = new api.ProxyTracerProvider().getDelegate();
+  const globalTracer = tracerProvider instanceof api.ProxyTracerProvider ? tracerProvider : undefined;
+  const metricsLive = meter !== api.createNoopMeter();
+  const live = () => metricsLive || globalTracer === undefined || globalTracer.getDelegate() !== noSdk;
 
   /**
    * One span per delivery. Its steps are attributes of it (`stripe.webhook.<step>.duration_ms`),
@@ -147,7 +161,7 @@ export function createOtelTelemetry(api: Api, options: WebhookTelemetryOptions =
     },
   };
 
-  return { delivery, inbox };
+  return { live, delivery, inbox };
 }
 
 /** The attributes that say which event a span is about. */

@@ -51,7 +51,7 @@ export function webhookTelemetry(setting: WebhookTelemetrySetting | undefined): 
 
   async function observe<R extends { status: number }>(method: string, answer: (trace: DeliveryTrace) => Promise<R>): Promise<R> {
     if (!settled) await ready;
-    if (otel === undefined) return answer(untracedDelivery);
+    if (otel === undefined || !otel.live()) return answer(untracedDelivery);
     const trace = otel.delivery(method);
     let response: R;
     try {
@@ -64,13 +64,14 @@ export function webhookTelemetry(setting: WebhookTelemetrySetting | undefined): 
     return response;
   }
 
+  const inboxTelemetry = () => (otel?.live() ? otel.inbox : untracedInbox);
   const inbox: InboxTelemetry = {
     async process(job, run) {
       if (!settled) await ready;
-      return (otel?.inbox ?? untracedInbox).process(job, run);
+      return inboxTelemetry().process(job, run);
     },
     dead(event) {
-      (otel?.inbox ?? untracedInbox).dead(event);
+      inboxTelemetry().dead(event);
     },
   };
   return { observe, inbox, ready };

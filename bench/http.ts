@@ -217,7 +217,7 @@ export function httpTable(results: readonly HttpFrameworkResult[], config: HttpC
       ...results.flatMap((result) => (result.build ? [`${result.framework}: one \`next start\` process per contender, each hitting its own route of one \`next build\` (bench/next/); install and build took ${result.build.seconds.toFixed(0)} s${result.build.cached ? ' (cached: sources and package unchanged)' : ''}, before and outside the measurement.`] : [])),
       'Nest: hand-written and ceiling apps use { rawBody: true }; ours uses the default app (the module reads the raw body itself).',
       'server CPU µs/req: the server process\'s CPU time over the requests it answered (median of the runs); unlike requests/s it hardly moves when the machine is busy.',
-      '"ours" runs with @opentelemetry/api installed and no SDK registered (the kit traces through the no-op API); "OpenTelemetry SDK registered" adds the SDK, spans batched to an exporter that drops them and metrics aggregated: its CPU per request over "ours" is the cost of telemetry.',
+      '"ours" runs with @opentelemetry/api installed and no SDK registered (the kit sees no SDK and makes no span); "OpenTelemetry SDK registered" adds the SDK, spans batched to an exporter that drops them and metrics aggregated: its CPU per request over "ours" is the cost of telemetry.',
       ...results.flatMap((result) => {
         const ratio = result.contenders?.find((contender) => contender.variant === 'ours-telemetry')?.cpuToOurs;
         return ratio ? [`${result.framework}: server CPU per request with the OpenTelemetry SDK registered vs ours: ${formatRatio(ratio)} (paired)`] : [];

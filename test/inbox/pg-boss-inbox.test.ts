@@ -38,6 +38,30 @@ describe.skipIf(!postgres)(`pgBossInbox on pg-boss ${pgBossMajor} and PostgreSQL
   inboxContract(subjectOn(() => startPgBossOnPostgres()));
 });
 
+describe('pgBossInbox polling on PGlite', () => {
+  let setup: PgBossSetup | undefined;
+  afterAll(async () => setup?.close());
+
+  it("fetches the next job right after one ends, not after pg-boss's polling interval", async () => {
+    setup = await startPgBossOnPglite();
+    // pg-boss 10 pauses for the interval after every fetch, even one that found a job: without the
+    // worker's nudge, one slot would run one job a minute and the last of three would come after
+    // two minutes, far past statusOf's 20 s.
+    const inbox = pgBossInbox(setup.boss, { db: setup.db, table: 'polling_events', queue: 'polling', pollingIntervalSeconds: 60 });
+    const events = ['o_first', 'o_second', 'o_third'].map((orderId) => createTestEvent('checkout.session.completed', { data: { object: { metadata: { orderId } } } }));
+    for (const event of events) await inbox.enqueue(event);
+    const runs: string[] = [];
+    const router = createWebhookRouter().onAny((event) => void runs.push(event.id));
+    const worker = startInboxWorker({ inbox, router, concurrency: 1, logger: false });
+    try {
+      for (const event of events) await statusOf(inbox, event.id, 'done');
+    } finally {
+      await worker.stop();
+    }
+    expect(runs.sort()).toEqual(events.map((event) => event.id).sort());
+  });
+});
+
 describe('pgBossInbox({ transactional: true }) on PGlite', () => {
   let setup: PgBossSetup;
   afterAll(async () => setup?.close());

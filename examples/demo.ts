@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertCliBuilt, runCli, type CliResult, type Delivery } from './demo/cli.js';
 import { consoleRequested, keepConsoleOpen } from './demo/console.js';
+import { demoDeadlineMs } from './demo/deadline.js';
 import { eventStatus, replayFromConsole, waitFor } from './demo/console-client.js';
 import { printOrders, type OrderRow } from './demo/print-orders.js';
 import { startShippingApi } from './demo/shipping-api.js';
@@ -15,8 +16,7 @@ import { startApp, type RunningApp } from './demo/start-app.js';
 
 // Any whsec_ value: the app verifies with it and the CLI signs with it, no Stripe account needed.
 const secret = 'whsec_demo_0a1b2c3d4e5f60718293a4b5c6d7e8f9';
-// The demo must finish, even if something hangs.
-const deadline = setTimeout(() => fail('the demo took longer than 150 s'), 150_000).unref();
+const deadline = setTimeout(() => fail(`the demo took longer than ${demoDeadlineMs / 1000} s`), demoDeadlineMs).unref();
 
 assertCliBuilt();
 const workDir = await mkdtemp(join(tmpdir(), 'stripe-webhook-kit-demo-'));

@@ -1,12 +1,11 @@
 // `npm run demo` (node --import tsx examples/demo.ts) runs to the end and says every scenario passed.
 import { describe, expect, it } from 'vitest';
+import { demoDeadlineMs } from '../../examples/demo/deadline.js';
 import { assertBuilt, runProcess } from '../support/run-cli.js';
 
 // The demo starts the shop twice (PGlite, then pg-boss on PGlite) and runs the CLI for each of its
-// eight scenarios: about 30 s on a quiet 2-core machine, more under CI's load. It stops itself
-// after 150 s (examples/demo.ts), so the test waits as long.
-const demoDeadlineMs = 150_000;
-
+// eight scenarios: about 30 s on a quiet 2-core machine, more under CI's load. It stops itself at
+// its own deadline, so the test waits as long.
 describe('npm run demo', () => {
   it('plays every scenario against the express example, with and without its inbox, and exits 0', { timeout: demoDeadlineMs }, async () => {
     assertBuilt();

@@ -26,8 +26,11 @@ export const serverVariants = ['ceiling', 'handwritten', 'ours', 'ours-memory'] 
  * - `ours-telemetry`: `ours` in an app that registered the OpenTelemetry SDK (spans batched to
  *   an exporter, metrics aggregated), against `ours`, where `@opentelemetry/api` is installed but
  *   no SDK is (what most apps have: the API comes with many packages).
+ * - `otel-floor`: `ours` with its telemetry off, in an app with the same SDK that makes one empty
+ *   span and one histogram record per request itself: the least any instrumentation that traces
+ *   each delivery can cost, shown beside `ours-telemetry`.
  */
-export const extraVariants = ['handwritten-same-response', 'ours-via-body-stream', 'ours-telemetry'] as const;
+export const extraVariants = ['handwritten-same-response', 'ours-via-body-stream', 'ours-telemetry', 'otel-floor'] as const;
 export type ServerVariant = (typeof serverVariants)[number] | (typeof extraVariants)[number];
 
 export interface BenchFramework {
@@ -42,7 +45,7 @@ export interface BenchFramework {
 }
 
 export const frameworks: readonly BenchFramework[] = [
-  { name: 'Express 5', server: 'express', variants: [...serverVariants, 'handwritten-same-response', 'ours-telemetry'] },
+  { name: 'Express 5', server: 'express', variants: [...serverVariants, 'handwritten-same-response', 'ours-telemetry', 'otel-floor'] },
   { name: 'Fastify 5', server: 'fastify', variants: serverVariants },
   { name: 'Nest 11 / Express', server: 'nest-express', variants: serverVariants },
   { name: 'Nest 11 / Fastify', server: 'nest-fastify', variants: serverVariants },
@@ -94,7 +97,8 @@ export function handleLikeStripeDocs(event: Stripe.Event): void {
 export function ourOptions(variant: ServerVariant): WebhookHandlerOptions {
   const router = createWebhookRouter();
   router.on('checkout.session.completed', (event) => fulfill(event.data.object));
-  return { secret, router, ...(variant === 'ours' || variant === 'ours-telemetry' ? { store: false as const } : {}) };
+  const likeForLike = variant === 'ours' || variant === 'ours-telemetry' || variant === 'otel-floor';
+  return { secret, router, ...(likeForLike ? { store: false as const } : {}), ...(variant === 'otel-floor' ? { telemetry: false as const } : {}) };
 }
 
 /**

@@ -1,13 +1,14 @@
 // Row 5: what the durable inbox costs, per engine (pg-boss on PostgreSQL, BullMQ on Redis).
 // - ingress: deliveries/s through `createWebhookHandler({ inbox }).handle()` (verification, the
 //   event's log entry and its job, durable before the answer) against the floor of
-//   inbox-engines.ts: the same durable writes with a bare client, at the same concurrency;
+//   inbox-engines.ts: the same durable writes with a bare client, at the same concurrency; and
+//   against a hand-written ingress: stripe-node's constructEvent, then the floor's writes;
 // - worker: a backlog drained by `startInboxWorker` with a no-op handler against the engine's own
 //   worker draining as many bare jobs with the same settings, timed from first to last completion;
 // - ingress latency over HTTP while every worker slot is held by a handler that sleeps 30 s.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type Stripe from 'stripe';
+import Stripe from 'stripe';
 import { createWebhookHandler, createWebhookRouter } from '../src/index.js';
 import { startInboxWorker } from '../src/inbox/start-inbox-worker.js';
 import type { Inbox } from '../src/inbox/types.js';
@@ -35,7 +36,19 @@ export interface InboxEngineResult {
   engine: InboxEngine;
   detail: string;
   skipped?: boolean;
-  ingress?: { inbox: Summary; floor: Summary; ratio: Summary; roundTrips: { inbox: number; floor: number }; failures: number; floorDetail: string };
+  ingress?: {
+    inbox: Summary;
+    floor: Summary;
+    ratio: Summary;
+    /** stripe-node's constructEvent, then the floor's writes: what a team would write by hand. */
+    handwritten: Summary;
+    /** The hand-written ingress over the floor: what verifying costs by itself. */
+    handwrittenToFloor: Summary;
+    ratioToHandwritten: Summary;
+    roundTrips: { inbox: number; floor: number };
+    failures: number;
+    floorDetail: string;
+  };
   worker?: { inbox: Summary; bare: Summary; ratio: Summary; bareDetail: string };
   latency?: { p50: number; p99: number; max: number; deliveries: number };
   targets: Array<{ label: string; target: Target }>;
@@ -46,6 +59,7 @@ const secret = 'whsec_inbox_bench_5d1e2f3a4b5c6d7e8f9a';
 const runTag = Math.random().toString(36).slice(2, 8);
 // A stalled drain is reported, never waited out: no completion for this long fails the run.
 const stallMs = 30_000;
+const stripe = new Stripe('sk_test_inbox_bench');
 
 interface Delivery {
   headers: Record<string, string>;
@@ -120,20 +134,30 @@ async function measureEngine(engine: InboxEngineBench, config: InboxConfig, prog
   };
   const viaFloor = (delivery: Delivery & { floor: FloorEvent }) => engine.floor(delivery.floor);
   const withFloor = (deliveries: Delivery[]) => deliveries.map((delivery) => ({ ...delivery, floor: floorEvent(delivery.event, delivery.body) }));
+  // The bytes as an HTTP framework hands them over, as handle() gets them above.
+  const viaHandwritten = (delivery: Delivery) => {
+    const raw = Buffer.from(delivery.body);
+    const event = stripe.webhooks.constructEvent(raw, delivery.headers['stripe-signature'] as string, secret);
+    return engine.floor(floorEvent(event, raw.toString('utf8')));
+  };
 
   // Warm-up (JIT, connections, the log's creation); its rate sizes the measurements.
   await drive(makeDeliveries(config.warmup), config.concurrency, viaInbox);
   await drive(withFloor(makeDeliveries(config.warmup)), config.concurrency, viaFloor);
+  await drive(makeDeliveries(config.warmup), config.concurrency, viaHandwritten);
   const rate = (await drive(makeDeliveries(2 * config.warmup), config.concurrency, viaInbox)).perSecond;
   const perRun = Math.max(200, Math.round(rate * config.durationSeconds));
   const tally = { inbox: { roundTrips: 0, deliveries: 0 }, floor: { roundTrips: 0, deliveries: 0 }, failures: 0 };
-  const ingress = await interleave(['inbox', 'floor'] as const, config.repetitions, async (contender) => {
+  const ingress = await interleave(['inbox', 'floor', 'handwritten'] as const, config.repetitions, async (contender) => {
     const deliveries = withFloor(makeDeliveries(perRun));
     collectGarbage();
     const before = engine.roundTrips();
-    const run = contender === 'inbox' ? await drive(deliveries, config.concurrency, viaInbox) : await drive(deliveries, config.concurrency, viaFloor);
-    tally[contender].roundTrips += engine.roundTrips() - before;
-    tally[contender].deliveries += perRun;
+    const send = { inbox: viaInbox, floor: viaFloor, handwritten: viaHandwritten }[contender];
+    const run = await drive(deliveries, config.concurrency, send);
+    if (contender !== 'handwritten') {
+      tally[contender].roundTrips += engine.roundTrips() - before;
+      tally[contender].deliveries += perRun;
+    }
     tally.failures += run.failures;
     return run.perSecond;
   });
@@ -141,6 +165,9 @@ async function measureEngine(engine: InboxEngineBench, config: InboxConfig, prog
     inbox: summarize(ingress.inbox),
     floor: summarize(ingress.floor),
     ratio: pairedRatio(ingress.inbox, ingress.floor),
+    handwritten: summarize(ingress.handwritten),
+    handwrittenToFloor: pairedRatio(ingress.handwritten, ingress.floor),
+    ratioToHandwritten: pairedRatio(ingress.inbox, ingress.handwritten),
     roundTrips: { inbox: tally.inbox.roundTrips / tally.inbox.deliveries, floor: tally.floor.roundTrips / tally.floor.deliveries },
     failures: tally.failures,
     floorDetail: engine.floorDetail,
@@ -279,6 +306,7 @@ export function inboxTable(results: readonly InboxEngineResult[], config: InboxC
     if (ingress) {
       rows.push([result.engine, 'ingress: handle() with the inbox', formatSpread(ingress.inbox), formatRatio(ingress.ratio), ingress.roundTrips.inbox.toFixed(2), '', formatTarget(ingressTarget?.target)]);
       rows.push([result.engine, 'ingress floor: bare client', formatSpread(ingress.floor), 'floor', ingress.roundTrips.floor.toFixed(2), '', '']);
+      rows.push([result.engine, 'ingress, hand-written: constructEvent + the floor\'s writes', formatSpread(ingress.handwritten), formatRatio(ingress.handwrittenToFloor), '', '', '']);
     }
     if (worker) {
       rows.push([result.engine, 'worker: startInboxWorker()', formatSpread(worker.inbox), formatRatio(worker.ratio), '', '', formatTarget(workerTarget?.target)]);
@@ -297,6 +325,8 @@ export function inboxTable(results: readonly InboxEngineResult[], config: InboxC
           `${result.engine}: ${result.detail}. Floor: ${result.ingress?.floorDetail ?? '-'}. Bare worker: ${result.worker?.bareDetail ?? '-'}.`,
         ]),
       'Ingress: distinct signed ~5 KB checkout.session.completed events about distinct sessions; the inbox verifies each, the floor gets the fields and body ready-made and only writes. Round trips: statements (pg) or commands (Redis) per delivery.',
+      'The hand-written ingress verifies and parses each body with stripe-node (constructEvent), then makes the floor\'s writes: the floor plus what no webhook ingress can skip.',
+      ...results.flatMap((result) => (result.ingress ? [`${result.engine}: ingress with the inbox vs the hand-written ingress: ${formatRatio(result.ingress.ratioToHandwritten)} (paired)`] : [])),
       `Worker: a backlog of ${config.backlog} jobs per run, drained with a no-op handler; events/s from the first completion to the last (the kit's: the event marked done; the bare worker's: its function's end).`,
       `Latency: ${config.latencyDeliveries} deliveries to the same handler behind node:http, posted with fetch at the ingress concurrency while handlers that sleep 30 s hold every worker slot: the answer never waits for a handler.`,
       ...results.flatMap((result) =>

@@ -3,14 +3,17 @@
 // - the ingress floor: the durable writes the inbox must make per delivery (the event's log entry
 //   and its job, committed together where the engine allows), with a bare client;
 // - the bare worker: the engine's own worker, with the settings the kit's worker gives it, and a
-//   no-op job function.
+//   no-op job function;
+// - the kept worker: the bare worker whose job function makes, with the bare client, the log's own
+//   claim and settle for its event (the bookkeeping of at-most-once effects, written by hand).
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import type Stripe from 'stripe';
 import { bullmqInbox } from '../src/inbox/bullmq/bullmq-inbox.js';
-import { insertScript } from '../src/inbox/bullmq/event-log-scripts.js';
+import { claimScript, insertScript, settleScript } from '../src/inbox/bullmq/event-log-scripts.js';
 import { ensureEventLogStatement, eventLogStatements } from '../src/inbox/pg-boss/event-log-sql.js';
 import { pgBossInbox } from '../src/inbox/pg-boss/pg-boss-inbox.js';
 import type { Inbox } from '../src/inbox/types.js';
@@ -42,6 +45,11 @@ export interface InboxEngineBench {
   fillBare(count: number): Promise<void>;
   /** Starts the engine's own worker with the kit's settings; `onJob` runs as each job's function. */
   workBare(concurrency: number, onJob: () => void): Promise<() => Promise<void>>;
+  keptDetail: string;
+  /** Stores these events in the kept worker's log and adds a job for each, untimed. */
+  fillKept(events: readonly FloorEvent[]): Promise<void>;
+  /** The bare worker of `workBare` whose job function claims and settles its event in the log first. */
+  workKept(concurrency: number, onJob: () => void): Promise<() => Promise<void>>;
   /** Statements or commands sent so far: deltas around a run give its round trips. */
   roundTrips(): number;
   close(): Promise<void>;
@@ -82,9 +90,27 @@ async function openPgBoss(): Promise<InboxEngineBench> {
   const floorTables = { events: `${schema}.floor_events`, objects: `${schema}.floor_events_objects`, name: `${schema}.floor_events` };
   await db.query(ensureEventLogStatement(floorTables));
   const floorInsert = eventLogStatements(floorTables).insert;
+  const keptTables = { events: `${schema}.kept_events`, objects: `${schema}.kept_events_objects`, name: `${schema}.kept_events` };
+  await db.query(ensureEventLogStatement(keptTables));
+  const kept = eventLogStatements(keptTables);
   await boss.createQueue('floor__dead');
   // As the kit creates its queue: the job settings are the queue's too.
-  for (const name of ['floor', 'bare']) await boss.createQueue(name, { name, ...jobOptions, deadLetter: 'floor__dead' } as never);
+  for (const name of ['floor', 'bare', 'kept']) await boss.createQueue(name, { name, ...jobOptions, deadLetter: 'floor__dead' } as never);
+  const work = async (queue: string, concurrency: number, onJob: (job: { data: { eventId: string } }) => Promise<void>) => {
+    const ids: string[] = [];
+    const options = { batchSize: 1, includeMetadata: true, pollingIntervalSeconds };
+    for (let slot = 0; slot < concurrency; slot++) {
+      let id = '';
+      id = await boss.work<{ eventId: string }>(queue, options, async (jobs) => {
+        for (const job of jobs) await onJob(job);
+        if (jobs.length > 0) boss.notifyWorker(id);
+      });
+      ids.push(id);
+    }
+    return async () => {
+      for (const id of ids) await boss.offWork({ id } as never);
+    };
+  };
 
   return {
     engine: 'pg-boss',
@@ -113,21 +139,19 @@ async function openPgBoss(): Promise<InboxEngineBench> {
         await boss.insert(jobs);
       }
     },
-    async workBare(concurrency, onJob) {
-      const ids: string[] = [];
-      const work = { batchSize: 1, includeMetadata: true, pollingIntervalSeconds };
-      for (let slot = 0; slot < concurrency; slot++) {
-        let id = '';
-        id = await boss.work('bare', work, async (jobs) => {
-          for (const _job of jobs) onJob();
-          if (jobs.length > 0) boss.notifyWorker(id);
-        });
-        ids.push(id);
-      }
-      return async () => {
-        for (const id of ids) await boss.offWork({ id } as never);
-      };
+    workBare: (concurrency, onJob) => work('bare', concurrency, async () => onJob()),
+    keptDetail: "the bare worker, whose job function runs the log's claim (one UPDATE ... RETURNING payload) and settle (one UPDATE) on the pool",
+    async fillKept(events) {
+      for (const event of events) await db.query(kept.insert, [event.id, event.type, event.objectId, event.orderId, event.created, event.body, null]);
+      await boss.insert(events.map((event) => ({ name: 'kept', data: { eventId: event.id, generation: 0 }, ...jobOptions })));
     },
+    workKept: (concurrency, onJob) =>
+      work('kept', concurrency, async (job) => {
+        const token = randomUUID();
+        const claimed = await db.query(kept.claimFree, [job.data.eventId, token, leaseMs]);
+        if (claimed.rowCount === 1) await db.query(kept.settle, [job.data.eventId, token, 'done', '{"durationMs":0}']);
+        onJob();
+      }),
     roundTrips: () => statements,
     async close() {
       pg.Client.prototype.query = query;
@@ -155,8 +179,16 @@ async function openBullmq(): Promise<InboxEngineBench> {
   const jobOptions = { attempts, backoff: { type: 'exponential', delay: retry.delaySeconds * 1000 }, removeOnComplete: true, removeOnFail: 10_000 };
   const floorQueue = new Queue('floor', { connection, prefix });
   const bareQueue = new Queue('bare', { connection, prefix });
+  const keptQueue = new Queue('kept', { connection, prefix });
   const floorBase = `${prefix}:floor:inbox`;
-  const insertSha = (await connection.script('LOAD', insertScript)) as string;
+  const keptBase = `${prefix}:kept:inbox`;
+  const [insertSha, claimSha, settleSha] = (await Promise.all([insertScript, claimScript, settleScript].map((script) => connection.script('LOAD', script)))) as [string, string, string];
+  const work = async (queue: string, concurrency: number, onJob: (job: { data: { eventId: string } }) => Promise<void>) => {
+    const worker = new Worker(queue, onJob, { connection, prefix, concurrency, lockDuration: leaseMs, stalledInterval: Math.min(30_000, leaseMs), maxStalledCount: attempts });
+    worker.on('error', () => undefined);
+    await worker.waitUntilReady();
+    return () => worker.close();
+  };
   const opened: Inbox[] = [];
 
   return {
@@ -180,17 +212,28 @@ async function openBullmq(): Promise<InboxEngineBench> {
         await bareQueue.addBulk(Array.from({ length: Math.min(1000, count - start) }, (_, index) => ({ name: 'stripe-event', data: { eventId: `evt_bare_${start + index}`, generation: 0 }, opts: jobOptions })));
       }
     },
-    async workBare(concurrency, onJob) {
-      const worker = new Worker('bare', async () => onJob(), { connection, prefix, concurrency, lockDuration: leaseMs, stalledInterval: Math.min(30_000, leaseMs), maxStalledCount: attempts });
-      worker.on('error', () => undefined);
-      await worker.waitUntilReady();
-      return () => worker.close();
+    workBare: (concurrency, onJob) => work('bare', concurrency, async () => onJob()),
+    keptDetail: "the bare worker, whose job function runs the log's claim and settle scripts (EVALSHA each) and parses the payload the claim returns",
+    async fillKept(events) {
+      for (const event of events) await connection.evalsha(insertSha, 0, keptBase, event.id, event.type, event.objectId, event.created, event.body, event.orderId, '');
+      await keptQueue.addBulk(events.map((event) => ({ name: 'stripe-event', data: { eventId: event.id, generation: 0 }, opts: jobOptions })));
     },
+    workKept: (concurrency, onJob) =>
+      work('kept', concurrency, async (job) => {
+        const token = randomUUID();
+        const [state, payload] = (await connection.evalsha(claimSha, 0, keptBase, job.data.eventId, token, leaseMs, '0')) as [string, string];
+        if (state === 'claimed') {
+          JSON.parse(payload);
+          await connection.evalsha(settleSha, 0, keptBase, job.data.eventId, token, 'done', '{"durationMs":0}');
+        }
+        onJob();
+      }),
     roundTrips: () => commands,
     async close() {
       for (const inbox of opened) await inbox.close().catch(() => undefined);
       await floorQueue.close();
       await bareQueue.close();
+      await keptQueue.close();
       await deleteKeys(connection, prefix);
       await connection.quit();
     },

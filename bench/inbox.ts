@@ -4,7 +4,8 @@
 //   inbox-engines.ts: the same durable writes with a bare client, at the same concurrency; and
 //   against a hand-written ingress: stripe-node's constructEvent, then the floor's writes;
 // - worker: a backlog drained by `startInboxWorker` with a no-op handler against the engine's own
-//   worker draining as many bare jobs with the same settings, timed from first to last completion;
+//   worker draining as many bare jobs with the same settings, timed from first to last completion,
+//   and against that bare worker making the log's claim and settle by hand (the kept worker);
 // - ingress latency over HTTP while every worker slot is held by a handler that sleeps 30 s.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -49,7 +50,17 @@ export interface InboxEngineResult {
     failures: number;
     floorDetail: string;
   };
-  worker?: { inbox: Summary; bare: Summary; ratio: Summary; bareDetail: string };
+  worker?: {
+    inbox: Summary;
+    bare: Summary;
+    ratio: Summary;
+    bareDetail: string;
+    /** The bare worker plus the log's claim and settle, by hand: the bookkeeping's own cost. */
+    kept: Summary;
+    keptToBare: Summary;
+    ratioToKept: Summary;
+    keptDetail: string;
+  };
   latency?: { p50: number; p99: number; max: number; deliveries: number };
   targets: Array<{ label: string; target: Target }>;
 }
@@ -209,10 +220,30 @@ async function measureEngine(engine: InboxEngineBench, config: InboxConfig, prog
       await stop();
     }
   };
-  await drainInbox(Math.min(config.warmup, config.backlog));
-  await drainBare(Math.min(config.warmup, config.backlog));
-  const worker = await interleave(['inbox', 'bare'] as const, config.repetitions, (contender) => (contender === 'inbox' ? drainInbox(config.backlog) : drainBare(config.backlog)));
-  result.worker = { inbox: summarize(worker.inbox), bare: summarize(worker.bare), ratio: pairedRatio(worker.inbox, worker.bare), bareDetail: engine.bareDetail };
+  const drainKept = async (count: number) => {
+    await engine.fillKept(makeDeliveries(count).map((delivery) => floorEvent(delivery.event, JSON.stringify(delivery.event))));
+    collectGarbage();
+    const done = completions(count, async () => 'kept jobs');
+    const stop = await engine.workKept(config.workerConcurrency, done.complete);
+    try {
+      return await done.finished;
+    } finally {
+      await stop();
+    }
+  };
+  const drains = { inbox: drainInbox, bare: drainBare, kept: drainKept };
+  for (const drain of Object.values(drains)) await drain(Math.min(config.warmup, config.backlog));
+  const worker = await interleave(['inbox', 'bare', 'kept'] as const, config.repetitions, (contender) => drains[contender](config.backlog));
+  result.worker = {
+    inbox: summarize(worker.inbox),
+    bare: summarize(worker.bare),
+    ratio: pairedRatio(worker.inbox, worker.bare),
+    bareDetail: engine.bareDetail,
+    kept: summarize(worker.kept),
+    keptToBare: pairedRatio(worker.kept, worker.bare),
+    ratioToKept: pairedRatio(worker.inbox, worker.kept),
+    keptDetail: engine.keptDetail,
+  };
   result.targets.push({ label: `${engine.engine} worker`, target: ratioTarget(result.worker.ratio, 'the bare worker', 0) });
   progress(`inbox: ${engine.engine} worker ${Math.round(result.worker.inbox.median)}/s, bare ${Math.round(result.worker.bare.median)}/s`);
 
@@ -311,6 +342,7 @@ export function inboxTable(results: readonly InboxEngineResult[], config: InboxC
     if (worker) {
       rows.push([result.engine, 'worker: startInboxWorker()', formatSpread(worker.inbox), formatRatio(worker.ratio), '', '', formatTarget(workerTarget?.target)]);
       rows.push([result.engine, 'bare engine worker', formatSpread(worker.bare), 'bare', '', '', '']);
+      rows.push([result.engine, 'bare worker + the log\'s claim and settle by hand', formatSpread(worker.kept), formatRatio(worker.keptToBare), '', '', '']);
     }
     if (latency) rows.push([result.engine, 'ingress latency, 30 s handlers', '', '', '', `${formatNumber(latency.p50)} / ${formatNumber(latency.p99)}`, '']);
   }
@@ -322,11 +354,13 @@ export function inboxTable(results: readonly InboxEngineResult[], config: InboxC
       ...results
         .filter((result) => !result.skipped)
         .flatMap((result) => [
-          `${result.engine}: ${result.detail}. Floor: ${result.ingress?.floorDetail ?? '-'}. Bare worker: ${result.worker?.bareDetail ?? '-'}.`,
+          `${result.engine}: ${result.detail}. Floor: ${result.ingress?.floorDetail ?? '-'}. Bare worker: ${result.worker?.bareDetail ?? '-'}. By hand: ${result.worker?.keptDetail ?? '-'}.`,
         ]),
       'Ingress: distinct signed ~5 KB checkout.session.completed events about distinct sessions; the inbox verifies each, the floor gets the fields and body ready-made and only writes. Round trips: statements (pg) or commands (Redis) per delivery.',
       'The hand-written ingress verifies and parses each body with stripe-node (constructEvent), then makes the floor\'s writes: the floor plus what no webhook ingress can skip.',
       ...results.flatMap((result) => (result.ingress ? [`${result.engine}: ingress with the inbox vs the hand-written ingress: ${formatRatio(result.ingress.ratioToHandwritten)} (paired)`] : [])),
+      'The worker by hand is the bare worker whose job function claims its event in the log and settles it, with the log\'s own statements: the least bookkeeping that keeps a handler\'s effects to one success per event and records each attempt.',
+      ...results.flatMap((result) => (result.worker ? [`${result.engine}: worker vs the bare worker with the claim and settle by hand: ${formatRatio(result.worker.ratioToKept)} (paired)`] : [])),
       `Worker: a backlog of ${config.backlog} jobs per run, drained with a no-op handler; events/s from the first completion to the last (the kit's: the event marked done; the bare worker's: its function's end).`,
       `Latency: ${config.latencyDeliveries} deliveries to the same handler behind node:http, posted with fetch at the ingress concurrency while handlers that sleep 30 s hold every worker slot: the answer never waits for a handler.`,
       ...results.flatMap((result) =>

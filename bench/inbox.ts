@@ -209,29 +209,20 @@ async function measureEngine(engine: InboxEngineBench, config: InboxConfig, prog
       await worker.stop();
     }
   };
-  const drainBare = async (count: number) => {
-    await engine.fillBare(count);
+  // A backlog of the engine's own jobs, drained by its worker (bare, or with the bookkeeping by hand).
+  const drainJobs = (kind: 'bare' | 'kept') => async (count: number) => {
+    if (kind === 'bare') await engine.fillBare(count);
+    else await engine.fillKept(makeDeliveries(count).map((delivery) => floorEvent(delivery.event, JSON.stringify(delivery.event))));
     collectGarbage();
-    const done = completions(count, async () => 'bare jobs');
-    const stop = await engine.workBare(config.workerConcurrency, done.complete);
+    const done = completions(count, async () => `${kind} jobs`);
+    const stop = await (kind === 'bare' ? engine.workBare : engine.workKept)(config.workerConcurrency, done.complete);
     try {
       return await done.finished;
     } finally {
       await stop();
     }
   };
-  const drainKept = async (count: number) => {
-    await engine.fillKept(makeDeliveries(count).map((delivery) => floorEvent(delivery.event, JSON.stringify(delivery.event))));
-    collectGarbage();
-    const done = completions(count, async () => 'kept jobs');
-    const stop = await engine.workKept(config.workerConcurrency, done.complete);
-    try {
-      return await done.finished;
-    } finally {
-      await stop();
-    }
-  };
-  const drains = { inbox: drainInbox, bare: drainBare, kept: drainKept };
+  const drains = { inbox: drainInbox, bare: drainJobs('bare'), kept: drainJobs('kept') };
   for (const drain of Object.values(drains)) await drain(Math.min(config.warmup, config.backlog));
   const worker = await interleave(['inbox', 'bare', 'kept'] as const, config.repetitions, (contender) => drains[contender](config.backlog));
   result.worker = {

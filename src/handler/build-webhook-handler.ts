@@ -183,17 +183,23 @@ export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Veri
 
 // The status contract for what became of a verified event.
 const outcomeResponses: Record<ProcessOutcome, () => WebhookResponse> = {
-  processed: () => respond(200, { received: true }),
-  duplicate: () => respond(200, { received: true, duplicate: true }),
-  discarded: () => respond(200, { received: true, discarded: true }),
-  in_progress: () => respond(409, { error: 'in_progress' }),
-  failed: () => respond(500, { error: 'handler_failed' }),
-  store_unavailable: () => respond(500, { error: 'store_unavailable' }),
-  handler_timeout: () => respond(500, { error: 'handler_timeout' }),
-  store_timeout: () => respond(500, { error: 'store_timeout' }),
-  queued: () => respond(200, { received: true, queued: true }),
-  inbox_unavailable: () => respond(500, { error: 'inbox_unavailable' }),
+  processed: fixedResponse(200, { received: true }),
+  duplicate: fixedResponse(200, { received: true, duplicate: true }),
+  discarded: fixedResponse(200, { received: true, discarded: true }),
+  in_progress: fixedResponse(409, { error: 'in_progress' }),
+  failed: fixedResponse(500, { error: 'handler_failed' }),
+  store_unavailable: fixedResponse(500, { error: 'store_unavailable' }),
+  handler_timeout: fixedResponse(500, { error: 'handler_timeout' }),
+  store_timeout: fixedResponse(500, { error: 'store_timeout' }),
+  queued: fixedResponse(200, { received: true, queued: true }),
+  inbox_unavailable: fixedResponse(500, { error: 'inbox_unavailable' }),
 };
+
+/** An answer whose body is serialized once; each call is a new object, which an adapter may change. */
+function fixedResponse(status: number, body: Record<string, unknown>): () => WebhookResponse {
+  const text = JSON.stringify(body);
+  return () => ({ status, headers: { ...json }, body: text });
+}
 
 function respond(status: number, body: Record<string, unknown>, headers?: Record<string, string>): WebhookResponse {
   return { status, headers: { ...json, ...headers }, body: JSON.stringify(body) };

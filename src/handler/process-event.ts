@@ -2,7 +2,7 @@ import type { WebhookRouter } from '../router/create-webhook-router.js';
 import { NonRetryableError } from '../router/non-retryable-error.js';
 import { deduplicationKey, type RoutableEvent } from '../router/thin-types.js';
 import type { IdempotencyStore, WebhookLogger } from '../types.js';
-import { settle, timedOut, withinDeadline } from './deadline.js';
+import { settle, sharedDeadline, timedOut } from './deadline.js';
 import { untracedDelivery, type DeliveryTrace } from '../telemetry/delivery-trace.js';
 import { handlerErrorDetails } from './describe-error-stack.js';
 import { createStoreCalls } from './store-calls.js';
@@ -58,9 +58,11 @@ export function createEventProcessor(options: EventProcessorOptions) {
   const { router, store, leaseMs } = options;
   const handlerTimeoutMs = options.handlerTimeoutMs ?? defaultHandlerTimeoutMs;
   const storeTimeoutMs = options.storeTimeoutMs ?? defaultStoreTimeoutMs;
-  const defaultCalls = store && createStoreCalls({ store, leaseMs, logger: options.logger, storeTimeoutMs });
+  const handlerDeadline = sharedDeadline(handlerTimeoutMs);
+  const storeDeadline = sharedDeadline(storeTimeoutMs);
+  const defaultCalls = store && createStoreCalls({ store, leaseMs, logger: options.logger, storeTimeoutMs, storeDeadline });
   // A delivery with a logger of its own logs its store failures there too.
-  const callsFor = (logger: WebhookLogger) => (logger === options.logger ? defaultCalls : store && createStoreCalls({ store, leaseMs, logger, storeTimeoutMs }));
+  const callsFor = (logger: WebhookLogger) => (logger === options.logger ? defaultCalls : store && createStoreCalls({ store, leaseMs, logger, storeTimeoutMs, storeDeadline }));
 
   /** Records what the handlers' outcome means, and names it. */
   async function conclude(event: RoutableEvent, settled: Settled, token: string | undefined, scope: Required<DeliveryScope>): Promise<ProcessOutcome> {
@@ -119,7 +121,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
           ? { ok: false, errors: [error], storeFailure: true }
           : { ok: false, errors: handlerErrors(error) },
     );
-    const settled = await withinDeadline(running, handlerTimeoutMs);
+    const settled = await handlerDeadline(running);
     if (settled === timedOut) {
       logger.error(
         `the handlers did not finish within handlerTimeoutMs (${handlerTimeoutMs} ms); answering 500 handler_timeout so Stripe retries. ` +

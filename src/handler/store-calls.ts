@@ -1,5 +1,5 @@
 import type { IdempotencyStore, TransactionClient, WebhookLogger } from '../types.js';
-import { pause, settle, timedOut, withinDeadline } from './deadline.js';
+import { pause, settle, sharedDeadline, timedOut, withinDeadline, type Deadline } from './deadline.js';
 import { describeError } from './describe-error.js';
 import type { ProcessOutcome } from './process-event.js';
 
@@ -8,6 +8,8 @@ export interface StoreCallsOptions {
   leaseMs: number;
   logger: WebhookLogger;
   storeTimeoutMs: number;
+  /** `storeTimeoutMs` as a deadline that the store calls of many deliveries share. */
+  storeDeadline?: Deadline;
 }
 
 /** A claim taken (with the token that owns its lease), or the outcome that ends the delivery. */
@@ -25,15 +27,15 @@ const backgroundEveryMs = 1_000;
  * of its own, so that a release gives up that claim's lease and never a newer one (taken after
  * this one's lease ended, in this process or another).
  */
-export function createStoreCalls({ store, leaseMs, logger, storeTimeoutMs }: StoreCallsOptions) {
-  const call = <T>(step: () => Promise<T>) => withinDeadline(settle(step), storeTimeoutMs);
+export function createStoreCalls({ store, leaseMs, logger, storeTimeoutMs, storeDeadline = sharedDeadline(storeTimeoutMs) }: StoreCallsOptions) {
+  const call = <T>(step: () => Promise<T>) => storeDeadline(settle(step));
 
   async function claim(eventId: string): Promise<ClaimAttempt> {
     const token = globalThis.crypto.randomUUID();
     const claiming = settle(() => store.claim(eventId, leaseMs, token));
     let answer;
     try {
-      answer = await withinDeadline(claiming, storeTimeoutMs);
+      answer = await storeDeadline(claiming);
     } catch (error) {
       logger.error('the idempotency store failed to claim the event; Stripe will retry', { eventId, error: describeError(error) });
       return { outcome: 'store_unavailable' };

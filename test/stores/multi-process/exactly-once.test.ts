@@ -95,8 +95,10 @@ describe.each(cases)('$title shared by 4 worker processes', ({ title, kind, tran
         pickEndpoint: () => workers[random.below(workers.length)] as WorkerProcess,
         maxAttempts: transactional ? 30 : 20,
         requestTimeoutMs: 15_000,
-        // Stripe backs off over hours; the shape (growing, jittered) is what matters here.
-        backoffMs: (attempt: number) => 20 * 2 ** Math.min(attempt - 1, 4) + random.below(20),
+        // Stripe backs off over hours; the shape (growing, jittered) is what matters here. With
+        // sessions killed every 250 ms on a loaded machine, a delivery may meet several kills in a
+        // row: its backoff keeps growing longer, as Stripe's would, rather than run out of attempts.
+        backoffMs: (attempt: number) => 20 * 2 ** Math.min(attempt - 1, transactional ? 6 : 4) + random.below(20),
       };
       const tasks = random.shuffle(events).map((event) => () => Promise.all(Array.from({ length: copiesPerEvent }, () => deliverUntilAcknowledged(event, sender))));
 
@@ -151,8 +153,10 @@ describe.each(cases)('$title shared by 4 worker processes', ({ title, kind, tran
       expect(fulfilled).toEqual({ orders: orderCount, fulfillments: orderCount, duplicated: 0 });
       if (transactional) {
         expect(killed).toBeGreaterThan(0);
-        // A killed transaction is the store's failure, answered as such (never a dropped request).
-        expect(Object.keys(tally.other).filter((answer) => answer !== '500 {"error":"store_unavailable"}')).toEqual([]);
+        // A killed transaction is the store's failure, answered as such (never a dropped request);
+        // so is a claim that a pool reconnecting after a kill could not answer within storeTimeoutMs.
+        const storeFailures = ['500 {"error":"store_unavailable"}', '500 {"error":"store_timeout"}'];
+        expect(Object.keys(tally.other).filter((answer) => !storeFailures.includes(answer))).toEqual([]);
         // Handlers ran more often than there are events (retries after failures and kills), yet
         // each order's non-idempotent write is there exactly once.
         expect(runs).toBeGreaterThanOrEqual(orderCount + plannedFailureCount);

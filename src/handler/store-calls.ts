@@ -1,5 +1,5 @@
 import type { IdempotencyStore, TransactionClient, WebhookLogger } from '../types.js';
-import { pause, settle, sharedDeadline, timedOut, withinDeadline, type Deadline } from './deadline.js';
+import { pause, settle, timedOut, withinDeadline, type Deadline } from './deadline.js';
 import { describeError } from './describe-error.js';
 import type { ProcessOutcome } from './process-event.js';
 
@@ -9,7 +9,7 @@ export interface StoreCallsOptions {
   logger: WebhookLogger;
   storeTimeoutMs: number;
   /** `storeTimeoutMs` as a deadline that the store calls of many deliveries share. */
-  storeDeadline?: Deadline;
+  storeDeadline: Deadline;
 }
 
 /** A claim taken (with the token that owns its lease), or the outcome that ends the delivery. */
@@ -27,7 +27,7 @@ const backgroundEveryMs = 1_000;
  * of its own, so that a release gives up that claim's lease and never a newer one (taken after
  * this one's lease ended, in this process or another).
  */
-export function createStoreCalls({ store, leaseMs, logger, storeTimeoutMs, storeDeadline = sharedDeadline(storeTimeoutMs) }: StoreCallsOptions) {
+export function createStoreCalls({ store, leaseMs, logger, storeTimeoutMs, storeDeadline }: StoreCallsOptions) {
   const call = <T>(step: () => Promise<T>) => storeDeadline(settle(step));
 
   async function claim(eventId: string): Promise<ClaimAttempt> {

@@ -48,6 +48,8 @@ export interface HttpFrameworkResult {
   target?: Target;
   /** With the OpenTelemetry SDK registered vs without (Express only). */
   telemetryTarget?: Target;
+  /** Interleaved runs per contender, when not the section's (`repetitionScale`). */
+  repetitions?: number;
 }
 
 const minRatio = 1.0;
@@ -62,6 +64,7 @@ export async function runHttpBench(config: HttpConfig, progress: (line: string) 
   const results: HttpFrameworkResult[] = [];
   for (const framework of frameworks.filter((one) => (config.frameworks ? config.frameworks.includes(one.server) : !one.optIn))) {
     const { name, server, variants: serverVariants } = framework;
+    const repetitions = Math.round(config.repetitions * (framework.repetitionScale ?? 1));
     const servers = new Map<ServerVariant, RunningServer>();
     // Requests per second each server reached while warming up: how many deliveries to sign ahead.
     const expectedRate = new Map<ServerVariant, number>();
@@ -91,7 +94,7 @@ export async function runHttpBench(config: HttpConfig, progress: (line: string) 
         expectedRate.set(variant, warm.requestsPerSecond);
       }
       const runs = new Map<ServerVariant, Array<LoadResult & { cpuPerRequest: number }>>(serverVariants.map((variant) => [variant, []]));
-      const throughput = await interleave(serverVariants, config.repetitions, async (variant) => {
+      const throughput = await interleave(serverVariants, repetitions, async (variant) => {
         // Signed before the run, so autocannon does not compete with the server for CPU with HMACs.
         const signed = signAhead(template, sequence, Math.ceil((expectedRate.get(variant) ?? 0) * config.durationSeconds * 1.5) + 500);
         const running = servers.get(variant) as RunningServer;
@@ -125,6 +128,7 @@ export async function runHttpBench(config: HttpConfig, progress: (line: string) 
         framework: name,
         contenders,
         build,
+        ...(repetitions !== config.repetitions && { repetitions }),
         target: {
           description: `ours (store: false) >= ${minRatio.toFixed(2)}x hand-written (${ratio.toFixed(2)}x)${failures > 0 ? `; ${failures} failed requests` : ''}`,
           met: ratio >= minRatio && failures === 0,
@@ -220,6 +224,7 @@ export function httpTable(results: readonly HttpFrameworkResult[], config: HttpC
     notes: [
       'Server in its own process, running the built dist/; autocannon in the bench process. Every request is a distinct, validly signed checkout.session.completed event (~5 KB, a new event id each, signed before the run), so the memory store lets each through.',
       'Express ceiling answers with writeHead/end (as ours does); Hono ceiling reads the body with arrayBuffer() and answers with c.json(); Next.js ceiling reads it with request.arrayBuffer() and answers with Response.json().',
+      ...results.flatMap((result) => (result.repetitions ? [`${result.framework}: ${result.repetitions} interleaved runs per contender, not ${config.repetitions}: the framework's own cost per request dwarfs the handlers', so their difference needs more runs to show.`] : [])),
       ...results.flatMap((result) => (result.build ? [`${result.framework}: one \`next start\` process per contender, each hitting its own route of one \`next build\` (bench/next/); install and build took ${result.build.seconds.toFixed(0)} s${result.build.cached ? ' (cached: sources and package unchanged)' : ''}, before and outside the measurement.`] : [])),
       'Nest: hand-written and ceiling apps use { rawBody: true }; ours uses the default app (the module reads the raw body itself).',
       'server CPU µs/req: the server process\'s CPU time over the requests it answered (median of the runs); unlike requests/s it hardly moves when the machine is busy.',

@@ -16,7 +16,11 @@ export function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T | typ
 }
 
 /** `withinDeadline` for one fixed length, as a handler's deadlines are. */
-export type Deadline = <T>(work: Promise<T>) => Promise<T | typeof timedOut>;
+export interface Deadline {
+  <T>(work: Promise<T>): Promise<T | typeof timedOut>;
+  /** The length, in milliseconds (for messages, and for calls that need a deadline of their own). */
+  readonly ms: number;
+}
 
 /**
  * `withinDeadline(work, ms)` for many calls with the same `ms`, all sharing one timer. Every
@@ -25,9 +29,9 @@ export type Deadline = <T>(work: Promise<T>) => Promise<T | typeof timedOut>;
  * order they began, so appending keeps the list sorted, and the timer only waits for the first.
  */
 export function sharedDeadline(ms: number): Deadline {
-  if (noLimit(ms)) return (work) => work;
+  if (noLimit(ms)) return Object.assign(<T>(work: Promise<T>) => work, { ms });
   const waiters = deadlineList(ms);
-  return <T>(work: Promise<T>) =>
+  const deadline = <T>(work: Promise<T>) =>
     new Promise<T | typeof timedOut>((resolve) => {
       const waiter = waiters.add(() => resolve(timedOut));
       // Settled in time: the answer takes the work's own outcome, value or rejection.
@@ -37,6 +41,7 @@ export function sharedDeadline(ms: number): Deadline {
       };
       work.then(settled, settled);
     });
+  return Object.assign(deadline, { ms });
 }
 
 const noLimit = (ms: number) => !Number.isFinite(ms) || ms > 2_147_483_647;

@@ -57,12 +57,11 @@ export interface DeliveryScope {
 export function createEventProcessor(options: EventProcessorOptions) {
   const { router, store, leaseMs } = options;
   const handlerTimeoutMs = options.handlerTimeoutMs ?? defaultHandlerTimeoutMs;
-  const storeTimeoutMs = options.storeTimeoutMs ?? defaultStoreTimeoutMs;
   const handlerDeadline = sharedDeadline(handlerTimeoutMs);
-  const storeDeadline = sharedDeadline(storeTimeoutMs);
-  const defaultCalls = store && createStoreCalls({ store, leaseMs, logger: options.logger, storeTimeoutMs, storeDeadline });
+  const storeDeadline = sharedDeadline(options.storeTimeoutMs ?? defaultStoreTimeoutMs);
+  const defaultCalls = store && createStoreCalls({ store, leaseMs, logger: options.logger, storeDeadline });
   // A delivery with a logger of its own logs its store failures there too.
-  const callsFor = (logger: WebhookLogger) => (logger === options.logger ? defaultCalls : store && createStoreCalls({ store, leaseMs, logger, storeTimeoutMs, storeDeadline }));
+  const callsFor = (logger: WebhookLogger) => (logger === options.logger ? defaultCalls : store && createStoreCalls({ store, leaseMs, logger, storeDeadline }));
 
   /** Records what the handlers' outcome means, and names it. */
   async function conclude(event: RoutableEvent, settled: Settled, token: string | undefined, scope: Required<DeliveryScope>): Promise<ProcessOutcome> {

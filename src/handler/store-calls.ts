@@ -7,7 +7,6 @@ export interface StoreCallsOptions {
   store: IdempotencyStore;
   leaseMs: number;
   logger: WebhookLogger;
-  storeTimeoutMs: number;
   /** `storeTimeoutMs` as a deadline that the store calls of many deliveries share. */
   storeDeadline: Deadline;
 }
@@ -27,7 +26,8 @@ const backgroundEveryMs = 1_000;
  * of its own, so that a release gives up that claim's lease and never a newer one (taken after
  * this one's lease ended, in this process or another).
  */
-export function createStoreCalls({ store, leaseMs, logger, storeTimeoutMs, storeDeadline }: StoreCallsOptions) {
+export function createStoreCalls({ store, leaseMs, logger, storeDeadline }: StoreCallsOptions) {
+  const storeTimeoutMs = storeDeadline.ms;
   const call = <T>(step: () => Promise<T>) => storeDeadline(settle(step));
 
   async function claim(eventId: string): Promise<ClaimAttempt> {

@@ -197,8 +197,8 @@ const outcomeResponses: Record<ProcessOutcome, () => WebhookResponse> = {
 
 /** An answer whose body is serialized once; each call is a new object, which an adapter may change. */
 function fixedResponse(status: number, body: Record<string, unknown>): () => WebhookResponse {
-  const text = JSON.stringify(body);
-  return () => ({ status, headers: { ...json }, body: text });
+  const answer = respond(status, body);
+  return () => ({ ...answer, headers: { ...answer.headers } });
 }
 
 function respond(status: number, body: Record<string, unknown>, headers?: Record<string, string>): WebhookResponse {

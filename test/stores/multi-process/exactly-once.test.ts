@@ -99,8 +99,8 @@ describe.each(cases)('$title shared by 4 worker processes', ({ title, kind, tran
         maxAttempts: transactional ? 30 : 20,
         requestTimeoutMs: 15_000,
         // Stripe backs off over hours; the shape (growing, jittered) is what matters here. With
-        // sessions killed every 250 ms on a loaded machine, a delivery may meet several kills in a
-        // row: its backoff keeps growing longer, as Stripe's would, rather than run out of attempts.
+        // sessions killed every killEveryMs on a loaded machine, a delivery may meet several kills in
+        // a row: its backoff keeps growing longer, as Stripe's would, rather than run out of attempts.
         backoffMs: (attempt: number) => 20 * 2 ** Math.min(attempt - 1, transactional ? 6 : 4) + random.below(20),
       };
       const tasks = random.shuffle(events).map((event) => () => Promise.all(Array.from({ length: copiesPerEvent }, () => deliverUntilAcknowledged(event, sender))));

@@ -12,7 +12,7 @@ export {
   type RoutableEvent,
   type RoutableEventType,
   type RoutableEventOf,
-} from './router/thin-types.js';
+} from './event-types.js';
 export { WebhookVerificationError, type WebhookVerificationErrorCode } from './verify/errors.js';
 export {
   createWebhookRouter,

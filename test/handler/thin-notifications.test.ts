@@ -5,7 +5,7 @@ import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebhookHandler } from '../../src/handler/create-webhook-handler.js';
 import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
-import type { RoutableEvent } from '../../src/router/thin-types.js';
+import type { RoutableEvent } from '../../src/event-types.js';
 import { memoryStore } from '../../src/stores/memory-store.js';
 import { createSignedRequest, createTestNotification } from '../../src/testing/index.js';
 import type { WebhookContext } from '../../src/types.js';

@@ -26,7 +26,7 @@ export {
 } from './router/create-webhook-router.js';
 export { NonRetryableError } from './router/non-retryable-error.js';
 export { orderReference } from './router/order-reference.js';
-export { createWebhookHandler, toWebhookHandler } from './handler/create-webhook-handler.js';
+export { createWebhookHandler } from './handler/create-webhook-handler.js';
 export { isWebhookHandler, type WebhookHandler, type WebhookHandlerOptions } from './handler/build-webhook-handler.js';
 export type { ProcessOutcome } from './handler/process-event.js';
 export {

@@ -1,10 +1,17 @@
-// stripe-webhook-kit/nest: imports @nestjs/common and @nestjs/core (and node:stream).
-export { StripeWebhookModule } from './stripe-webhook.module.js';
-export { StripeInboxWorkerModule } from './stripe-inbox-worker.module.js';
-export type { StripeInboxWorkerModuleOptions, StripeInboxWorkerModuleAsyncOptions, StripeInboxWorkerRouteOptions } from './stripe-inbox-worker-options.js';
-export { OnStripeEvent, ON_STRIPE_EVENT_METADATA, type StripeEventMethod, type StripeEndpointOptions } from './on-stripe-event.decorator.js';
-export { OnCheckoutPaid, OnCheckoutAwaitingPayment, OnCheckoutPaymentFailed } from './on-checkout.decorators.js';
-export type { StripeWebhookModuleOptions, StripeWebhookModuleAsyncOptions, StripeWebhookRouteOptions } from './stripe-webhook-options.js';
+/**
+ * The NestJS 10, 11 and 12 webhook module and decorators, on the Express and Fastify platforms,
+ * and the inbox worker module for application contexts. See
+ * [NestJS](../../docs/nestjs.md).
+ *
+ * @module stripe-webhook-kit/nest
+ */
+
+export { StripeWebhookModule } from '../adapters/nest/stripe-webhook.module.js';
+export { StripeInboxWorkerModule } from '../adapters/nest/stripe-inbox-worker.module.js';
+export type { StripeInboxWorkerModuleOptions, StripeInboxWorkerModuleAsyncOptions, StripeInboxWorkerRouteOptions } from '../adapters/nest/stripe-inbox-worker-options.js';
+export { OnStripeEvent, ON_STRIPE_EVENT_METADATA, type StripeEventMethod, type StripeEndpointOptions } from '../adapters/nest/on-stripe-event.decorator.js';
+export { OnCheckoutPaid, OnCheckoutAwaitingPayment, OnCheckoutPaymentFailed } from '../adapters/nest/on-checkout.decorators.js';
+export type { StripeWebhookModuleOptions, StripeWebhookModuleAsyncOptions, StripeWebhookRouteOptions } from '../adapters/nest/stripe-webhook-options.js';
 export {
   STRIPE_WEBHOOK_HANDLER,
   STRIPE_WEBHOOK_OPTIONS,
@@ -14,4 +21,4 @@ export {
   getStripeWebhookRouterToken,
   InjectStripeWebhookHandler,
   InjectStripeWebhookRouter,
-} from './tokens.js';
+} from '../adapters/nest/tokens.js';

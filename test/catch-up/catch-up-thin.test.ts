@@ -9,7 +9,7 @@ import { createWebhookHandler } from '../../src/handler/create-webhook-handler.j
 import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
 import type { ThinEventPayload } from '../../src/event-types.js';
 import { memoryStore } from '../../src/stores/memory-store.js';
-import { createTestEvent, createTestNotification } from '../../src/testing/index.js';
+import { createTestEvent, createTestNotification } from '../../src/entries/testing.js';
 import { standInKey, startStripeApiStandIn, type StripeApiStandIn } from '../support/stripe-api/events-server.js';
 
 const secretKey = 'sk_test_standin_secret';

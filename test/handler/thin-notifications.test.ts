@@ -7,7 +7,7 @@ import { createWebhookHandler } from '../../src/handler/create-webhook-handler.j
 import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
 import type { RoutableEvent } from '../../src/event-types.js';
 import { memoryStore } from '../../src/stores/memory-store.js';
-import { createSignedRequest, createTestNotification } from '../../src/testing/index.js';
+import { createSignedRequest, createTestNotification } from '../../src/entries/testing.js';
 import type { WebhookContext } from '../../src/types.js';
 import { capturingLogger } from '../support/capturing-logger.js';
 import { testSecret } from '../support/deliveries.js';

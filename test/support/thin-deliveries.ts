@@ -2,7 +2,7 @@
 // migration) and its Checkout Session served by the Stripe stand-in.
 import type Stripe from 'stripe';
 import type { ThinEventPayload } from '../../src/event-types.js';
-import { createSignedRequest, createTestEvent, createTestNotification } from '../../src/testing/index.js';
+import { createSignedRequest, createTestEvent, createTestNotification } from '../../src/entries/testing.js';
 import { testSecret, type Delivery } from './deliveries.js';
 import type { ThinObjectsServer } from './stripe-api/thin-objects-server.js';
 

@@ -2,22 +2,11 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
+import { buildEntries } from './scripts/package-entries.mjs';
 import { linkSharedCore, sharedCore } from './scripts/shared-core-plugin.js';
 
-// One entry per public subpath (see package.json "exports").
-export const entries = {
-  index: 'src/index.ts',
-  'testing/index': 'src/testing/index.ts',
-  'express/index': 'src/adapters/express.ts',
-  'fastify/index': 'src/adapters/fastify.ts',
-  'nest/index': 'src/adapters/nest/index.ts',
-  'web/index': 'src/adapters/web.ts',
-  'postgres/index': 'src/stores/postgres-store.ts',
-  'redis/index': 'src/stores/redis-store.ts',
-  'pg-boss/index': 'src/inbox/pg-boss/index.ts',
-  'bullmq/index': 'src/inbox/bullmq/index.ts',
-  'console/index': 'src/console/index.ts',
-};
+// One entry per public subpath, derived from package.json's `exports` (scripts/package-entries.mjs).
+export const entries = buildEntries();
 
 /**
  * Stripe's example objects are MIT-licensed: their notice must travel with every bundle that

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { signPayload } from '../src/testing/index.js';
+import { signPayload } from '../src/entries/testing.js';
 import { formatSpread, formatTarget, interleave, summarize, type Summary, type TableData, type Target } from './stats.js';
 
 const run = promisify(execFile);

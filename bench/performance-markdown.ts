@@ -1,4 +1,4 @@
-// `--markdown=<file>`: the tables of a run as Markdown (docs/performance.md). The generated part
+// `--markdown=<file>`: the tables of a run as Markdown (bench/REPORT.md). The generated part
 // sits between two markers, and a file that has them keeps everything outside them: the prose a
 // page holds around the numbers (how a store spends its commits, what a row means) survives each
 // regeneration, so the numbers never have to be copied in by hand.

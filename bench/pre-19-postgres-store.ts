@@ -2,7 +2,7 @@
 // delivery and a durable one-event completion per delivery, two statements and two commits each.
 // The same guarantees as today's store (atomic claims with lease takeover, durable completions,
 // releases that give up only their own lease), so its row measures what batching gained.
-import type { IdempotencyStore } from '../src/index.js';
+import type { IdempotencyStore } from '../src/entries/index.js';
 import type { PostgresClient } from '../src/stores/postgres-store.js';
 import { releaseStatement } from '../src/stores/postgres/statements.js';
 import { parseTableName } from '../src/stores/postgres/table-name.js';

@@ -2,8 +2,8 @@
 // at concurrency 64 with no store, the memory store, PGlite, PostgreSQL and Redis, and the store's
 // round trips per delivery, counted by wrapping the client's query/command method; and the floors
 // of store-floors.ts: bare clients running the statements alone.
-import { createWebhookHandler, createWebhookRouter, memoryStore } from '../src/index.js';
-import type { IdempotencyStore, WebhookHandler } from '../src/index.js';
+import { createWebhookHandler, createWebhookRouter, memoryStore } from '../src/entries/index.js';
+import type { IdempotencyStore, WebhookHandler } from '../src/entries/index.js';
 import type { Pool } from 'pg';
 import { postgresStore, postgresStoreSchema } from '../src/stores/postgres-store.js';
 import { redisStore } from '../src/stores/redis-store.js';

@@ -1,4 +1,4 @@
-// The core (every module src/index.ts reaches through static imports) is bundled once, into
+// The core (every module that the root entry, src/entries/index.ts, reaches through static imports) is bundled once, into
 // dist/internal.js and .cjs, that every public entry imports by a relative path. Split into
 // esbuild's usual chunks, the core was about a dozen files that a user's `import` resolved and
 // loaded one by one: half of its cold start. One file keeps one copy of its classes and state

@@ -1,17 +1,6 @@
-import type Stripe from 'stripe';
-import type { ThinEventType } from './router/thin-types.js';
+import type { StripeEventType, ThinEventType } from './event-types.js';
 
-// Through Exclude, so that the union carries this name: TypeScript drops the name of an indexed
-// access type, and every signature (in editors and the API docs) would spell out all its members.
-/**
- * Every event type Stripe can send to a webhook endpoint (snapshot events): the `type` of
- * stripe-node's `Stripe.Event` union, so the installed `stripe` package decides the list (about
- * 275 types in stripe 23). Stripe documents each one: https://docs.stripe.com/api/events/types
- */
-export type StripeEventType = Exclude<Stripe.Event['type'], never>;
-
-/** The event of one type, narrowed from Stripe's discriminated union. */
-export type StripeEventOf<T extends StripeEventType> = Extract<Stripe.Event, { type: T }>;
+export type { StripeEventOf, StripeEventType } from './event-types.js';
 
 /**
  * Where the kit writes what it decided and why. `console` and winston fit as they are (each method

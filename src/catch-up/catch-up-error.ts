@@ -1,3 +1,4 @@
+import { hasErrorBrand, setErrorBrand } from '../error-brand.js';
 /** What stopped a catch-up run or an endpoint check; switch on `code`. */
 export type CatchUpErrorCode =
   | 'invalid_options'
@@ -21,10 +22,11 @@ export class CatchUpError<R = unknown> extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
+    setErrorBrand(this, 'CatchUpError');
   }
 
   /** True for a `CatchUpError` from any copy of this package. */
   static is(value: unknown): value is CatchUpError {
-    return value instanceof Error && value.name === 'CatchUpError' && typeof (value as { code?: unknown }).code === 'string';
+    return hasErrorBrand(value, 'CatchUpError');
   }
 }

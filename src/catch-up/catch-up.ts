@@ -12,7 +12,7 @@ import { snapshotTypesOf } from './snapshot-types.js';
 import { thinCreatedSeconds, thinEventsOldestFirst } from './thin-event-window.js';
 import { eventLogFields } from '../inbox/inbox-event.js';
 import type { InboxEvent } from '../inbox/types.js';
-import type { RoutableEvent, ThinEventPayload } from '../router/thin-types.js';
+import type { RoutableEvent, ThinEventPayload } from '../event-types.js';
 
 /** Runs a trusted event through the store and the router: `createWebhookHandler(...)` is one. */
 export interface CatchUpHandler {

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import type { ThinEventNotification } from '../router/thin-types.js';
+import type { ThinEventNotification } from '../event-types.js';
 
 /** One page of a Stripe list, as stripe-node resolves it. */
 export interface StripeListPage<T> {

@@ -1,4 +1,4 @@
-import type { ThinEventPayload } from '../router/thin-types.js';
+import type { ThinEventPayload } from '../event-types.js';
 import { CatchUpError } from './catch-up-error.js';
 import { describeStripeError, type StripeReadClient } from './stripe-client.js';
 import type { EventWindow } from './event-window.js';

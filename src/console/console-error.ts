@@ -1,3 +1,4 @@
+import { hasErrorBrand, setErrorBrand } from '../error-brand.js';
 /** Why the console refused its options: switch on `ConsoleError.code`. */
 export type ConsoleErrorCode = 'console_invalid_options';
 
@@ -8,6 +9,12 @@ export class ConsoleError extends Error {
 
   constructor(code: ConsoleErrorCode, message: string) {
     super(message);
+    setErrorBrand(this, 'ConsoleError');
     this.code = code;
+  }
+
+  /** `true` for a `ConsoleError` from any copy of this package (ESM or CJS), where `instanceof` fails. */
+  static is(value: unknown): value is ConsoleError {
+    return hasErrorBrand(value, 'ConsoleError');
   }
 }

@@ -1,6 +1,6 @@
 import { guardLogger, resolveLogger } from '../logger.js';
 import type { WebhookRouter } from '../router/create-webhook-router.js';
-import type { RoutableEvent } from '../router/thin-types.js';
+import type { RoutableEvent } from '../event-types.js';
 import { memoryStore } from '../stores/memory-store.js';
 import type { HeaderBag, IdempotencyStore, VerifyOptions, WebhookLogger, WebhookRequest, WebhookResponse } from '../types.js';
 import { WebhookVerificationError } from '../verify/errors.js';

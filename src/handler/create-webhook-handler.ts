@@ -1,5 +1,5 @@
 import { verifyDelivery } from '../verify/verify-delivery.js';
-import { buildWebhookHandler, isWebhookHandler, type WebhookHandler, type WebhookHandlerOptions } from './build-webhook-handler.js';
+import { buildWebhookHandler, type WebhookHandler, type WebhookHandlerOptions } from './build-webhook-handler.js';
 
 /**
  * Creates the HTTP-neutral webhook handler: verification, deduplication, dispatch and the status
@@ -9,7 +9,3 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   return buildWebhookHandler(options, verifyDelivery, 'node');
 }
 
-/** Adapters accept a handler or the options to make one. */
-export function toWebhookHandler(handlerOrOptions: WebhookHandler | WebhookHandlerOptions): WebhookHandler {
-  return isWebhookHandler(handlerOrOptions) ? handlerOrOptions : createWebhookHandler(handlerOrOptions);
-}

@@ -1,12 +1,12 @@
 import type { WebhookRouter } from '../router/create-webhook-router.js';
 import { NonRetryableError } from '../router/non-retryable-error.js';
-import { deduplicationKey, type RoutableEvent } from '../router/thin-types.js';
+import { deduplicationKey, type RoutableEvent } from '../event-types.js';
 import type { IdempotencyStore, WebhookLogger } from '../types.js';
 import { settle, sharedDeadline, timedOut } from './deadline.js';
 import { untracedDelivery, type DeliveryTrace } from '../telemetry/delivery-trace.js';
-import { handlerErrorDetails } from './describe-error-stack.js';
+import { handlerErrorDetails } from '../describe-error-stack.js';
 import { createStoreCalls } from './store-calls.js';
-import { describeError } from './describe-error.js';
+import { describeError } from '../describe-error.js';
 import { IdempotencyStoreError } from '../stores/store-error.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { IdempotencyStore, TransactionClient, WebhookLogger } from '../types.js';
 import { pause, settle, timedOut, withinDeadline, type Deadline } from './deadline.js';
-import { describeError } from './describe-error.js';
+import { describeError } from '../describe-error.js';
 import type { ProcessOutcome } from './process-event.js';
 
 export interface StoreCallsOptions {

@@ -1,4 +1,4 @@
-import type { RoutableEvent } from '../router/thin-types.js';
+import type { RoutableEvent } from '../event-types.js';
 import type { WebhookLogger } from '../types.js';
 import { buildNotification, type EventNotificationClient } from '../verify/notification-client.js';
 import type { VerifiedDelivery } from '../verify/verify-delivery.js';

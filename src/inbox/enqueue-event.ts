@@ -1,6 +1,6 @@
 import type { DeliveryScope, ProcessOutcome } from '../handler/process-event.js';
 import { describeError } from '../router/create-webhook-router.js';
-import { deduplicationKey, type RoutableEvent } from '../router/thin-types.js';
+import { deduplicationKey, type RoutableEvent } from '../event-types.js';
 import type { WebhookLogger } from '../types.js';
 import type { Inbox, InboxEvent } from './types.js';
 

@@ -1,3 +1,4 @@
+import { hasErrorBrand, setErrorBrand } from '../error-brand.js';
 /** Why an inbox operation failed: switch on `InboxError.code`. */
 export type InboxErrorCode = 'inbox_unavailable' | 'lease_lost' | 'invalid_options' | 'stripe_client_required';
 
@@ -8,7 +9,13 @@ export class InboxError extends Error {
 
   constructor(code: InboxErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
+    setErrorBrand(this, 'InboxError');
     this.code = code;
+  }
+
+  /** `true` for an `InboxError` from any copy of this package (ESM or CJS), where `instanceof` fails. */
+  static is(value: unknown): value is InboxError {
+    return hasErrorBrand(value, 'InboxError');
   }
 }
 

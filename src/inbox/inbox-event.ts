@@ -1,4 +1,4 @@
-import { deduplicationKey, type ThinEventPayload } from '../router/thin-types.js';
+import { deduplicationKey, type ThinEventPayload } from '../event-types.js';
 import { InboxError } from './inbox-error.js';
 import { objectIdOf, orderIdOf } from './list-filter.js';
 import type { InboxEvent } from './types.js';

@@ -1,6 +1,6 @@
 import { InboxError } from './inbox-error.js';
 import { inboxStatuses, type InboxListFilter, type InboxSettlement, type InboxStatus, type InboxTimelineOptions } from './types.js';
-import { describeError } from '../handler/describe-error.js';
+import { describeError } from '../describe-error.js';
 import { findOrderReference } from '../router/order-reference.js';
 
 /** A list filter checked once and shared by both engines. */

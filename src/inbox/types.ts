@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import type { TransactionClient } from '../types.js';
-import type { ThinEventPayload, ThinEventType } from '../router/thin-types.js';
+import type { ThinEventPayload, ThinEventType } from '../event-types.js';
 
 /**
  * What an inbox stores: a snapshot event, or a thin notification as it arrived (`object:

@@ -1,4 +1,4 @@
-import type { RoutableEvent } from '../router/thin-types.js';
+import type { RoutableEvent } from '../event-types.js';
 import { thinCheckoutTypes } from '../router/thin-checkout.js';
 import { buildNotification, checkNotificationClient, type EventNotificationClient } from '../verify/notification-client.js';
 import { InboxError } from './inbox-error.js';

@@ -1,6 +1,6 @@
 import type { TransactionClient, WebhookContext, WebhookLogger } from '../types.js';
 import { defaultLogger } from '../logger.js';
-import { deduplicationKey, isThinNotification, type RoutableEvent } from './thin-types.js';
+import { deduplicationKey, isThinNotification, type RoutableEvent } from '../event-types.js';
 
 export function createContext(event: RoutableEvent, logger: WebhookLogger = defaultLogger, stale = false, db?: TransactionClient): WebhookContext {
   const ctx: WebhookContext = isThinNotification(event)

@@ -1,12 +1,15 @@
 import type Stripe from 'stripe';
 import type { StripeEventOf, StripeEventType, TransactionClient, WebhookContext, WebhookLogger } from '../types.js';
-import { describeError } from '../handler/describe-error.js';
+import { describeError } from '../describe-error.js';
 import { guardLogger } from '../logger.js';
 import { createContext } from './context.js';
+import type { CheckoutSessionEventType } from './checkout-event-type.js';
 import { thinCheckoutTypes, withCheckoutSession } from './thin-checkout.js';
-import type { RoutableEvent, RoutableEventOf, RoutableEventType } from './thin-types.js';
 
-export { describeError } from '../handler/describe-error.js';
+export type { CheckoutSessionEventType } from './checkout-event-type.js';
+import type { RoutableEvent, RoutableEventOf, RoutableEventType } from '../event-types.js';
+
+export { describeError } from '../describe-error.js';
 
 /**
  * A handler for one event type, or for several (it then receives their union): a snapshot event
@@ -27,12 +30,6 @@ export type CheckoutSessionHandler<T extends StripeEventType = CheckoutSessionEv
   event: StripeEventOf<T>,
   ctx: WebhookContext,
 ) => unknown;
-
-/** The three Checkout Session events of Stripe's fulfillment guide. */
-export type CheckoutSessionEventType =
-  | 'checkout.session.completed'
-  | 'checkout.session.async_payment_succeeded'
-  | 'checkout.session.async_payment_failed';
 
 /** Options of `router.dispatch`. */
 export interface DispatchOptions {

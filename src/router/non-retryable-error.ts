@@ -1,4 +1,4 @@
-const brand = Symbol.for('stripe-webhook-kit.NonRetryableError');
+import { hasErrorBrand, setErrorBrand } from '../error-brand.js';
 
 /**
  * Throw from a handler when retrying cannot help (the order does not exist, the event is for
@@ -10,16 +10,11 @@ export class NonRetryableError extends Error {
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    Object.defineProperty(this, brand, { value: true });
+    setErrorBrand(this, 'NonRetryableError');
   }
 
   /** True for a `NonRetryableError` from any copy of this package (ESM or CJS). */
   static is(value: unknown): value is NonRetryableError {
-    try {
-      return typeof value === 'object' && value !== null && brand in value;
-    } catch {
-      // A revoked Proxy throws on `in`: whatever it is, it is not one of these.
-      return false;
-    }
+    return hasErrorBrand(value, 'NonRetryableError');
   }
 }

@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import type { StripeEventOf } from '../types.js';
-import type { CheckoutSessionEventType } from './create-webhook-router.js';
-import { deduplicationKey, isThinNotification, type ThinEventOf } from './thin-types.js';
+import type { CheckoutSessionEventType } from './checkout-event-type.js';
+import { deduplicationKey, isThinNotification, type ThinEventOf } from '../event-types.js';
 
 /** The thin notification of a Checkout Session event: `v1.` and the snapshot type. */
 export type ThinCheckoutEventOf<T extends CheckoutSessionEventType> = ThinEventOf<`v1.${T}`>;

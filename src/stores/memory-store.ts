@@ -1,6 +1,6 @@
 import type { ClaimResult, IdempotencyStore } from '../types.js';
 import { forgetOldest } from './forget-oldest.js';
-import { defaultRetentionMs } from './retention.js';
+import { defaults, positiveMs, wholeNumber } from '../options.js';
 
 /** Options of `memoryStore`: how many events it remembers, and for how long. */
 export interface MemoryStoreOptions {
@@ -32,11 +32,10 @@ interface Entry {
  * store (`stripe-webhook-kit/postgres` or `stripe-webhook-kit/redis`).
  */
 export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
-  const maxEntries = options.maxEntries ?? 100_000;
-  const retentionMs = options.retentionMs ?? defaultRetentionMs;
+  const maxEntries = wholeNumber('memoryStore', 'maxEntries', options.maxEntries, 100_000);
+  // Infinity is allowed: entries then leave only when maxEntries pushes the oldest out.
+  const retentionMs = positiveMs('memoryStore', 'retentionMs', options.retentionMs, defaults.retentionMs, { infinite: true });
   const now = options.now ?? Date.now;
-  if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError('memoryStore: maxEntries must be a positive integer.');
-  if (!(retentionMs > 0)) throw new RangeError('memoryStore: retentionMs must be a positive number of milliseconds.');
 
   // Insertion order is age order: every write re-inserts its key at the end.
   const entries = new Map<string, Entry>();

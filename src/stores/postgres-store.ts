@@ -7,6 +7,7 @@ import { claimStatement, cleanupStatement, completeStatement, markDoneStatement,
 import { createTransactionRunner } from './postgres/transaction-runner.js';
 import { createStatementBatcher } from './postgres/statement-batcher.js';
 import { defaultTableName, parseTableName } from './postgres/table-name.js';
+import { invalidOption, wholeNumber } from '../options.js';
 import { durableRetentionMs } from './retention.js';
 import { advisedError } from './postgres/postgres-advice.js';
 import { IdempotencyStoreError, causeText } from './store-error.js';
@@ -187,7 +188,7 @@ export function postgresStore(client: PostgresClient, options: PostgresStoreOpti
       await run('check the table', sql.ready, []);
     },
     async claim(eventId, leaseMs, ownToken): Promise<ClaimResult> {
-      if (!(leaseMs > 0)) throw new RangeError('postgresStore: leaseMs must be a positive number of milliseconds.');
+      if (!(leaseMs > 0)) throw invalidOption('range', 'postgresStore.claim', 'leaseMs', 'a positive number of milliseconds', leaseMs);
       // A caller without tokens of its own gets one remembered per event id (the older API).
       const token = ownToken ?? tokens.create();
       const row = await claimKeys(await eventKey(eventId), { token, leaseMs });
@@ -206,7 +207,7 @@ export function postgresStore(client: PostgresClient, options: PostgresStoreOpti
       await run(`release event ${describeId(eventId)}`, sql.release, [await eventKey(eventId), ownToken ?? remembered ?? null]);
     },
     async cleanup({ batchSize = 10_000 } = {}) {
-      if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('postgresStore: cleanup batchSize must be a positive integer.');
+      wholeNumber('postgresStore.cleanup', 'batchSize', batchSize, 10_000);
       let removed = 0;
       for (;;) {
         const [row] = (await run('clean up expired events', sql.cleanup, [batchSize])) as Array<{ removed: number }>;

@@ -1,5 +1,6 @@
 import type { ClaimResult, IdempotencyStore } from '../types.js';
 import { createLeaseTokens } from './lease-tokens.js';
+import { invalidOption } from '../options.js';
 import { durableRetentionMs } from './retention.js';
 import { commandError, connectRedis, type RedisClient } from './redis/redis-connection.js';
 import { claimScript, createScriptRunner, releaseScript } from './redis/scripts.js';
@@ -36,7 +37,7 @@ export interface RedisStore extends IdempotencyStore {
 export function redisStore(client: RedisClient, options: RedisStoreOptions = {}): RedisStore {
   if (typeof client !== 'object' || client === null) throw new TypeError('redisStore: pass an ioredis client or a connected node-redis client.');
   const prefix = options.prefix ?? 'stripe-webhook-kit:event:';
-  if (typeof prefix !== 'string') throw new TypeError('redisStore: `prefix` must be a string.');
+  if (typeof prefix !== 'string') throw invalidOption('type', 'redisStore', 'prefix', 'a string such as "shop:stripe-event:"', prefix);
   const retentionMs = durableRetentionMs('redisStore', options.retentionMs);
   const send = connectRedis(client, prefix);
   const runClaim = createScriptRunner(send, claimScript);
@@ -56,7 +57,7 @@ export function redisStore(client: RedisClient, options: RedisStoreOptions = {})
   return {
     prefix,
     async claim(eventId, leaseMs, ownToken) {
-      if (!(leaseMs > 0)) throw new RangeError('redisStore: leaseMs must be a positive number of milliseconds.');
+      if (!(leaseMs > 0)) throw invalidOption('range', 'redisStore.claim', 'leaseMs', 'a positive number of milliseconds', leaseMs);
       return attempt('claim', eventId, async (): Promise<ClaimResult> => {
         // A caller without tokens of its own gets one remembered per event id (the older API).
         const token = ownToken ?? tokens.create();

@@ -1,4 +1,5 @@
-import { describeError } from '../handler/describe-error.js';
+import { hasErrorBrand, setErrorBrand } from '../error-brand.js';
+import { describeError } from '../describe-error.js';
 
 /** Why a durable store failed; switch on it rather than on the message. */
 export type IdempotencyStoreErrorCode =
@@ -13,9 +14,6 @@ export type IdempotencyStoreErrorCode =
   /** Transactional PostgreSQL: `ctx.db` was used after its delivery's transaction was over. */
   | 'transaction_closed';
 
-// A brand that survives two copies of this class (ESM and CJS builds loaded side by side).
-const brand = Symbol.for('stripe-webhook-kit.IdempotencyStoreError');
-
 /**
  * Thrown by `postgresStore` and `redisStore`. The webhook handler turns it into a 500 (Stripe
  * retries) and logs the message, which names the table or key prefix, the cause and the fix.
@@ -29,12 +27,12 @@ export class IdempotencyStoreError extends Error {
     super(message, options);
     this.store = store;
     this.code = code;
-    Object.defineProperty(this, brand, { value: true });
+    setErrorBrand(this, 'IdempotencyStoreError');
   }
 
   /** True for an `IdempotencyStoreError` from any copy of this package (ESM or CJS). */
   static is(value: unknown): value is IdempotencyStoreError {
-    return typeof value === 'object' && value !== null && brand in value;
+    return hasErrorBrand(value, 'IdempotencyStoreError');
   }
 }
 

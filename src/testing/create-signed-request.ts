@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import type { ThinEventPayload } from '../router/thin-types.js';
+import type { ThinEventPayload } from '../event-types.js';
 import { signPayload } from './sign-payload.js';
 
 /** Options of `createSignedRequest`. */

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import type { ThinEventPayload, ThinEventType } from '../router/thin-types.js';
+import type { ThinEventPayload, ThinEventType } from '../event-types.js';
 import type { StripeEventType } from '../types.js';
 import { createTestEvent } from './create-test-event.js';
 import { deepMerge, type DeepPartial } from './deep-merge.js';

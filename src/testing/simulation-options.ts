@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import type { SimulatedDelivery } from './simulate-deliveries.js';
+import type { SimulatedDelivery } from './simulated-delivery.js';
 import { defaultSpeedup, stripeMaxAttempts } from './stripe-retry-schedule.js';
 
 /** How failed deliveries are retried: Stripe's live-mode schedule, compressed in time. */

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import type { SimulatedDelivery } from './simulate-deliveries.js';
+import type { SimulatedDelivery } from './simulated-delivery.js';
 
 /** An event that no delivery got a 2xx for. */
 export interface UnacknowledgedEvent {

@@ -1,3 +1,5 @@
+import { hasErrorBrand, setErrorBrand } from '../error-brand.js';
+
 /** Why a delivery failed verification; switch on it rather than on the message. */
 export type WebhookVerificationErrorCode =
   | 'missing_secret'
@@ -22,9 +24,6 @@ const statusByCode: Record<WebhookVerificationErrorCode, number> = {
   not_an_event: 400,
 };
 
-// A brand that survives two copies of this class (ESM and CJS builds loaded side by side).
-const brand = Symbol.for('stripe-webhook-kit.WebhookVerificationError');
-
 /** Thrown when a delivery cannot be trusted or read. The message says how to fix it. */
 export class WebhookVerificationError extends Error {
   override readonly name = 'WebhookVerificationError';
@@ -36,11 +35,11 @@ export class WebhookVerificationError extends Error {
     super(message);
     this.code = code;
     this.status = statusByCode[code];
-    Object.defineProperty(this, brand, { value: true });
+    setErrorBrand(this, 'WebhookVerificationError');
   }
 
   /** `true` for a verification error, also one from another copy of the package (where `instanceof` fails). */
   static is(value: unknown): value is WebhookVerificationError {
-    return typeof value === 'object' && value !== null && brand in value;
+    return hasErrorBrand(value, 'WebhookVerificationError');
   }
 }

@@ -1,4 +1,4 @@
-import type { ThinEventNotification, ThinEventPayload } from '../router/thin-types.js';
+import type { ThinEventNotification, ThinEventPayload } from '../event-types.js';
 
 /**
  * The part of a stripe-node client (`new Stripe(key)`, version 23 or later) that turns a verified

@@ -1,4 +1,4 @@
-import type { ThinEventPayload } from '../router/thin-types.js';
+import type { ThinEventPayload } from '../event-types.js';
 import { WebhookVerificationError } from './errors.js';
 import { parseJsonObject } from './parse-event.js';
 

@@ -1,4 +1,4 @@
-import type { ThinEventNotification, ThinEventPayload } from '../router/thin-types.js';
+import type { ThinEventNotification, ThinEventPayload } from '../event-types.js';
 import type { RawBody } from '../types.js';
 import { buildNotification, checkNotificationClient, type EventNotificationClient } from './notification-client.js';
 import { parseNotification } from './parse-notification.js';

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import type { ThinEventPayload } from '../router/thin-types.js';
+import type { ThinEventPayload } from '../event-types.js';
 import type { RawBody, VerifyOptions } from '../types.js';
 import { parseJsonObject, toSnapshotEvent } from './parse-event.js';
 import { toNotificationPayload } from './parse-notification.js';

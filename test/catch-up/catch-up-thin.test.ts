@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catchUp } from '../../src/catch-up/catch-up.js';
 import { createWebhookHandler } from '../../src/handler/create-webhook-handler.js';
 import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
-import type { ThinEventPayload } from '../../src/router/thin-types.js';
+import type { ThinEventPayload } from '../../src/event-types.js';
 import { memoryStore } from '../../src/stores/memory-store.js';
-import { createTestEvent, createTestNotification } from '../../src/testing/index.js';
+import { createTestEvent, createTestNotification } from '../../src/entries/testing.js';
 import { standInKey, startStripeApiStandIn, type StripeApiStandIn } from '../support/stripe-api/events-server.js';
 
 const secretKey = 'sk_test_standin_secret';

@@ -1,6 +1,6 @@
 // Every relative link in README.md and docs/*.md leads to a file of the repository, and every
 // `#anchor` to a heading of the page it names (GitHub's slugs): the docs map cannot point nowhere.
-// TypeDoc does not check paths (typedoc.json: validation.invalidPath), so that the pages other
+// TypeDoc does not check paths (typedoc.config.mjs: validation.invalidPath), so that the pages other
 // changes are writing can be linked before they land; they are listed here until then.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';

@@ -3,7 +3,7 @@
 // retries, then checks every order's final state and that each paid order was fulfilled once.
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { checkoutScenario, simulateDeliveries, type CheckoutScenarioName } from '../../src/testing/index.js';
+import { checkoutScenario, simulateDeliveries, type CheckoutScenarioName } from '../../src/entries/testing.js';
 import { testSecret } from '../support/deliveries.js';
 import type { OrderJson } from '../support/order-flow.js';
 import { startExample, type RunningExample } from '../support/start-example.js';

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSignedRequest, createTestEvent } from '../../src/testing/index.js';
+import { createSignedRequest, createTestEvent } from '../../src/entries/testing.js';
 import { testSecret } from '../support/deliveries.js';
 import { inboxOrderFlow } from '../support/inbox-order-flow.js';
 import { root } from '../support/run-cli.js';

@@ -1,6 +1,6 @@
 // examples/nest-orders (StripeWebhookModule on Nest 11, Express platform), on PGlite.
 import { expect, it } from 'vitest';
-import { createSignedRequest, createTestEvent } from '../../src/testing/index.js';
+import { createSignedRequest, createTestEvent } from '../../src/entries/testing.js';
 import { testSecret } from '../support/deliveries.js';
 import { describeOrderFlow } from '../support/order-flow.js';
 import { startExample } from '../support/start-example.js';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createWebhookHandler, toWebhookHandler } from '../../src/handler/create-webhook-handler.js';
-import { isWebhookHandler } from '../../src/handler/build-webhook-handler.js';
+import { createWebhookHandler } from '../../src/handler/create-webhook-handler.js';
 import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
 import { NonRetryableError } from '../../src/router/non-retryable-error.js';
 import { signPayload } from '../../src/testing/sign-payload.js';
@@ -226,13 +225,5 @@ describe('createWebhookHandler: options', () => {
     expect(() => createWebhookHandler({ secret: testSecret } as never)).toThrow(/router/);
     expect(() => createWebhookHandler({ secret: testSecret, router, maxBodyBytes: 0 })).toThrow(/maxBodyBytes/);
     expect(() => createWebhookHandler({ secret: testSecret, router, leaseMs: -1 })).toThrow(/leaseMs/);
-  });
-
-  it('toWebhookHandler passes a handler through and builds one from options', () => {
-    const handler = createWebhookHandler({ secret: testSecret, router: createWebhookRouter(), logger: false });
-    expect(toWebhookHandler(handler)).toBe(handler);
-    const built = toWebhookHandler({ secret: testSecret, router: createWebhookRouter(), maxBodyBytes: 10 });
-    expect(isWebhookHandler(built)).toBe(true);
-    expect(built.maxBodyBytes).toBe(10);
   });
 });

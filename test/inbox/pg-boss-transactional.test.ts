@@ -10,7 +10,7 @@ import { pgBossInbox } from '../../src/inbox/pg-boss/pg-boss-inbox.js';
 import { startInboxWorker, type InboxWorker } from '../../src/inbox/start-inbox-worker.js';
 import type { Inbox } from '../../src/inbox/types.js';
 import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
-import { createTestEvent } from '../../src/testing/index.js';
+import { createTestEvent } from '../../src/entries/testing.js';
 import { pgUrl, serviceAvailable } from '../support/services.js';
 import { waitUntil } from '../support/wait-until.js';
 import { pgBossMajor, startPgBossOnPostgres, type PgBossSetup } from './pg-boss-engines.js';

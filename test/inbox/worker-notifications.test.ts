@@ -10,7 +10,7 @@ import { pgBossInbox } from '../../src/inbox/pg-boss/pg-boss-inbox.js';
 import { startInboxWorker, type InboxWorker } from '../../src/inbox/start-inbox-worker.js';
 import type { Inbox } from '../../src/inbox/types.js';
 import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
-import { createTestNotification } from '../../src/testing/index.js';
+import { createTestNotification } from '../../src/entries/testing.js';
 import { testSecret } from '../support/deliveries.js';
 import { listening } from '../support/listen.js';
 import { send, type RunningServer } from '../support/status-contract.js';

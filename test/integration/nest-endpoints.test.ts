@@ -13,7 +13,7 @@ import {
   OnStripeEvent,
   STRIPE_WEBHOOK_HANDLER,
   StripeWebhookModule,
-} from '../../src/adapters/nest/index.js';
+} from '../../src/entries/nest.js';
 import type { WebhookHandler } from '../../src/handler/build-webhook-handler.js';
 import type { WebhookRouter } from '../../src/router/create-webhook-router.js';
 import { memoryStore } from '../../src/stores/memory-store.js';

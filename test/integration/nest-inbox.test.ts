@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StripeWebhookModule } from '../../src/adapters/nest/index.js';
+import { StripeWebhookModule } from '../../src/entries/nest.js';
 import type { Inbox } from '../../src/inbox/types.js';
 import { paidCheckout, signedDelivery, testSecret } from '../support/deliveries.js';
 import { startNestApp, type NestPlatform, type RunningNestApp } from '../support/nest-app.js';

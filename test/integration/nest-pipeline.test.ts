@@ -25,7 +25,7 @@ import {
 import { RouterModule } from '@nestjs/core';
 import { map } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OnStripeEvent, StripeWebhookModule, STRIPE_WEBHOOK_HANDLER, type StripeWebhookModuleOptions } from '../../src/adapters/nest/index.js';
+import { OnStripeEvent, StripeWebhookModule, STRIPE_WEBHOOK_HANDLER, type StripeWebhookModuleOptions } from '../../src/entries/nest.js';
 import type { WebhookHandler } from '../../src/handler/build-webhook-handler.js';
 import { throwingLogger } from '../support/capturing-logger.js';
 import { paidCheckout, signedDelivery, testSecret } from '../support/deliveries.js';

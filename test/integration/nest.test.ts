@@ -5,7 +5,7 @@ import type Stripe from 'stripe';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OnStripeEvent, StripeWebhookModule, STRIPE_WEBHOOK_ROUTER, type StripeWebhookModuleOptions } from '../../src/adapters/nest/index.js';
+import { OnStripeEvent, StripeWebhookModule, STRIPE_WEBHOOK_ROUTER, type StripeWebhookModuleOptions } from '../../src/entries/nest.js';
 import type { WebhookRouter } from '../../src/router/create-webhook-router.js';
 import { NonRetryableError } from '../../src/router/non-retryable-error.js';
 import { orderReference } from '../../src/router/order-reference.js';

@@ -2,8 +2,8 @@
 import type Stripe from 'stripe';
 import { describe, expectTypeOf, it } from 'vitest';
 import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
-import type { RoutableEvent } from '../../src/router/thin-types.js';
-import { createTestEvent, createTestNotification } from '../../src/testing/index.js';
+import type { RoutableEvent } from '../../src/event-types.js';
+import { createTestEvent, createTestNotification } from '../../src/entries/testing.js';
 import { verifyAndParseNotification } from '../../src/verify/verify-and-parse-notification.js';
 
 declare const stripe: Stripe;

@@ -1,7 +1,7 @@
 // Signed deliveries for tests, built from Stripe's own example objects (test/fixtures).
 import type Stripe from 'stripe';
-import { createSignedRequest, createTestEvent } from '../../src/testing/index.js';
-import type { DeepPartial } from '../../src/testing/index.js';
+import { createSignedRequest, createTestEvent } from '../../src/entries/testing.js';
+import type { DeepPartial } from '../../src/entries/testing.js';
 import type { StripeEventOf, StripeEventType } from '../../src/types.js';
 
 export const testSecret = 'whsec_test_6f1c0c3f2b7e4a0d9c8b7a6f5e4d3c2b';

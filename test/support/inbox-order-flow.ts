@@ -1,7 +1,7 @@
 // The order story with INBOX=1 (examples/shared/inbox.ts): the webhook answers "queued" before the
 // order moves, a worker moves it afterwards, and a redelivery is answered as a duplicate.
 import { expect, it } from 'vitest';
-import { createSignedRequest, createTestEvent } from '../../src/testing/index.js';
+import { createSignedRequest, createTestEvent } from '../../src/entries/testing.js';
 import { testSecret } from './deliveries.js';
 import type { OrderJson } from './order-flow.js';
 import type { RunningExample } from './start-example.js';

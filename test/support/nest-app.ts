@@ -7,7 +7,7 @@ import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import type Stripe from 'stripe';
-import { OnStripeEvent, StripeWebhookModule } from '../../src/adapters/nest/index.js';
+import { OnStripeEvent, StripeWebhookModule } from '../../src/entries/nest.js';
 import type { WebhookHandlerOptions } from '../../src/handler/build-webhook-handler.js';
 import type { WebhookRouter } from '../../src/router/create-webhook-router.js';
 import type { WebhookContext } from '../../src/types.js';

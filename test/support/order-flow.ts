@@ -2,7 +2,7 @@
 // example app started as a child process: orders move pending -> awaiting_payment -> paid |
 // payment_failed, replays and late events change nothing, bad signatures are refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSignedRequest, createTestEvent } from '../../src/testing/index.js';
+import { createSignedRequest, createTestEvent } from '../../src/entries/testing.js';
 import type { StripeEventType } from '../../src/types.js';
 import { testSecret } from './deliveries.js';
 import type { RunningExample } from './start-example.js';

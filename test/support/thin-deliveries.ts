@@ -1,8 +1,8 @@
 // Signed thin notifications for tests, each with its snapshot twin (as Stripe sends both during a
 // migration) and its Checkout Session served by the Stripe stand-in.
 import type Stripe from 'stripe';
-import type { ThinEventPayload } from '../../src/router/thin-types.js';
-import { createSignedRequest, createTestEvent, createTestNotification } from '../../src/testing/index.js';
+import type { ThinEventPayload } from '../../src/event-types.js';
+import { createSignedRequest, createTestEvent, createTestNotification } from '../../src/entries/testing.js';
 import { testSecret, type Delivery } from './deliveries.js';
 import type { ThinObjectsServer } from './stripe-api/thin-objects-server.js';
 

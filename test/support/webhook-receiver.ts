@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type Stripe from 'stripe';
 import { createWebhookHandler } from '../../src/handler/create-webhook-handler.js';
 import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
-import type { ThinEventNotification } from '../../src/router/thin-types.js';
+import type { ThinEventNotification } from '../../src/event-types.js';
 import type { EventNotificationClient } from '../../src/verify/notification-client.js';
 import { testSecret } from './deliveries.js';
 

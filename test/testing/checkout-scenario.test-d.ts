@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { expectTypeOf, test } from 'vitest';
-import { checkoutScenario } from '../../src/testing/index.js';
+import { checkoutScenario } from '../../src/entries/testing.js';
 
 test('each scenario is a typed tuple', () => {
   const [processing, completed, succeeded, asyncSucceeded] = checkoutScenario('async-succeeded', { orderId: 'o' });

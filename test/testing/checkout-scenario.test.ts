@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { checkoutScenario, checkoutScenarioNames, createSignedRequest } from '../../src/testing/index.js';
+import { checkoutScenario, checkoutScenarioNames, createSignedRequest } from '../../src/entries/testing.js';
 import { testSecret } from '../support/deliveries.js';
 
 const stripe = new Stripe('sk_test_scenarios');

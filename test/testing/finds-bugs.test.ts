@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebhookHandler } from '../../src/handler/create-webhook-handler.js';
 import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
 import { orderReference } from '../../src/router/order-reference.js';
-import { checkoutScenario, simulateDeliveries, type CheckoutScenarioName } from '../../src/testing/index.js';
+import { checkoutScenario, simulateDeliveries, type CheckoutScenarioName } from '../../src/entries/testing.js';
 import { testSecret } from '../support/deliveries.js';
 import { startRecordingEndpoint, type RecordingEndpoint } from './recording-endpoint.js';
 import { serveWebhookHandler, type ServedHandler } from './serve-webhook-handler.js';

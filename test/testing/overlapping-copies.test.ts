@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createWebhookHandler } from '../../src/handler/create-webhook-handler.js';
 import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
 import { memoryStore } from '../../src/stores/memory-store.js';
-import { checkoutScenario, simulateDeliveries } from '../../src/testing/index.js';
+import { checkoutScenario, simulateDeliveries } from '../../src/entries/testing.js';
 import { testSecret } from '../support/deliveries.js';
 import { startRecordingEndpoint } from './recording-endpoint.js';
 import { serveWebhookHandler, type ServedHandler } from './serve-webhook-handler.js';

@@ -2,7 +2,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkoutScenario, simulateDeliveries, SimulationError, type SimulationRun } from '../../src/testing/index.js';
+import { checkoutScenario, simulateDeliveries, SimulationError, type SimulationRun } from '../../src/entries/testing.js';
 import { testSecret } from '../support/deliveries.js';
 import { startRecordingEndpoint, type Answer, type RecordedRequest, type RecordingEndpoint } from './recording-endpoint.js';
 

@@ -7,7 +7,7 @@ import { pgBossInbox } from '../../src/inbox/pg-boss/pg-boss-inbox.js';
 import { startInboxWorker } from '../../src/inbox/start-inbox-worker.js';
 import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
 import { memoryStore } from '../../src/stores/memory-store.js';
-import { createTestEvent } from '../../src/testing/index.js';
+import { createTestEvent } from '../../src/entries/testing.js';
 import { handleTrustedDelivery } from '../../src/trusted/handle-trusted-delivery.js';
 import { testSecret } from '../support/deliveries.js';
 import { startThinObjectsServer, type ThinObjectsServer } from '../support/stripe-api/thin-objects-server.js';

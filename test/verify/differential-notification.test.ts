@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { createTestEvent, createTestNotification } from '../../src/testing/index.js';
+import { createTestEvent, createTestNotification } from '../../src/entries/testing.js';
 import { verifyAndParseNotificationAsync } from '../../src/verify/verify-and-parse-notification-async.js';
 import { verifyAndParseNotification } from '../../src/verify/verify-and-parse-notification.js';
 import { agrees, count, describeCase, newTally, ourOutcome, ourOutcomeAsync, stripeOutcome, stripeOutcomeAsync } from '../support/differential.js';

@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { createSignedRequest, createTestEvent, createTestNotification } from '../../src/testing/index.js';
+import { createSignedRequest, createTestEvent, createTestNotification } from '../../src/entries/testing.js';
 import { verifyAndParse } from '../../src/verify/verify-and-parse.js';
 import { verifyAndParseNotificationAsync } from '../../src/verify/verify-and-parse-notification-async.js';
 import { verifyAndParseNotification } from '../../src/verify/verify-and-parse-notification.js';

@@ -9,15 +9,7 @@ import type { Inbox, InboxClaim, InboxEntry, InboxOptions, InboxStats } from '..
 import { inboxStatuses } from '../types.js';
 import { claimScript, insertScript, markDeadScript, purgeScript, requeueScript, settleScript } from './event-log-scripts.js';
 import { listPageScript, timelineScript } from './list-scripts.js';
-import { runScript } from './run-script.js';
-
-/** An ioredis client: BullMQ's own connection type, and the one the event log's scripts run on. */
-export interface RedisLike {
-  /** ioredis `eval`: runs the event log's Lua scripts. */
-  eval(script: string, numberOfKeys: number, ...args: Array<string | number>): Promise<unknown>;
-  /** ioredis `evalsha`: runs a script Redis has cached, without sending its text again. */
-  evalsha?(sha: string, numberOfKeys: number, ...args: Array<string | number>): Promise<unknown>;
-}
+import { runScript, type RedisLike } from './run-script.js';
 
 export interface BullmqInboxOptions extends InboxOptions {
   /** An ioredis instance made with `{ maxRetriesPerRequest: null }` (BullMQ's requirement for workers). */

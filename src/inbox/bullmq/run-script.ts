@@ -1,4 +1,11 @@
-import type { RedisLike } from './bullmq-inbox.js';
+/** An ioredis client: BullMQ's own connection type, and the one the event log's scripts run on. */
+export interface RedisLike {
+  /** ioredis `eval`: runs the event log's Lua scripts. */
+  eval(script: string, numberOfKeys: number, ...args: Array<string | number>): Promise<unknown>;
+  /** ioredis `evalsha`: runs a script Redis has cached, without sending its text again. */
+  evalsha?(sha: string, numberOfKeys: number, ...args: Array<string | number>): Promise<unknown>;
+}
+
 const scriptHashes = new Map<string, Promise<string>>();
 
 /** Hex SHA-1 of a script, as Redis names it in its cache (Web Crypto: the subpath imports no Node module). */

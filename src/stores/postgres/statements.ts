@@ -97,7 +97,7 @@ FROM upsert JOIN claim USING (event_id)`;
  *
  * The commit stays synchronous: a completion that answered is on disk, so a database crash right
  * after it cannot let a duplicate run the handlers again once the lease ends. (Skipping the flush
- * for it measured about 1.2x more deliveries/s on top of batching; see docs/performance.md.)
+ * for it measured about 1.2x more deliveries/s on top of batching; see bench/REPORT.md.)
  */
 export function completeStatement(table: TableName): string {
   return `INSERT INTO ${table.quoted} AS held (event_id, state, lease_token, expires_at, updated_at)

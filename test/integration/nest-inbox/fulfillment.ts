@@ -2,7 +2,7 @@
 // user's app would: the same class, imported by both modules.
 import { Inject, Injectable } from '@nestjs/common';
 import type Stripe from 'stripe';
-import { OnCheckoutPaid, OnStripeEvent } from '../../../src/adapters/nest/index.js';
+import { OnCheckoutPaid, OnStripeEvent } from '../../../src/entries/nest.js';
 import type { WebhookContext } from '../../../src/types.js';
 
 /** Where the handlers write what they did: a list in the test process, stdout in a child. */

@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { StripeInboxWorkerModule } from '../../../src/adapters/nest/index.js';
+import { StripeInboxWorkerModule } from '../../../src/entries/nest.js';
 import { EFFECTS, Fulfillment, type Effects } from './fulfillment.js';
 import { openInboxFromEnv, type OpenedInbox } from './inbox-engines.js';
 

@@ -3,7 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEvent } from '../../../src/testing/index.js';
+import { createTestEvent } from '../../../src/entries/testing.js';
 import { testSecret } from '../../support/deliveries.js';
 import { pgUrl, redisUrl, serviceAvailable } from '../../support/services.js';
 import { createFulfillmentTables, dropFulfillmentTables, fulfillmentTableNames } from './fulfillment-tables.js';

@@ -8,7 +8,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pause } from '../../../src/handler/deadline.js';
-import { createTestEvent } from '../../../src/testing/index.js';
+import { createTestEvent } from '../../../src/entries/testing.js';
 import { seededRandom } from '../../../src/testing/seeded-random.js';
 import { testSecret } from '../../support/deliveries.js';
 import { pgUrl, redisUrl, serviceAvailable, uniqueName } from '../../support/services.js';

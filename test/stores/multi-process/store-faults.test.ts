@@ -5,7 +5,7 @@
 // PostgreSQL (the orders) and Redis are never touched.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEvent } from '../../../src/testing/index.js';
+import { createTestEvent } from '../../../src/entries/testing.js';
 import { testSecret } from '../../support/deliveries.js';
 import { startPrivatePostgres, type PrivatePostgres } from '../../support/private-postgres.js';
 import { startPrivateRedis, type PrivateRedis } from '../../support/private-redis.js';

@@ -3,7 +3,7 @@
 // per-request timeout, so a test using it always ends.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Stripe from 'stripe';
-import { createSignedRequest } from '../../../src/testing/index.js';
+import { createSignedRequest } from '../../../src/entries/testing.js';
 
 export interface Attempt {
   worker: string;

@@ -5,7 +5,7 @@
 // so an asynchronous commit would still be in memory when the server is killed.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWebhookHandler, createWebhookRouter } from '../../../src/index.js';
+import { createWebhookHandler, createWebhookRouter } from '../../../src/entries/index.js';
 import { postgresStore } from '../../../src/stores/postgres-store.js';
 import { paidCheckout, testSecret, type Delivery } from '../../support/deliveries.js';
 import { startPrivatePostgres, type PrivatePostgres } from '../../support/private-postgres.js';

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
-import type { ThinEventPayload } from '../../../src/router/thin-types.js';
+import type { ThinEventPayload } from '../../../src/event-types.js';
 
 /** What a key may read: a restricted key's read permissions. */
 export type Permission = 'events' | 'webhook_endpoints';

@@ -2,7 +2,7 @@
 // accept the event of those types; the checkout decorators' methods take (session, event, ctx).
 import type Stripe from 'stripe';
 import { describe, it } from 'vitest';
-import { OnCheckoutAwaitingPayment, OnCheckoutPaid, OnCheckoutPaymentFailed, OnStripeEvent } from '../../../../src/adapters/nest/index.js';
+import { OnCheckoutAwaitingPayment, OnCheckoutPaid, OnCheckoutPaymentFailed, OnStripeEvent } from '../../../../src/entries/nest.js';
 import type { WebhookContext } from '../../../../src/types.js';
 
 describe('@OnStripeEvent types', () => {

@@ -4,7 +4,7 @@ import { Inject, Injectable, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type Stripe from 'stripe';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OnCheckoutPaid, OnStripeEvent, StripeInboxWorkerModule, StripeWebhookModule, type StripeInboxWorkerModuleOptions } from '../../../../src/adapters/nest/index.js';
+import { OnCheckoutPaid, OnStripeEvent, StripeInboxWorkerModule, StripeWebhookModule, type StripeInboxWorkerModuleOptions } from '../../../../src/entries/nest.js';
 import { pgBossInbox } from '../../../../src/inbox/pg-boss/pg-boss-inbox.js';
 import type { Inbox } from '../../../../src/inbox/types.js';
 import { createTestEvent } from '../../../../src/testing/create-test-event.js';

@@ -2,7 +2,7 @@
 import { ConsoleLogger, Injectable, Logger, Module, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { describe, expect, it } from 'vitest';
-import { OnStripeEvent, StripeWebhookModule, STRIPE_WEBHOOK_HANDLER, STRIPE_WEBHOOK_ROUTER, type StripeWebhookModuleOptions } from '../../../../src/adapters/nest/index.js';
+import { OnStripeEvent, StripeWebhookModule, STRIPE_WEBHOOK_HANDLER, STRIPE_WEBHOOK_ROUTER, type StripeWebhookModuleOptions } from '../../../../src/entries/nest.js';
 import type { WebhookHandler } from '../../../../src/handler/build-webhook-handler.js';
 import { resolveModuleHandler } from '../../../../src/adapters/nest/stripe-webhook-options.js';
 import { createWebhookHandler } from '../../../../src/handler/create-webhook-handler.js';

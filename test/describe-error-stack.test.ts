@@ -1,14 +1,14 @@
 // A handler's error reaches the log with its stack, causes and inner errors, never the response.
 import express from 'express5';
 import { afterEach, describe, expect, it } from 'vitest';
-import { stripeWebhookMiddleware } from '../../src/adapters/express.js';
-import { describeErrorStack, handlerErrorDetails } from '../../src/handler/describe-error-stack.js';
-import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
-import { capturingLogger } from '../support/capturing-logger.js';
-import { leakCheck, paidCheckout, testSecret } from '../support/deliveries.js';
-import { listening } from '../support/listen.js';
-import { undescribableThrows } from '../support/reliability-contract.js';
-import { expectAnswer, send, type RunningServer } from '../support/status-contract.js';
+import { stripeWebhookMiddleware } from '../src/adapters/express.js';
+import { describeErrorStack, handlerErrorDetails } from '../src/describe-error-stack.js';
+import { createWebhookRouter } from '../src/router/create-webhook-router.js';
+import { capturingLogger } from './support/capturing-logger.js';
+import { leakCheck, paidCheckout, testSecret } from './support/deliveries.js';
+import { listening } from './support/listen.js';
+import { undescribableThrows } from './support/reliability-contract.js';
+import { expectAnswer, send, type RunningServer } from './support/status-contract.js';
 
 describe('describeErrorStack', () => {
   it.each(undescribableThrows())('never throws for %s, and still describes it', (_what, make) => {

@@ -1,5 +1,16 @@
 import type Stripe from 'stripe';
-import type { StripeEventOf, StripeEventType } from '../types.js';
+
+// Through Exclude, so that the union carries this name: TypeScript drops the name of an indexed
+// access type, and every signature (in editors and the API docs) would spell out all its members.
+/**
+ * Every event type Stripe can send to a webhook endpoint (snapshot events): the `type` of
+ * stripe-node's `Stripe.Event` union, so the installed `stripe` package decides the list (about
+ * 275 types in stripe 23). Stripe documents each one: https://docs.stripe.com/api/events/types
+ */
+export type StripeEventType = Exclude<Stripe.Event['type'], never>;
+
+/** The event of one type, narrowed from Stripe's discriminated union. */
+export type StripeEventOf<T extends StripeEventType> = Extract<Stripe.Event, { type: T }>;
 
 /** A thin event notification (`object: "v2.core.event"`), as stripe-node builds it. */
 export type ThinEventNotification = Stripe.V2.Core.EventNotification;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { describeError } from '../../src/handler/describe-error.js';
-import { guardLogger } from '../../src/logger.js';
-import { undescribableThrows } from '../support/reliability-contract.js';
+import { describeError } from '../src/describe-error.js';
+import { guardLogger } from '../src/logger.js';
+import { undescribableThrows } from './support/reliability-contract.js';
 
 describe('describeError', () => {
   it.each(undescribableThrows())('never throws for %s, and says something', (_what, make) => {

@@ -1,8 +1,0 @@
-/**
- * The operator console: a server-rendered web page over a durable inbox, to see every delivery,
- * why it failed, and replay it. `createConsoleHandler` returns a `(Request) => Promise<Response>`
- * that mounts in any framework. See [the console](../docs/console.md).
- *
- * @module stripe-webhook-kit/console
- */
-export * from '../src/console/index.js';

@@ -1,8 +1,0 @@
-/**
- * The durable inbox on pg-boss (PostgreSQL, or PGlite): acknowledge a delivery at once, process it
- * later with retries, dead letters and replay. It imports nothing: it takes your `PgBoss`
- * instance. See [the durable inbox](../docs/inbox.md).
- *
- * @module stripe-webhook-kit/pg-boss
- */
-export * from '../src/inbox/pg-boss/index.js';

@@ -18,7 +18,7 @@ const initial = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9
 
 /** The hex HMAC-SHA256 of `parts` (joined) under `secret` (its UTF-8 bytes, as `createHmac` takes a string key). */
 export function hmacSha256Hex(secret: string, ...parts: (string | Uint8Array)[]): string {
-  let key = encoder.encode(secret);
+  let key: Uint8Array = encoder.encode(secret);
   if (key.length > blockBytes) key = sha256(key);
   const inner = new Uint8Array(blockBytes);
   const outer = new Uint8Array(blockBytes);

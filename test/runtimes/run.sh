@@ -32,7 +32,7 @@ app="$work/app"
 mkdir -p "$app"
 echo '{ "name": "runtime-app", "private": true, "type": "module" }' > "$app/package.json"
 deps=()
-for dep in pg ioredis @hono/node-server; do deps+=("$dep@$(version "$root/node_modules/$dep")"); done
+for dep in pg ioredis @hono/node-server @opentelemetry/api; do deps+=("$dep@$(version "$root/node_modules/$dep")"); done
 (cd "$app" && npm install --no-audit --no-fund --loglevel=error --prefer-offline "$work/$tarball" "${deps[@]}" >&2)
 cp -r "$here/apps" "$here/harness" "$app/"
 

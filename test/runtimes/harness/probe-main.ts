@@ -7,6 +7,7 @@ import { memoryStore, type IdempotencyStore } from 'stripe-webhook-kit';
 import { postgresStore } from 'stripe-webhook-kit/postgres';
 import { redisStore } from 'stripe-webhook-kit/redis';
 import { probe } from './probe.ts';
+import { spansWithoutConfiguration } from './telemetry-probe.ts';
 
 const [runtime = 'unknown', target = ''] = process.argv.slice(2);
 const stores: Record<string, IdempotencyStore> = { memory: memoryStore() };
@@ -16,7 +17,8 @@ pool?.on('error', (error) => console.error('postgres pool', error));
 if (pool) stores.postgres = postgresStore(pool, { table: 'swk_runtime_probe' });
 if (redis) stores.redis = redisStore(redis, { prefix: 'swk-runtime-probe:' });
 try {
-  console.log(`probe ${JSON.stringify(await probe(runtime, target, process.env.STRIPE_WEBHOOK_SECRET ?? '', stores))}`);
+  const report = await probe(runtime, target, process.env.STRIPE_WEBHOOK_SECRET ?? '', stores);
+  console.log(`probe ${JSON.stringify({ ...report, spans: await spansWithoutConfiguration() })}`);
 } finally {
   await pool?.end();
   redis?.disconnect();

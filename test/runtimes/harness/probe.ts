@@ -10,6 +10,8 @@ export interface ProbeReport {
   forgedRefused: string;
   simulation: { events: number; acknowledged: number; deliveries: number; sessions: string[] };
   stores: Record<string, string[]>;
+  /** Spans a handler started with OpenTelemetry found on its own (runtimes with getBuiltinModule). */
+  spans?: string[];
 }
 
 /** Verifies events signed here, then delivers two checkout events (one twice) to `target`. */

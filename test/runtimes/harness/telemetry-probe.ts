@@ -1,0 +1,24 @@
+// Whether a Web handler finds `@opentelemetry/api` by itself (no `telemetry.api`) on a runtime
+// with `process.getBuiltinModule`: a tracer provider registered on the API records the names of
+// the spans started, and one signed delivery should start `stripe.webhook receive`.
+import * as otel from '@opentelemetry/api';
+import { createWebhookRouter } from 'stripe-webhook-kit';
+import { createSignedRequest, createTestEvent } from 'stripe-webhook-kit/testing';
+import { createFetchHandler } from 'stripe-webhook-kit/web';
+
+export async function spansWithoutConfiguration(): Promise<string[]> {
+  const started: string[] = [];
+  const tracer = {
+    startSpan(name: string) {
+      started.push(name);
+      return otel.trace.wrapSpanContext(otel.INVALID_SPAN_CONTEXT);
+    },
+  } as unknown as otel.Tracer;
+  otel.trace.setGlobalTracerProvider({ getTracer: () => tracer });
+  const secret = 'whsec_telemetry_probe';
+  const { body, headers } = createSignedRequest(createTestEvent('payment_intent.succeeded'), secret);
+  const webhook = createFetchHandler({ secret, router: createWebhookRouter(), logger: false });
+  await webhook(new Request('http://localhost/v1/webhook', { method: 'POST', body, headers }));
+  otel.trace.disable();
+  return started;
+}

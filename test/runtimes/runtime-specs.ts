@@ -10,8 +10,8 @@ export interface RuntimeSpec {
   env: Record<string, string>;
   /** The stores the probe must have claimed through, inside the runtime. */
   stores: string[];
-  /** Whether the handler finds @opentelemetry/api there without being given it. */
-  findsTelemetry: boolean;
+  /** How the handler gets @opentelemetry/api there: found on its own, or passed as `telemetry.api`. */
+  telemetry: 'found' | 'passed';
   probe(url: string, secret: string): Promise<ProbeReport>;
 }
 
@@ -36,7 +36,7 @@ function script(label: string, serve: string[], probe: string[], extra: Record<s
     serve,
     env: extra,
     stores,
-    findsTelemetry: true,
+    telemetry: 'found',
     async probe(url, secret) {
       const [command, ...args] = probe;
       const child = spawn(command as string, [...args, url], { cwd: env.APP_DIR, env: { ...env, ...extra, STRIPE_WEBHOOK_SECRET: secret } });
@@ -58,7 +58,7 @@ function route(label: string, host: string, bundle: string): RuntimeSpec {
     serve: [process.execPath, host, bundle],
     env: {},
     stores: [],
-    findsTelemetry: false,
+    telemetry: 'passed',
     async probe(url) {
       const response = await fetch(new URL(`/__probe?target=${encodeURIComponent(url)}`, url));
       if (!response.ok) throw new Error(`the probe answered ${response.status}: ${await response.text()}`);

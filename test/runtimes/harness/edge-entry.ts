@@ -2,11 +2,13 @@
 // runs the probe inside the Edge Runtime. Bundled by esbuild into one script, as Next.js does.
 import { POST } from '../apps/next-route.ts';
 import { probe } from './probe.ts';
+import { handlerSpans } from './telemetry-probe.ts';
 
 addEventListener('fetch', (event) => {
   const fetchEvent = event as Event & { request: Request; respondWith(response: Promise<Response>): void };
   const url = new URL(fetchEvent.request.url);
   if (url.pathname !== '/__probe') return fetchEvent.respondWith(POST(fetchEvent.request));
   const secret = process.env.STRIPE_WEBHOOK_SECRET ?? '';
-  fetchEvent.respondWith(probe('edge-runtime', url.searchParams.get('target') ?? '', secret).then((report) => Response.json(report)));
+  const report = probe('edge-runtime', url.searchParams.get('target') ?? '', secret).then(async (found) => ({ ...found, spans: await handlerSpans(true) }));
+  fetchEvent.respondWith(report.then((body) => Response.json(body)));
 });

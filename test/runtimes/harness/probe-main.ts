@@ -7,7 +7,7 @@ import { memoryStore, type IdempotencyStore } from 'stripe-webhook-kit';
 import { postgresStore } from 'stripe-webhook-kit/postgres';
 import { redisStore } from 'stripe-webhook-kit/redis';
 import { probe } from './probe.ts';
-import { spansWithoutConfiguration } from './telemetry-probe.ts';
+import { handlerSpans } from './telemetry-probe.ts';
 
 const [runtime = 'unknown', target = ''] = process.argv.slice(2);
 const stores: Record<string, IdempotencyStore> = { memory: memoryStore() };
@@ -18,7 +18,7 @@ if (pool) stores.postgres = postgresStore(pool, { table: 'swk_runtime_probe' });
 if (redis) stores.redis = redisStore(redis, { prefix: 'swk-runtime-probe:' });
 try {
   const report = await probe(runtime, target, process.env.STRIPE_WEBHOOK_SECRET ?? '', stores);
-  console.log(`probe ${JSON.stringify({ ...report, spans: await spansWithoutConfiguration() })}`);
+  console.log(`probe ${JSON.stringify({ ...report, spans: await handlerSpans(false) })}`);
 } finally {
   await pool?.end();
   redis?.disconnect();

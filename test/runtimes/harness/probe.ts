@@ -10,7 +10,7 @@ export interface ProbeReport {
   forgedRefused: string;
   simulation: { events: number; acknowledged: number; deliveries: number; sessions: string[] };
   stores: Record<string, string[]>;
-  /** Spans a handler started with OpenTelemetry found on its own (runtimes with getBuiltinModule). */
+  /** Spans a handler started with OpenTelemetry: found on its own, or passed as `telemetry.api`. */
   spans?: string[];
 }
 

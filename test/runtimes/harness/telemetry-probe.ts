@@ -1,12 +1,13 @@
-// Whether a Web handler finds `@opentelemetry/api` by itself (no `telemetry.api`) on a runtime
-// with `process.getBuiltinModule`: a tracer provider registered on the API records the names of
-// the spans started, and one signed delivery should start `stripe.webhook receive`.
+// Whether a Web handler traces: finding `@opentelemetry/api` by itself where the runtime has
+// `process.getBuiltinModule` (Node, Bun, Deno), or given it as `telemetry.api` (Workers, edge).
+// A tracer provider registered on the API records the names of the spans started; one signed
+// delivery should start `stripe.webhook receive`.
 import * as otel from '@opentelemetry/api';
 import { createWebhookRouter } from 'stripe-webhook-kit';
 import { createSignedRequest, createTestEvent } from 'stripe-webhook-kit/testing';
 import { createFetchHandler } from 'stripe-webhook-kit/web';
 
-export async function spansWithoutConfiguration(): Promise<string[]> {
+export async function handlerSpans(passApi: boolean): Promise<string[]> {
   const started: string[] = [];
   const tracer = {
     startSpan(name: string) {
@@ -17,7 +18,7 @@ export async function spansWithoutConfiguration(): Promise<string[]> {
   otel.trace.setGlobalTracerProvider({ getTracer: () => tracer });
   const secret = 'whsec_telemetry_probe';
   const { body, headers } = createSignedRequest(createTestEvent('payment_intent.succeeded'), secret);
-  const webhook = createFetchHandler({ secret, router: createWebhookRouter(), logger: false });
+  const webhook = createFetchHandler({ secret, router: createWebhookRouter(), logger: false, telemetry: passApi ? { api: otel } : true });
   await webhook(new Request('http://localhost/v1/webhook', { method: 'POST', body, headers }));
   otel.trace.disable();
   return started;

@@ -57,6 +57,11 @@ export default defineConfig([
     target: 'node20',
     external: ['stripe', 'express', 'fastify', 'bullmq', /^@nestjs\//, 'reflect-metadata', 'rxjs', '@opentelemetry/api'],
     esbuildPlugins: [stripeNotice, sharedCore(entries.index)],
+    // CommonJS has no `import.meta`: where the core needs its own location (to resolve an optional
+    // peer without an import statement), the CommonJS build reads the file's path instead.
+    esbuildOptions(options, { format }) {
+      if (format === 'cjs') options.define = { ...options.define, 'import.meta.url': '__filename' };
+    },
     onSuccess: async () => {
       await linkSharedCore('dist');
       await relativeSourceMaps((name) => name !== 'cli.js.map');

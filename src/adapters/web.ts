@@ -1,5 +1,6 @@
-// Web APIs only: nothing here, or in what it imports, may need a `node:` module, so that the
-// subpath runs on Workers, Deno, Bun and edge runtimes. Verification is Web Crypto's.
+// Web APIs only: nothing here, or in what it imports, may import a `node:` module, so that the
+// subpath runs on Workers, Deno, Bun and edge runtimes. Verification is Web Crypto's, or
+// node:crypto's where the runtime offers it through process.getBuiltinModule (never imported).
 import { buildWebhookHandler, type WebhookHandler, type WebhookHandlerOptions } from '../handler/build-webhook-handler.js';
 import { verifyDeliveryAsync } from '../verify/verify-delivery.js';
 import { readWebBody } from './read-web-body.js';
@@ -9,8 +10,8 @@ import { resolveWebhookHandler } from './resolve-webhook-handler.js';
 export type FetchHandler = (request: Request) => Promise<Response>;
 
 /**
- * `createWebhookHandler` for Web runtimes: the same handler, verifying with Web Crypto (async)
- * instead of node:crypto, for an app that wants the handler itself (to share it, or for
+ * `createWebhookHandler` for Web runtimes: the same handler, verifying with Web Crypto (async),
+ * or with node:crypto where `process.getBuiltinModule` offers it, for an app that wants the handler itself (to share it, or for
  * `handler.process`) on Workers, Deno, Bun or an edge runtime.
  */
 export function createWebCryptoWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {

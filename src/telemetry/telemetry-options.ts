@@ -3,6 +3,12 @@
  * need `@opentelemetry/api` for users who do not have it.
  */
 export interface WebhookTelemetryOptions {
+  /**
+   * The `@opentelemetry/api` module (`import * as api from '@opentelemetry/api'`). Default: found
+   * on its own where the runtime has `process.getBuiltinModule` (Node, Bun, Deno); on Cloudflare
+   * Workers and edge runtimes telemetry is on only when the app passes it here.
+   */
+  api?: { trace: unknown; metrics: unknown; context: unknown };
   /** Where spans go. Default the global tracer provider (`NodeSDK`, or `provider.register()`). */
   tracerProvider?: {
     /** OpenTelemetry's `TracerProvider.getTracer`. */

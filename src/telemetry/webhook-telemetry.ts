@@ -1,5 +1,6 @@
 import { untracedDelivery, type DeliveryTrace } from './delivery-trace.js';
 import { untracedInbox, type InboxTelemetry } from './inbox-telemetry.js';
+import { findOtelApi } from './find-otel-api.js';
 import type { OtelTelemetry } from './otel-telemetry.js';
 import type { WebhookTelemetrySetting } from './telemetry-options.js';
 
@@ -13,21 +14,6 @@ export interface WebhookTelemetry {
   readonly ready: Promise<void>;
 }
 
-// A variable rather than a literal, so that bundlers (webpack, esbuild for Workers) do not try
-// to resolve an optional peer the app may not have; Node resolves it at run time.
-const otelApiName = '@opentelemetry/api';
-let apiLoading: Promise<unknown> | undefined;
-
-/** `@opentelemetry/api`, loaded once per process on first need; `undefined` when not installed. */
-function loadOtelApi(): Promise<unknown> {
-  apiLoading ??= import(/* webpackIgnore: true */ /* @vite-ignore */ otelApiName).then(
-    // Node's ESM loader may hand a CommonJS build over as `default` only.
-    (loaded: { trace?: unknown; default?: unknown }) => (loaded.trace === undefined ? loaded.default : loaded),
-    () => undefined,
-  );
-  return apiLoading;
-}
-
 const off: WebhookTelemetry = { observe: (_method, answer) => answer(untracedDelivery), inbox: untracedInbox, ready: Promise.resolve() };
 
 /**
@@ -38,8 +24,9 @@ export function webhookTelemetry(setting: WebhookTelemetrySetting | undefined): 
   if (setting === false) return off;
   let otel: OtelTelemetry | undefined;
   let settled = false;
-  const ready = loadOtelApi()
-    .then(async (api) => {
+  const ready = Promise.resolve()
+    .then(async () => {
+      const api = findOtelApi(setting);
       if (api === undefined) return;
       const { createOtelTelemetry } = await import('./otel-telemetry.js');
       otel = createOtelTelemetry(api as Parameters<typeof createOtelTelemetry>[0], typeof setting === 'object' ? setting : {});

@@ -1,4 +1,5 @@
-import { createHmac } from 'node:crypto';
+import { hmacSha256Hex } from '../verify/hmac-sha256-hex.js';
+import { nodeCrypto } from '../verify/node-crypto.js';
 
 /** Options of `signPayload`. */
 export interface SignPayloadOptions {
@@ -14,6 +15,8 @@ export function signPayload(payload: string, secret: string, options: SignPayloa
   if (typeof payload !== 'string') throw new TypeError('signPayload: the payload must be the exact string that will be sent as the body.');
   if (typeof secret !== 'string' || secret.length === 0) throw new TypeError('signPayload: the secret must be a non-empty string (whsec_...).');
   const timestamp = Math.floor(options.timestamp ?? Date.now() / 1000);
-  const signature = createHmac('sha256', secret).update(`${timestamp}.${payload}`, 'utf8').digest('hex');
+  const signed = `${timestamp}.${payload}`;
+  const crypto = nodeCrypto();
+  const signature = crypto ? crypto.createHmac('sha256', secret).update(signed, 'utf8').digest('hex') : hmacSha256Hex(secret, signed);
   return `t=${timestamp},v1=${signature}`;
 }

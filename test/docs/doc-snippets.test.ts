@@ -15,8 +15,18 @@ const files = readdirSync(new URL('test/docs/snippets/', root))
   .filter((name) => name.endsWith('.ts'))
   .map((name) => name.replace(/\.ts$/, ''));
 
-/** Snippets kept where something else runs them: the Nest matrix compiles and runs the guide's app. */
-const elsewhere: Record<string, string> = { 'guide-app': 'test/nest-matrix/guide-app.ts' };
+/**
+ * Snippets kept where something else runs them: the Nest matrix compiles and runs the guide's app;
+ * the runtime job (test/runtimes/run.sh) runs each runtime's app on that runtime.
+ */
+const elsewhere: Record<string, string> = {
+  'guide-app': 'test/nest-matrix/guide-app.ts',
+  'runtime-bun': 'test/runtimes/apps/bun-server.ts',
+  'runtime-deno': 'test/runtimes/apps/deno-server.ts',
+  'runtime-worker': 'test/runtimes/apps/worker.ts',
+  'runtime-next-edge': 'test/runtimes/apps/next-route.ts',
+  'runtime-node': 'test/runtimes/apps/node-server.ts',
+};
 const copyOf = (name: string) => elsewhere[name] ?? `test/docs/snippets/${name}.ts`;
 
 describe('documentation snippets', () => {

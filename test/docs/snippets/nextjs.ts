@@ -11,6 +11,6 @@ const router = createWebhookRouter().onCheckoutPaid((session) => {
   paidOrders.add(orderReference(session)); // metadata.orderId, else client_reference_id
 });
 
-// Route handlers get the untouched Request, and the signature is checked with Web Crypto.
+// Route handlers get the untouched Request, which is what the signature check needs.
 // (The check above runs when the module loads: set the secret where `next build` runs too.)
 export const POST = createFetchHandler({ secret, router });

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { createSignedRequest, createTestEvent } from '../../src/testing/index.js';
+import { createSignedRequest, createTestEvent } from '../../src/entries/testing.js';
 import { runtimes, type RuntimeSpec } from './runtime-specs.js';
 
 const appDir = required('APP_DIR');

@@ -13,6 +13,7 @@ import { createTestEvent } from '../../src/testing/create-test-event.js';
 import { deleteKeys } from '../support/service-cleanup.js';
 import { redisUrl, serviceAvailable, uniqueName } from '../support/services.js';
 import { eventually, statusOf } from './inbox-contract.js';
+import { runUntilDead } from './run-until-dead.js';
 import { startPgBossOnPglite, startPgBossOnPostgres, type PgBossSetup } from './pg-boss-engines.js';
 
 const postgres = await serviceAvailable('PostgreSQL');
@@ -94,15 +95,7 @@ function healthContract(open: () => Open) {
     const inbox = await open()({ retry: { limit: 0, delaySeconds: 0 } });
     const event = createTestEvent('invoice.payment_failed');
     await inbox.enqueue(event);
-    const router = createWebhookRouter().onAny(() => {
-      throw new Error('the handler is broken');
-    });
-    const worker = startInboxWorker({ inbox, router, logger: false });
-    try {
-      await statusOf(inbox, event.id, 'dead');
-    } finally {
-      await worker.stop();
-    }
+      await runUntilDead(inbox, event.id);
     const health = await inbox.health({ maxLagMs: 60_000, maxDead: 0 });
     expect(health).toMatchObject({ ok: false, queued: 0, dead: 1, problems: [{ code: 'dead_events' }] });
     expect(health.problems[0]?.message).toMatch(/replay/);

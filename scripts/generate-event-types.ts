@@ -5,26 +5,11 @@
 //   npx tsx scripts/generate-event-types.ts --check   exits 1 when the file is out of date
 //
 // test/cli/event-types.test-d.ts proves the list equals `Stripe.Event['type']` at compile time.
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { root, runGenerator } from './generated-file.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findStripeRoot, runGenerator } from './generated-file.js';
 
 const generator = 'scripts/generate-event-types.ts';
-
-// stripe's "exports" hide its package.json and .d.ts files: find them from the resolved entry.
-function findStripeRoot(): string {
-  let dir = dirname(createRequire(join(root, 'package.json')).resolve('stripe'));
-  while (readName(join(dir, 'package.json')) !== 'stripe') {
-    if (dirname(dir) === dir) throw new Error('cannot find the stripe package: run npm ci');
-    dir = dirname(dir);
-  }
-  return dir;
-}
-
-function readName(file: string): string | undefined {
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name : undefined;
-}
 
 const stripeRoot = findStripeRoot();
 const stripeVersion = (JSON.parse(readFileSync(join(stripeRoot, 'package.json'), 'utf8')) as { version: string }).version;

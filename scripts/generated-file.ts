@@ -1,6 +1,7 @@
 // What every generator in scripts/ shares: write its file into src/generated/, or, with --check,
 // compare instead and fail naming the stale file, so CI catches output nobody regenerated.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -43,4 +44,18 @@ export function runGenerator(generated: GeneratedFile, argv: readonly string[] =
     console.error(message);
     process.exitCode = 1;
   }
+}
+
+/** The installed stripe package's folder: its "exports" hide its package.json and .d.ts files, so it is found from the resolved entry. */
+export function findStripeRoot(): string {
+  let dir = dirname(createRequire(join(root, 'package.json')).resolve('stripe'));
+  while (readName(join(dir, 'package.json')) !== 'stripe') {
+    if (dirname(dir) === dir) throw new Error('cannot find the stripe package: run npm ci');
+    dir = dirname(dir);
+  }
+  return dir;
+}
+
+function readName(file: string): string | undefined {
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name : undefined;
 }

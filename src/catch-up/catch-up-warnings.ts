@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import type { WebhookLogger } from '../types.js';
+import { createApiVersionDrift } from '../handler/api-version-drift.js';
 import { clientApiVersion, type StripeReadClient } from './stripe-client.js';
 
 // How long the Events API keeps events.
@@ -12,11 +13,12 @@ const retentionSeconds = 30 * 86_400;
  */
 export function createCatchUpWarnings(stripe: StripeReadClient, logger: WebhookLogger, collected: string[]) {
   const expected = clientApiVersion(stripe);
-  const seenVersions = new Set<string>();
   const warn = (message: string, details: Record<string, unknown>) => {
     collected.push(message);
     logger.warn(message, details);
   };
+  // The handler's check, so that both say the same, once per version.
+  const drift = expected === undefined ? undefined : createApiVersionDrift(expected, { warn }, 'catch-up', 'the client uses');
 
   return {
     checkWindow(since: number, until: number) {
@@ -30,14 +32,7 @@ export function createCatchUpWarnings(stripe: StripeReadClient, logger: WebhookL
       );
     },
     checkApiVersion(event: Stripe.Event) {
-      const version = event.api_version;
-      if (expected === undefined || !version || version === expected || seenVersions.has(version)) return;
-      seenVersions.add(version);
-      warn(
-        `catch-up: event ${event.id} has api_version ${version} but the client uses ${expected}; events keep the ` +
-          `API version they were created with: check that handlers read ${version} payloads correctly`,
-        { eventId: event.id, eventApiVersion: version, clientApiVersion: expected },
-      );
+      drift?.check(event);
     },
   };
 }

@@ -12,7 +12,7 @@ Commands:
   catch-up               list, or re-send to your endpoint, events the account sent while it was down
   endpoints check        compare your webhook endpoints with the event types you handle
   simulate               deliver checkout flows as Stripe does: duplicates, any order, retries
-  inbox <action>         list, show, replay or count the events of a durable inbox
+  inbox <action>         list, show, replay or count the events of a durable inbox, or check its health
   console                a web page to see, filter and replay the events of a durable inbox
 
 Options:
@@ -164,7 +164,7 @@ Example:
     --order-id ord_123 --seed 7 --duplicates 0.5 --reorder --concurrency 4
 `;
 
-export const inboxHelp = `Usage: stripe-webhook-kit inbox <list|show|replay|stats> (--database-url <url> | --redis-url <url>) [options]
+export const inboxHelp = `Usage: stripe-webhook-kit inbox <list|show|replay|stats|health> (--database-url <url> | --redis-url <url>) [options]
 
 Reads the durable inbox of your app: the pg-boss inbox with --database-url (default: DATABASE_URL),
 the BullMQ inbox with --redis-url. Run it in your app's folder: it uses the app's pg, pg-boss or
@@ -175,6 +175,8 @@ Actions:
   list                   the newest events (filters below)
   show <event-id>        one event: payload, status, attempts with their errors
   replay <event-id>...   re-queue events; or every event the filters select (e.g. --status dead)
+  health                 counts, the oldest queued event's age, the last done time; exits 1 with
+                         the problems (for cron jobs and CI smoke tests)
 
 Options:
   --status <s[,s]>       queued, processing, done, failed, dead, discarded
@@ -184,6 +186,8 @@ Options:
   --search <term>        an event id, object id or order id (exact match, any of the three)
   --since <when>         received since 30m, 24h, 7d, or an ISO date
   --limit <n>            list at most n events (default 50)
+  --max-lag <duration>   health: the oldest queued event may wait this long (default 5m)
+  --max-dead <n>         health: this many dead events are tolerated (default 0)
   --queue <name>         the inbox's queue (default stripe-events)
   --table <name>         the pg-boss inbox's table (default stripe_inbox_events)
   --schema <name>        pg-boss's schema (default pgboss)

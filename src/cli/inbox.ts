@@ -1,17 +1,19 @@
-// `stripe-webhook-kit inbox list|show|replay|stats`: reads and replays a durable inbox.
+// `stripe-webhook-kit inbox list|show|replay|stats|health`: reads and replays a durable inbox.
 import type { InboxEntry, InboxListFilter, InboxStatus } from '../inbox/types.js';
 import { inboxStatuses } from '../inbox/types.js';
 import { parseCommandLine } from './args.js';
 import { usageError } from './errors.js';
 import { connectInbox, inboxTargetOf, inboxTargetOptions } from './inbox-connect.js';
+import { healthOptions, parseHealthOptions, printHealth } from './inbox-health.js';
 import type { CliIo } from './io.js';
 
-const actions = ['list', 'show', 'replay', 'stats'] as const;
+const actions = ['list', 'show', 'replay', 'stats', 'health'] as const;
 
 /** Resolves to the exit code. */
 export async function inboxCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandLine('inbox', args, {
     ...inboxTargetOptions,
+    ...healthOptions,
     status: { type: 'string' },
     type: { type: 'string' },
     object: { type: 'string' },
@@ -26,10 +28,12 @@ export async function inboxCommand(args: readonly string[], io: CliIo): Promise<
     throw usageError(`expected one of ${actions.join(', ')}${action === undefined ? '' : `, got "${action}"`} (see: stripe-webhook-kit inbox --help)`);
   }
   const filter = parseFilter(values);
+  const limits = parseHealthOptions(values);
   const json = values.json === true;
   const { inbox, close } = await connectInbox(inboxTargetOf(values, io.env));
   const print = (text: string) => io.stdout.write(`${text}\n`);
   try {
+    if (action === 'health') return await printHealth(inbox, limits, json, io);
     if (action === 'stats') {
       const stats = await inbox.stats();
       print(json ? JSON.stringify(stats) : inboxStatuses.map((status) => `${status.padEnd(10)} ${stats[status]}`).join('\n'));

@@ -71,6 +71,7 @@ export { CatchUpError, type CatchUpErrorCode } from '../catch-up/catch-up-error.
 export { parseSince, type Since } from '../catch-up/parse-since.js';
 export type { StripeReadClient, StripeListPage, ListedThinEvent } from '../catch-up/stripe-client.js';
 export { startInboxWorker, type InboxWorker, type InboxWorkerOptions } from '../inbox/start-inbox-worker.js';
+export { createHealthHandler, type HealthHandlerOptions } from '../inbox/create-health-handler.js';
 export { InboxError, InboxLeaseLostError, type InboxErrorCode } from '../inbox/inbox-error.js';
 export type * from '../inbox/types.js';
 export type { WebhookTelemetryOptions, WebhookTelemetrySetting } from '../telemetry/telemetry-options.js';

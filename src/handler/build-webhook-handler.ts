@@ -1,4 +1,6 @@
 import { guardLogger, resolveLogger } from '../logger.js';
+import { stripeTypesApiVersion } from '../generated/api-version.js';
+import { createApiVersionDrift } from './api-version-drift.js';
 import type { WebhookRouter } from '../router/create-webhook-router.js';
 import type { RoutableEvent } from '../event-types.js';
 import { memoryStore } from '../stores/memory-store.js';
@@ -67,6 +69,12 @@ export interface WebhookHandlerOptions {
    * `startInboxWorker({ stripe })` instead.
    */
   stripe?: EventNotificationClient;
+  /**
+   * The Stripe API version the handlers are written for. An event whose `api_version` differs is
+   * processed as usual and logged once per version, with what to do. Default: the version the
+   * installed `stripe` package's types describe.
+   */
+  apiVersion?: string;
 }
 
 /** The HTTP contract in one function; adapters only read the request and write the response. */
@@ -129,6 +137,7 @@ export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Veri
   const processEvent = ingress ?? createEventProcessor({ router, store, leaseMs, logger, handlerTimeoutMs, storeTimeoutMs });
   // Found now rather than on Stripe's first delivery; the answers stay the contract's.
   checkSecret(secret, logger);
+  const apiVersionDrift = createApiVersionDrift(options.apiVersion ?? stripeTypesApiVersion, logger, 'createWebhookHandler', 'apiVersion is');
   checkNotificationClient(options.stripe, 'createWebhookHandler');
   const resolveNotification = createNotificationResolver(options.stripe, logger, 'createWebhookHandler');
   const telemetry = webhookTelemetry(options.telemetry);
@@ -167,6 +176,7 @@ export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Veri
       return refuse(error.status, error.code);
     }
     trace.verified(event);
+    apiVersionDrift.check(event);
 
     // An inbox stores a thin notification as it arrived: its worker rebuilds it with a Stripe client.
     const routable = ingress ? undefined : resolveNotification(event);

@@ -8,6 +8,7 @@ import { InboxLeaseLostError } from './inbox-error.js';
 import type { Inbox, InboxConsumer, InboxDelivery, InboxSettlement } from './types.js';
 import type { EventNotificationClient } from '../verify/notification-client.js';
 import { createWorkerEventResolver } from './worker-notifications.js';
+import { deadLetterNotifier, type DeadLetterHook } from './dead-letter-hook.js';
 
 /** What `startInboxWorker` runs: the inbox to take events from, the router, and how many at once. */
 export interface InboxWorkerOptions {
@@ -30,6 +31,12 @@ export interface InboxWorkerOptions {
    * receives thin payloads.
    */
   stripe?: EventNotificationClient;
+  /**
+   * Called once for each event that becomes dead, in the worker that settled it, with the event
+   * and its attempts: page someone, post to a chat. What it throws is logged and ignored; `stop()`
+   * waits for the calls in flight.
+   */
+  onDead?: DeadLetterHook;
 }
 
 /** A running worker: `ready` once it takes jobs; `stop()` finishes what it holds and takes nothing new. */
@@ -61,6 +68,7 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
   const logger = resolveLogger(options.logger);
   const telemetry = webhookTelemetry(options.telemetry);
   const routable = createWorkerEventResolver(options.stripe, router);
+  const deadLetters = deadLetterNotifier(inbox, options.onDead, logger);
   const running = new Set<Promise<void>>();
   let stopping = false;
 
@@ -137,7 +145,10 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
         });
         await settle({ status, error: errors.length === 1 ? errors[0] : error });
         report.outcome(status);
-        if (status === 'dead') telemetry.inbox.dead(claim.event);
+        if (status === 'dead') {
+          telemetry.inbox.dead(claim.event);
+          deadLetters.notify(claim.event);
+        }
         // Rethrown so that the engine counts the failure, backs off and retries (or dead-letters).
         throw error;
       }
@@ -149,7 +160,10 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
   let consumer: InboxConsumer | undefined;
   // Events the engine gave up on without a handler failing last (a worker that died) are counted
   // here; the others were counted as their last attempt failed.
-  const onDead = (event: { id: string; type: string }) => telemetry.inbox.dead(event);
+  const onDead = (event: { id: string; type: string }) => {
+    telemetry.inbox.dead(event);
+    deadLetters.notify(event);
+  };
   const ready = inbox.consume({ concurrency, onDead }, runDelivery).then((started) => {
     consumer = started;
   });
@@ -163,6 +177,7 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
       await ready;
       await consumer?.stop();
       await Promise.all(running);
+      await deadLetters.settled();
     },
   };
 }

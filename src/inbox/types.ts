@@ -1,6 +1,9 @@
 import type Stripe from 'stripe';
 import type { TransactionClient } from '../types.js';
 import type { ThinEventPayload, ThinEventType } from '../event-types.js';
+import type { InboxHealth, InboxHealthOptions } from './inbox-health.js';
+
+export type { InboxHealth, InboxHealthOptions, InboxHealthProblem } from './inbox-health.js';
 
 /**
  * What an inbox stores: a snapshot event, or a thin notification as it arrived (`object:
@@ -239,6 +242,11 @@ export interface Inbox {
   stats(): Promise<InboxStats>;
   /** Deliveries and failures per bucket from `since` to `until`, oldest first, every bucket present (zeros included). */
   timeline(options: InboxTimelineOptions): Promise<InboxTimelineBucket[]>;
+  /**
+   * Queued, processing, failed and dead counts, the oldest queued event's age and the last done
+   * time, judged against `maxLagMs` and `maxDead` (docs/inbox.md, "Health"): index look-ups at any size.
+   */
+  health(options?: InboxHealthOptions): Promise<InboxHealth>;
   /** Releases what the inbox opened itself (BullMQ's queue connection); the client you passed stays open. */
   close(): Promise<void>;
 

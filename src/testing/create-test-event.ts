@@ -1,9 +1,9 @@
 import type { StripeEventOf, StripeEventType } from '../types.js';
 import { deepMerge, type DeepPartial } from './deep-merge.js';
 import { exampleEventEnvelope, exampleObjects } from '../generated/example-objects.js';
-
-// The API version of stripe-node 23, so payloads look like what a current account receives.
-const apiVersion = '2026-10-28.endive';
+// The installed stripe types' version (the handler's default apiVersion), so payloads look like
+// what a current account receives.
+import { stripeTypesApiVersion as apiVersion } from '../generated/api-version.js';
 
 // Values that make Stripe's example object look like the object after that event.
 const stateByType: Partial<Record<StripeEventType, Record<string, unknown>>> = {

@@ -9,6 +9,7 @@ import type { Inbox, InboxClaim, InboxEntry, InboxOptions, InboxStats } from '..
 import { inboxStatuses } from '../types.js';
 import { claimScript, insertScript, markDeadScript, purgeScript, requeueScript, settleScript } from './event-log-scripts.js';
 import { listPageScript, timelineScript } from './list-scripts.js';
+import { bullmqHealth } from './health-script.js';
 import { runScript, type RedisLike } from './run-script.js';
 
 export interface BullmqInboxOptions extends InboxOptions {
@@ -196,6 +197,8 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
       for (const status of inboxStatuses) counts[status] = Math.max(0, Number(stored[status] ?? 0));
       return counts;
     },
+
+    health: (healthOptions) => bullmqHealth(healthOptions, (text) => script(text)),
 
     close: async () => {
       if (opened) await (await opened).close();

@@ -7,7 +7,8 @@
  * - `<base>:time`: each event's zero-padded sequence by arrival time (time range -> sequence
  *   range, and the timeline's `received`); `<base>:tf`: ids of failed, dead and discarded events
  *   by arrival time (the timeline's `failed`);
- * - `<base>:seq`: the arrival counter; `<base>:counts`: events by status;
+ * - `<base>:seq`: the arrival counter; `<base>:counts`: events by status (and `doneAt`, when an
+ *   event was last done);
  * - `<base>:o:<object id>`: who holds an object and the `created` of its newest done event.
  * Every index entry is written and removed in the same script as the event's own change.
  * Each step is one Lua script, so it is atomic across workers; times are the server's (TIME), so
@@ -24,6 +25,8 @@ local function move(base, id, key, from, to)
   redis.call('HINCRBY', base .. ':counts', to, 1)
   redis.call('ZADD', base .. ':s:' .. to, seq, id)
   if failing[to] then redis.call('ZADD', base .. ':tf', at, id) else redis.call('ZREM', base .. ':tf', id) end
+  -- For inbox.health()'s lastDoneAt (health-script.ts).
+  if to == 'done' then redis.call('HSET', base .. ':counts', 'doneAt', now) end
 end`;
 
 /** The member of `<base>:time` for a sequence: zero-padded, so ties in time sort by sequence. */

@@ -1,3 +1,4 @@
+import { healthIndexStatement } from './health-sql.js';
 import { entryColumns } from './list-query.js';
 
 /*
@@ -64,6 +65,7 @@ BEGIN
     PERFORM pg_advisory_xact_lock(1398229810, hashtext('${tables.events}'));
     ${eventLogSchema(tables).join(';\n    ')};
   END IF;
+  ${healthIndexStatement(tables)};
 END
 $swk_inbox$`;
 }

@@ -9,6 +9,7 @@ import type { TransactionClient } from '../../types.js';
 import { inboxStatuses } from '../types.js';
 import { ensureEventLogStatement, eventLogStatements, type EventLogTables } from './event-log-sql.js';
 import { cursorAfter, entryColumns, filterQuery } from './list-query.js';
+import { pgBossHealth } from './health-sql.js';
 import { engineConnection, toSqlDatabase, type SqlClient, type SqlDatabase } from './sql-client.js';
 
 /**
@@ -271,6 +272,8 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
       const found = await rows<{ bucket: number; received: number; failed: number }>(sql.timeline, [range.since, range.bucketMs, new Date(range.since), new Date(range.until)]);
       return fillTimeline(range, new Map(found.map((row) => [Number(row.bucket), { received: Number(row.received), failed: Number(row.failed) }])));
     },
+
+    health: (healthOptions) => pgBossHealth(tables, healthOptions, (text) => rows(text, [])),
 
     // The PgBoss instance and the database are the app's to stop.
     close: async () => undefined,

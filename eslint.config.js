@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'docs/', 'coverage/', '**/node_modules/', 'bench/.tmp/', 'bench/next/.next/', 'bench/next/next-env.d.ts'] },
+  { ignores: ['dist/', 'dist-types/', 'docs/', 'coverage/', '**/node_modules/', 'bench/.tmp/', 'bench/next/.next/', 'bench/next/next-env.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

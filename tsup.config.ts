@@ -3,6 +3,7 @@ import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
 import { buildEntries } from './scripts/package-entries.mjs';
+import { emitDeclarations } from './scripts/emit-declarations.js';
 import { linkSharedCore, sharedCore } from './scripts/shared-core-plugin.js';
 
 // One entry per public subpath, derived from package.json's `exports` (scripts/package-entries.mjs).
@@ -42,13 +43,16 @@ async function relativeSourceMaps(mine: (name: string) => boolean): Promise<void
   }
 }
 
-export default defineConfig([
+// `tsup --no-dts` (the demo) builds the JavaScript alone, in seconds.
+export default defineConfig(async ({ dts }) => [
   {
     entry: entries,
     format: ['esm', 'cjs'],
-    // The router's types name AggregateError (ES2021): the reference makes them compile in a
-    // project whose `lib` is older, without skipLibCheck. Node >= 20 has it at run time.
-    dts: { banner: '/// <reference lib="es2021.promise" />' },
+    // tsup bundles declarations that one TypeScript program emitted first (see
+    // scripts/emit-declarations.ts). The router's types name AggregateError (ES2021): the reference
+    // makes them compile in a project whose `lib` is older, without skipLibCheck. Node >= 20 has
+    // it at run time.
+    dts: dts === false ? false : { entry: await emitDeclarations(entries), banner: '/// <reference lib="es2021.promise" />' },
     // The core is one file, dist/internal.(c)js, that every subpath imports (see
     // scripts/shared-core-plugin.ts); code shared by subpaths only goes into chunks.
     splitting: true,

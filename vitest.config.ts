@@ -1,10 +1,46 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
+/**
+ * Files that test databases and processes rather than the Node line: they kill PostgreSQL sessions,
+ * SIGKILL workers and restart servers, and take minutes. CI runs them once (`npm run
+ * test:durability`), on one Node line, while the fast suite runs on every supported line.
+ */
+export const durabilityFiles = [
+  'test/stores/multi-process/exactly-once.test.ts',
+  'test/stores/multi-process/store-faults.test.ts',
+  'test/stores/multi-process/crash-recovery.test.ts',
+  'test/stores/transactional/crash-recovery.test.ts',
+  'test/stores/postgres/completion-durability.test.ts',
+  'test/stores/redis-store.test.ts',
+  'test/handler/store-faults.test.ts',
+  'test/inbox/pg-boss-transactional.test.ts',
+  'test/integration/inbox-crash.test.ts',
+  'test/integration/inbox-restart.test.ts',
+  'test/integration/nest-inbox.test.ts',
+  'test/catch-up/catch-up-processes.test.ts',
+  'test/examples/express-orders.test.ts',
+];
+
+/** The operator console in a real browser (Chromium): once per CI run (`npm run test:browser`). */
+export const browserFiles = ['test/console/browser.test.ts'];
+
+// Every other test file, including each new one, is in the fast suite (`npm run test:unit`).
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json', ignoreSourceErrors: true },
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'fast',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...durabilityFiles, ...browserFiles],
+          typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json', ignoreSourceErrors: true },
+        },
+      },
+      { extends: true, test: { name: 'durability', include: durabilityFiles } },
+      { extends: true, test: { name: 'browser', include: browserFiles } },
+    ],
   },
 });

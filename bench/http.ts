@@ -186,7 +186,7 @@ const variantLabels: Record<ServerVariant, string> = {
   'handwritten-same-response': 'hand-written, answered with writeHead/end as ours',
   ours: 'ours, store: false',
   'ours-memory': 'ours, memory store (default)',
-  'ours-via-body-stream': 'ours, store: false, body via request.body (before #19)',
+  'ours-via-body-stream': 'ours, store: false, body via request.body (the earlier adapter)',
   'ours-telemetry': 'ours, store: false, OpenTelemetry SDK registered',
   'otel-floor': 'ours, store: false, telemetry off; SDK floor: 1 empty span + 1 histogram record per request',
 };

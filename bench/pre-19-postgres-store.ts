@@ -1,4 +1,4 @@
-// postgresStore as it was before issue 19, kept only as the bench's reference: a claim per
+// postgresStore as it was before claims and completions shared statements, kept only as the bench's reference: a claim per
 // delivery and a durable one-event completion per delivery, two statements and two commits each.
 // The same guarantees as today's store (atomic claims with lease takeover, durable completions,
 // releases that give up only their own lease), so its row measures what batching gained.
@@ -28,7 +28,7 @@ ON CONFLICT (event_id) DO UPDATE SET
   state = 'done', lease_token = NULL, expires_at = EXCLUDED.expires_at, updated_at = EXCLUDED.updated_at`;
 }
 
-/** The pre-#19 store over `client`, on a table that already exists (postgresStoreSchema's). */
+/** The unshared store over `client`, on a table that already exists (postgresStoreSchema's). */
 export function preIssue19PostgresStore(client: PostgresClient, table: string, retentionMs = 7 * 24 * 3600 * 1000): IdempotencyStore {
   const name = parseTableName(table);
   const claim = preIssue19ClaimStatement(name.quoted);

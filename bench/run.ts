@@ -15,7 +15,7 @@ import { renderTable, round, roundSummary, type Summary, type TableData, type Ta
 import type { StoresConfig } from './stores.js';
 import type { VerifyConfig } from './verify.js';
 
-// In the issue's order: the tables are numbered so.
+// The order of the results' numbered tables.
 const sections = ['verify', 'http', 'cold-start', 'stores', 'inbox'] as const;
 type Section = (typeof sections)[number];
 

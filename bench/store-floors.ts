@@ -2,7 +2,7 @@
 // concurrency, without verification or the handler around them, so a reader can judge how much
 // of a store's time is the database's. Two per database:
 // - the two-statement floor: a claim and a completion, each its own round trip and durable commit
-//   (what postgresStore ran per delivery before issue 19; redisStore's claim script and SET);
+//   (what postgresStore ran per delivery before claims and completions shared statements; redisStore's claim script and SET);
 // - the one-round-trip floor: a single `INSERT ... ON CONFLICT DO NOTHING`, or `SET NX PX`, the
 //   least any design that records an event can send.
 import { parseTableName } from '../src/stores/postgres/table-name.js';

@@ -39,7 +39,7 @@ export interface StoreResult {
   ratioToNone?: Summary;
   /** A store's throughput over each of its floors', paired by repetition. */
   ratioToFloors?: Partial<Record<StoreFloor, Summary>>;
-  /** postgres only: its throughput over the pre-#19 design's (postgres-pre-19), paired by repetition. */
+  /** postgres only: its throughput over the unshared design's (postgres-pre-19), paired by repetition. */
   ratioToPreIssue19?: Summary;
   /** Store queries or commands per delivery, over every timed delivery. */
   roundTripsPerDelivery?: number;
@@ -49,7 +49,7 @@ export interface StoreResult {
 }
 
 const maxRoundTrips = 2;
-// Issue 19: PostgreSQL deliveries/s at least this many times the pre-#19 design's, in one run.
+// Issue 19: PostgreSQL deliveries/s at least this many times the unshared design's, in one run.
 const minGainOverPreIssue19 = 1.5;
 const postgresUrl = process.env.PGURL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -203,13 +203,13 @@ async function openContender(name: StoreContender, sequence: { next: number }): 
         const version = rows[0]?.server_version.split(' ')[0] ?? '?';
         return { send: handlerWith(store), detail: `pg Pool (max 10), PostgreSQL ${version} at ${redact(postgresUrl)}`, roundTrips };
       });
-    // The reference for issue 19's target: the same handler and verification, with the store as
+    // The reference for the shared statements' target: the same handler and verification, with the store as
     // it was before (a claim and a durable completion per delivery, never shared).
     case 'postgres-pre-19':
       return withPostgresPool(`${benchTable}_pre_19`, async (pool, table) => {
         await pool.query(postgresStoreSchema(table));
         const roundTrips = countCalls(pool, 'query');
-        const detail = 'pg Pool (max 10), postgresStore before issue 19: a claim, then a durable one-event completion';
+        const detail = 'pg Pool (max 10), postgresStore before claims and completions shared statements: a claim, then a durable one-event completion';
         return { send: handlerWith(preIssue19PostgresStore(pool, table)), detail, roundTrips };
       });
     // The same handler, run inside the transaction that marks the event done (BEGIN, mark,
@@ -326,8 +326,8 @@ export function storesTable(results: readonly StoreResult[], config: StoresConfi
     rows,
     notes: [
       'Distinct signed ~5 KB events (Buffer bodies), verification included; round trips are the client\'s query()/sendCommand() calls per delivery.',
-      'postgres-pre-19: the same handler with postgresStore as it was before issue 19 (bench/pre-19-postgres-store.ts): a claim and a durable one-event completion per delivery, neither shared.',
-      'Floors: bare clients at the same concurrency, no verification or handler: "floor-2" runs the claim and a durable one-event completion (postgresStore before issue 19; redisStore\'s claim script and SET), "floor-1" one INSERT ... ON CONFLICT DO NOTHING or SET NX PX.',
+      'postgres-pre-19: the same handler with postgresStore as it was before claims and completions shared statements (bench/pre-19-postgres-store.ts): a claim and a durable one-event completion per delivery, neither shared.',
+      'Floors: bare clients at the same concurrency, no verification or handler: "floor-2" runs the claim and a durable one-event completion (postgresStore before claims and completions shared statements; redisStore\'s claim script and SET), "floor-1" one INSERT ... ON CONFLICT DO NOTHING or SET NX PX.',
       ...results.flatMap((result) =>
         Object.entries(result.ratioToFloors ?? {}).map(([floor, ratio]) => `${result.store} vs ${floor}: ${formatRatio(ratio)} (paired)`),
       ),
@@ -336,7 +336,7 @@ export function storesTable(results: readonly StoreResult[], config: StoresConfi
         .map((result) => {
           const ratio = result.ratioToPreIssue19 as Summary;
           const verdict = ratio.median >= minGainOverPreIssue19 ? 'met' : 'MISSED';
-          return `${result.store} vs postgres-pre-19 (same handler and verification, the store before issue 19): ${formatRatio(ratio)} (paired); issue 19's target >= ${minGainOverPreIssue19}x: ${verdict}.`;
+          return `${result.store} vs postgres-pre-19 (same handler and verification, the store before claims and completions shared statements): ${formatRatio(ratio)} (paired); the shared statements' target >= ${minGainOverPreIssue19}x: ${verdict}.`;
         }),
       ...results
         .filter((result) => result.deliveriesPerSecond && result.deliveriesPerSecond.min < result.deliveriesPerSecond.max / 3)

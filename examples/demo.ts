@@ -96,7 +96,8 @@ try {
   const shipping = await startShippingApi(slowMs);
   console.log('\nThe same shop with its durable inbox (INBOX=1: pg-boss on PGlite, a worker in the process),');
   console.log(`shipping each paid order through a shipping API at ${shipping.url} ...`);
-  app = await startApp('express-orders', secret, { INBOX: '1', SHIPPING_API_URL: shipping.url });
+  // Retries 1 s, then 2 s apart (the example's default is twice that): real retries, a shorter wait.
+  app = await startApp('express-orders', secret, { INBOX: '1', INBOX_RETRY_DELAY_SECONDS: '1', SHIPPING_API_URL: shipping.url });
   endpoint = `${app.baseUrl}/v1/webhook`;
   console.log(`listening on ${app.baseUrl}; operator console at ${app.baseUrl}/console/`);
   try {
@@ -118,7 +119,7 @@ try {
       const [delivery] = (await trigger('checkout.session.completed', order.id, ['--payment-status', 'paid'])).deliveries;
       const eventId = delivery?.eventId ?? '';
       expect(delivery?.response === '{"received":true,"queued":true}', 'the delivery was not answered as queued');
-      // The example retries twice, 2 s then 4 s apart, before the event is dead.
+      // The example retries twice, 1 s then 2 s apart here, before the event is dead.
       const dead = await waitFor(async () => (await eventStatus(app.baseUrl, eventId)) === 'dead', 45_000);
       expect(dead, `event ${eventId} is ${await eventStatus(app.baseUrl, eventId)}, expected dead after its retries`);
       console.log(`   GET /console/events/${eventId} -> dead (its retries ran out; the console shows each attempt's error)`);

@@ -32,7 +32,7 @@ if (variant === 'ceiling') {
     return c.json({ received: true });
   });
 } else if (variant === 'ours-via-body-stream') {
-  // Before issue 19 the adapter read `request.body`, which makes @hono/node-server build a full
+  // The adapter once read `request.body`, which makes @hono/node-server build a full
   // undici Request around a web stream of the Node request; touching it first brings that back.
   const webhook = createFetchHandler(ourOptions('ours'));
   app.post(webhookPath, (c) => {

@@ -21,8 +21,8 @@ export const serverVariants = ['ceiling', 'handwritten', 'ours', 'ours-memory'] 
  * Rows only some frameworks have:
  * - `handwritten-same-response`: Stripe's handler, answering with `writeHead`/`end` as ours does,
  *   so the comparison is of the webhook work, not of the framework's response helpers.
- * - `ours-via-body-stream`: ours after touching `request.body`, as the Web adapter read it before
- *   issue 19 (the cost of @hono/node-server's full undici Request).
+ * - `ours-via-body-stream`: ours after touching `request.body`, as the Web adapter once read it
+ *   (the cost of @hono/node-server's full undici Request).
  * - `ours-telemetry`: `ours` in an app that registered the OpenTelemetry SDK (spans batched to
  *   an exporter, metrics aggregated), against `ours`, where `@opentelemetry/api` is installed but
  *   no SDK is (what most apps have: the API comes with many packages).

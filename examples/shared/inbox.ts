@@ -43,7 +43,10 @@ async function startInbox(orders: OrdersDb, env: NodeJS.ProcessEnv, router: Webh
   boss.on('error', (error) => console.warn('[inbox] pg-boss:', error.message));
   await boss.start();
   // Short retries, so that a failing handler is seen retried and dead-lettered within a minute.
-  const inbox = pgBossInbox(boss, { db: orders.client, transactional: true, retry: { limit: 2, delaySeconds: 2, backoff: true }, pollingIntervalSeconds: 0.5 });
+  // INBOX_RETRY_DELAY_SECONDS (a whole number) shortens them further: the demo waits for them.
+  const delaySeconds = Number(env.INBOX_RETRY_DELAY_SECONDS ?? 2);
+  if (!Number.isInteger(delaySeconds) || delaySeconds < 0) throw new Error(`INBOX_RETRY_DELAY_SECONDS must be a whole number of seconds, got "${env.INBOX_RETRY_DELAY_SECONDS}"`);
+  const inbox = pgBossInbox(boss, { db: orders.client, transactional: true, retry: { limit: 2, delaySeconds, backoff: true }, pollingIntervalSeconds: 0.5 });
   const worker = router ? startInboxWorker({ inbox, router, concurrency: 4 }) : undefined;
   await worker?.ready;
   console.log(`inbox: pg-boss on ${env.DATABASE_URL ? 'DATABASE_URL' : 'PGlite'}${worker ? ', with a worker in this process' : ', ingress only'}`);

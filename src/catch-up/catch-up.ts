@@ -21,7 +21,7 @@ export interface CatchUpHandler {
   readonly logger?: WebhookLogger;
 }
 
-/** A durable inbox (section 7): stores the event for its workers, once per event id. */
+/** A durable inbox (docs/inbox.md): stores the event for its workers, once per event id. */
 export interface CatchUpInbox {
   /** Stores the event for the inbox's workers; `'duplicate'` when it holds the event already. */
   enqueue(event: InboxEvent): Promise<'queued' | 'duplicate'>;

@@ -69,7 +69,7 @@ export async function catchUpCommand(args: readonly string[], io: CliIo, userAge
   return result.failed === 0 ? 0 : 1;
 }
 
-/** What the app's answer says became of the event (the status contract, section 3). */
+/** What the app's answer says became of the event (the status contract, README.md). */
 function outcomeOf(delivery: DeliveryResult): ProcessOutcome {
   if (delivery.status === 409) return 'in_progress';
   if (!delivery.ok) return 'failed';

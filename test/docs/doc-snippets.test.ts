@@ -1,7 +1,8 @@
 // The code blocks marked `<!-- snippet: NAME -->` in README.md and in every docs/*.md page must
 // equal test/docs/snippets/NAME.ts (or the copy named in `elsewhere`), which the typecheck
 // compiles against the real source: the docs cannot drift from the code. Pages are found by glob,
-// so a page added to docs/ is covered at once.
+// so a page added to docs/ is covered at once. Every other TypeScript block must say that it is a
+// fragment (`<!-- fragment -->`): a block is compiled unless someone decided it cannot be.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
@@ -45,6 +46,15 @@ describe('documentation snippets', () => {
 
   it('has a block for every snippet file', () => {
     expect(files.filter((name) => !marked.some(([marks]) => marks === name))).toEqual([]);
+  });
+
+  it('compiles every TypeScript block, except the ones marked as fragments', () => {
+    const unmarked = pages.flatMap((page) =>
+      read(page)
+        .split('\n')
+        .flatMap((line, index, lines) => (line === '```ts' && !/^<!-- (snippet: [\w-]+|fragment) -->$/.test(lines[index - 1] ?? '') ? [`${page}:${index + 1}`] : [])),
+    );
+    expect(unmarked).toEqual([]);
   });
 
   it('fails fast on a missing secret instead of defaulting it', () => {

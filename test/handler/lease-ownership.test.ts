@@ -1,4 +1,4 @@
-// Each claim owns its lease (issue 10, item 4), with every store, over real HTTP: a handler that
+// Each claim owns its lease (docs/reliability.md), with every store, over real HTTP: a handler that
 // outlives its lease and then fails must give up only its own claim, never the newer one another
 // delivery took meanwhile; and a claim repeated with the holder's token is still 'claimed' (item 5).
 import express from 'express5';

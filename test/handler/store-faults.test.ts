@@ -1,4 +1,4 @@
-// What the handler answers when the store misbehaves (issue 10, items 2, 3, 9 and 10), over real
+// What the handler answers when the store misbehaves (docs/reliability.md), over real
 // HTTP: a completion that fails is retried, a frozen store is a timeout rather than a hung
 // request, a pg Pool that would crash the app is pointed out, and no event id is poison.
 import express from 'express5';

@@ -2,7 +2,7 @@
 // unpaid, then paid or failed later) delivered in a random order with duplicates, all interleaved
 // and processed at concurrency 8. Each order must end in the state its newest event implies: a late
 // `checkout.session.completed` (unpaid) never moves a paid order back. In one process on BullMQ
-// (the quicker engine); INBOX_SHUFFLES scales the run (the issue's figure is 10,000).
+// (the quicker engine); INBOX_SHUFFLES scales the run (10,000 for a full run).
 import { Redis } from 'ioredis';
 import type Stripe from 'stripe';
 import { afterAll, describe, expect, it } from 'vitest';

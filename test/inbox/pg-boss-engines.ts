@@ -1,5 +1,6 @@
 // Starts pg-boss (10 on Node 20, the current major where Node >= 22) on PGlite or on PostgreSQL,
 // each in a schema of its own, for the inbox tests.
+import { existsSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { pgUrl, uniqueName } from '../support/services.js';
@@ -18,7 +19,11 @@ export interface PgBossSetup {
 
 export async function loadPgBoss(major = pgBossMajor): Promise<new (options: object) => PgBossSetup['boss']> {
   if (major >= 12) {
-    const module = (await import('pg-boss12')) as unknown as { PgBoss: new (options: object) => PgBossSetup['boss'] };
+    // pg-boss 12 needs Node 22: it has its own project, outside the root lockfile that Node 20
+    // installs (.ci/run installs it with Node 22 or later).
+    const entry = new URL('../pg-boss12/node_modules/pg-boss/dist/index.js', import.meta.url);
+    if (!existsSync(entry)) throw new Error('pg-boss 12 is not installed: run `npm ci --prefix test/pg-boss12` with Node 22 or later');
+    const module = (await import(entry.href)) as { PgBoss: new (options: object) => PgBossSetup['boss'] };
     return module.PgBoss;
   }
   const module = (await import('pg-boss')) as unknown as { default: new (options: object) => PgBossSetup['boss'] };

@@ -25,7 +25,7 @@ describe.each([
     });
   });
 
-  describe('reliability rows (issue 10), over a real socket', () => {
+  describe('reliability rows (docs/reliability.md), over a real socket', () => {
     reliabilityContract(async (options) => {
       const app = express();
       app.all('/v1/webhook', stripeWebhookMiddleware(options));

@@ -26,7 +26,7 @@ describe.each([
     });
   });
 
-  describe('reliability rows (issue 10), over a real socket', () => {
+  describe('reliability rows (docs/reliability.md), over a real socket', () => {
     reliabilityContract(async (options) => {
       const app = fastify();
       await app.register(stripeWebhookPlugin, options);

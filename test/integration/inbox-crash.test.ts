@@ -5,7 +5,7 @@
 // must be applied once: exactly, on pg-boss, where they commit with the done mark (ctx.db); on
 // BullMQ, again only where a worker was killed between its effect and its done mark.
 // INBOX_CRASH_EVENTS scales the run: 300 by default, to keep the suite quick; INBOX_CRASH_EVENTS=2000
-// is the figure (about 3 minutes per engine on 2 cores).
+// is the full run (about 3 minutes per engine on 2 cores).
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';

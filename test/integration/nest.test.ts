@@ -76,7 +76,7 @@ describe.each(nestSetups)('Nest 11, %s', (_label, setup: NestSetup) => {
     statusContract(startContractApp(setup));
   });
 
-  describe('reliability rows (issue 10), over a real socket', () => {
+  describe('reliability rows (docs/reliability.md), over a real socket', () => {
     reliabilityContract(startContractApp(setup));
   });
 

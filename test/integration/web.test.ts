@@ -32,7 +32,7 @@ describe('Hono on @hono/node-server', () => {
     statusContract((options) => serveHono(honoApp(options)));
   });
 
-  describe('reliability rows (issue 10), over a real socket', () => {
+  describe('reliability rows (docs/reliability.md), over a real socket', () => {
     reliabilityContract((options) => serveHono(honoApp(options)));
   });
 

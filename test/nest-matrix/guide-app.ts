@@ -1,4 +1,4 @@
-import { Injectable, Module } from '@nestjs/common';
+import { Inject, Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type Stripe from 'stripe';
 import { orderReference, type WebhookContext } from 'stripe-webhook-kit';
@@ -11,7 +11,8 @@ export class PaidOrders {
 
 @Injectable()
 export class Fulfillment {
-  constructor(private readonly paidOrders: PaidOrders) {}
+  // @Inject names the provider, so injection works where no decorator metadata is emitted (tsx).
+  constructor(@Inject(PaidOrders) private readonly paidOrders: PaidOrders) {}
 
   // Card payments on completion, bank debits when the money arrives. Returns: 200. Throws: 500, and Stripe retries.
   @OnCheckoutPaid()

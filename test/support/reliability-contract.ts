@@ -1,4 +1,4 @@
-// The rows an adversarial run found broken (issue 10), sent over real HTTP to a server an adapter
+// The rows an adversarial run found broken (docs/reliability.md), sent over real HTTP to a server an adapter
 // test starts: every adapter must answer them per the status contract, as it does the table's.
 import { afterEach, expect, it } from 'vitest';
 import type { WebhookHandlerOptions } from '../../src/handler/build-webhook-handler.js';

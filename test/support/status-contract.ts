@@ -1,4 +1,4 @@
-// The status table of API.md section 3, sent over real HTTP to a server an adapter test starts.
+// The status contract's table (README.md), sent over real HTTP to a server an adapter test starts.
 // Every adapter and framework major runs these same rows, so none can drift from the contract.
 import { afterEach, expect, it } from 'vitest';
 import type { WebhookHandlerOptions } from '../../src/handler/build-webhook-handler.js';

@@ -32,7 +32,8 @@ const eventsInFlight = 16;
 // the rate: at 250 ms a slower machine took nearly the whole 10-minute budget (over 18,000 kills);
 // once a second still kills thousands of sessions mid-transaction.
 const killEveryMs = 1_000;
-const seed = Number(process.env.SWK_SEED) || Math.floor(Math.random() * 2 ** 31);
+// A fixed seed, so that a failure is the same failure when run again; SWK_SEED explores others.
+const seed = Number(process.env.SWK_SEED) || 20_261_207;
 
 interface LoadCase {
   title: string;

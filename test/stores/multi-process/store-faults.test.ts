@@ -1,4 +1,4 @@
-// The stores under fire (issue 10): four app instances share a store whose server the test owns,
+// The stores under fire: four app instances share a store whose server the test owns,
 // and while Stripe-like senders deliver every event three times at once (re-sending every non-2xx,
 // as Stripe does), the test kills the store's connections and crashes and restarts its server.
 // Counted: events, lost events, handlers run twice, hung requests, crashed workers. The shared
@@ -24,7 +24,8 @@ const copiesPerEvent = 3;
 const eventsInFlight = 16;
 // Short enough that a claim whose reply was lost with its connection frees up within the run.
 const leaseMs = 8_000;
-const seed = Number(process.env.SWK_SEED) || Math.floor(Math.random() * 2 ** 31);
+// A fixed seed, so that a failure is the same failure when run again; SWK_SEED explores others.
+const seed = Number(process.env.SWK_SEED) || 20_261_207;
 
 type Fault = 'kill connections' | 'crash and restart';
 // When each fault strikes, as a share of the events whose delivery has started.

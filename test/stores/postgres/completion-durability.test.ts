@@ -1,4 +1,4 @@
-// A completion that was answered survives a crash of the database server (issue 19). Completions
+// A completion that was answered survives a crash of the database server. Completions
 // are batched for speed, but each batch commits durably: were the commit asynchronous, a crash
 // right after the 200 would lose the done mark, and a duplicate delivered after the lease would
 // run the handlers again. The server is the test's own, started with a 10 s `wal_writer_delay`,

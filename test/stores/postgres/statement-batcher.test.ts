@@ -1,4 +1,4 @@
-// Claims and completions of concurrent deliveries share statements (issue 19): fewer commits, the
+// Claims and completions of concurrent deliveries share statements: fewer commits, the
 // same answers. Run through postgresStore on the shared PostgreSQL, with a client that records
 // (and, where a test needs it, fails or stalls) the claim and completion statements it is asked
 // to send.

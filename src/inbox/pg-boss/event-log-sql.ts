@@ -79,8 +79,13 @@ ON CONFLICT (event_id) DO NOTHING RETURNING event_id, generation`,
     lockEvent: `${readEvent} FOR UPDATE`,
     // Why a one-statement claim found nothing to claim.
     readEvent,
-    // The object is free when nobody holds it, its holder's lease ran out, or this event holds it.
-    lockObject: `INSERT INTO ${objects} (object_id, holder, lease_until) VALUES ($1, $2, statement_timestamp() + $3 * interval '1 millisecond')
+    // The object is free when nobody holds it, its holder's lease ran out, or this event holds it;
+    // and this event ($2, created $4) may take it only when no older event of the object is still
+    // queued: of the events waiting for an object, the oldest by `created` runs first, whatever
+    // order their jobs come in. No row: busy either way.
+    lockObject: `INSERT INTO ${objects} (object_id, holder, lease_until)
+SELECT $1::text, $2::text, statement_timestamp() + $3 * interval '1 millisecond'
+WHERE NOT EXISTS (SELECT 1 FROM ${events} WHERE object_id = $1::text AND status = 'queued' AND created < $4::bigint)
 ON CONFLICT (object_id) DO UPDATE SET holder = excluded.holder, lease_until = excluded.lease_until
 WHERE ${objects}.holder IS NULL OR ${objects}.lease_until <= statement_timestamp() OR ${objects}.holder = excluded.holder
 RETURNING done_created`,

@@ -180,7 +180,7 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
         if (row.status === 'processing' && row.leased === true) return { state: 'busy', retryInMs: (row.lease_left_ms ?? 0) + 100 };
         let stale = false;
         if (ordering === 'per-object' && row.object_id !== null) {
-          const [object] = await rows<{ done_created: string }>(sql.lockObject, [row.object_id, eventId, leaseMs], tx);
+          const [object] = await rows<{ done_created: string }>(sql.lockObject, [row.object_id, eventId, leaseMs, row.created], tx);
           if (!object) return { state: 'busy', retryInMs: 200 + Math.floor(Math.random() * 300) };
           stale = Number(row.created) < Number(object.done_created);
         }

@@ -174,7 +174,8 @@ Actions:
   stats                  count events by status
   list                   the newest events (filters below)
   show <event-id>        one event: payload, status, attempts with their errors
-  replay <event-id>...   re-queue events; or every event the filters select (e.g. --status dead)
+  replay <event-id>...   re-queue failed, dead and discarded events; or every one the filters
+                         select (e.g. --status dead). Done events only with --include-done
 
 Options:
   --status <s[,s]>       queued, processing, done, failed, dead, discarded
@@ -184,6 +185,7 @@ Options:
   --search <term>        an event id, object id or order id (exact match, any of the three)
   --since <when>         received since 30m, 24h, 7d, or an ISO date
   --limit <n>            list at most n events (default 50)
+  --include-done         replay done events too: their handlers, and their writes, run again
   --queue <name>         the inbox's queue (default stripe-events)
   --table <name>         the pg-boss inbox's table (default stripe_inbox_events)
   --schema <name>        pg-boss's schema (default pgboss)

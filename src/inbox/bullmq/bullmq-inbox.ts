@@ -166,13 +166,13 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
       return { ...entry, event: JSON.parse(hash.payload ?? '{}') as Stripe.Event, attempts: parseAttempts(hash.attempts) };
     },
 
-    async replay(selection) {
+    async replay({ includeDone = false, ...selection }) {
       const ids: string[] = [];
       if ('ids' in selection) ids.push(...selection.ids);
       else await scan(resolveFilter({ ...selection, limit: 1000 }), (entry) => ids.push(entry.id) > 0);
       let total = 0;
       for (const id of ids) {
-        const generation = Number(await script(requeueScript, id));
+        const generation = Number(await script(requeueScript, id, includeDone ? '1' : '0'));
         if (generation < 0) continue;
         await addJob(id, generation);
         total++;

@@ -135,7 +135,7 @@ redis.call('HDEL', key, 'token', 'leaseUntil')
 move(base, id, key, status, 'dead')
 return redis.call('HGET', key, 'type')`;
 
-/** ARGV: base, id. Re-queues an event no worker holds; returns its new generation, or -1. */
+/** ARGV: base, id, includeDone ('1'/'0'). Re-queues an event no worker holds (a done one only with includeDone); returns its new generation, or -1. */
 export const requeueScript = `${now}
 ${move}
 local base, id = ARGV[1], ARGV[2]
@@ -143,6 +143,7 @@ local key = base .. ':e:' .. id
 local status = redis.call('HGET', key, 'status')
 if not status then return -1 end
 if status == 'processing' and tonumber(redis.call('HGET', key, 'leaseUntil') or '0') > now then return -1 end
+if status == 'done' and ARGV[3] ~= '1' then return -1 end
 redis.call('HSET', key, 'status', 'queued', 'updatedAt', now)
 move(base, id, key, status, 'queued')
 return redis.call('HINCRBY', key, 'generation', 1)`;

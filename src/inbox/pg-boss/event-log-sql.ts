@@ -119,9 +119,10 @@ SELECT count(*)::int AS settled FROM settled`,
     THEN jsonb_set(attempts, ARRAY[(jsonb_array_length(attempts) - 1)::text], (attempts -> -1) || $2::jsonb) ELSE attempts END
 WHERE event_id = $1 AND generation = $3 AND status NOT IN ('done', 'discarded', 'dead') RETURNING event_id, type`,
     get: `SELECT ${entryColumns}, payload, attempts FROM ${events} WHERE event_id = $1`,
-    // Anything but an event a worker holds right now.
+    // Anything but an event a worker holds right now, and a done one only when $2 asks for it.
     requeue: `UPDATE ${events} SET status = 'queued', generation = generation + 1, updated_at = statement_timestamp()
-WHERE event_id = ANY($1::text[]) AND NOT (status = 'processing' AND lease_until > statement_timestamp()) RETURNING event_id, generation`,
+WHERE event_id = ANY($1::text[]) AND NOT (status = 'processing' AND lease_until > statement_timestamp()) AND (status <> 'done' OR $2::boolean)
+RETURNING event_id, generation`,
     purge: `WITH gone AS (DELETE FROM ${events} WHERE status IN ('done', 'discarded', 'dead') AND received_at < $1 RETURNING 1) SELECT count(*)::int AS purged FROM gone`,
     stats: `SELECT status, count(*)::int AS count FROM ${events} GROUP BY status`,
     // One pass over the range's index entries; empty buckets are filled in by the caller.

@@ -174,7 +174,8 @@ Actions:
   stats                  count events by status
   list                   the newest events (filters below)
   show <event-id>        one event: payload, status, attempts with their errors
-  replay <event-id>...   re-queue events; or every event the filters select (e.g. --status dead)
+  replay <event-id>...   re-queue failed, dead and discarded events; or every one the filters
+                         select (e.g. --status dead). Done events only with --include-done
   health                 counts, the oldest queued event's age, the last done time; exits 1 with
                          the problems (for cron jobs and CI smoke tests)
 
@@ -188,6 +189,7 @@ Options:
   --limit <n>            list at most n events (default 50)
   --max-lag <duration>   health: the oldest queued event may wait this long (default 5m)
   --max-dead <n>         health: this many dead events are tolerated (default 0)
+  --include-done         replay done events too: their handlers, and their writes, run again
   --queue <name>         the inbox's queue (default stripe-events)
   --table <name>         the pg-boss inbox's table (default stripe_inbox_events)
   --schema <name>        pg-boss's schema (default pgboss)

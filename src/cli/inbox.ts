@@ -21,6 +21,7 @@ export async function inboxCommand(args: readonly string[], io: CliIo): Promise<
     search: { type: 'string' },
     since: { type: 'string' },
     limit: { type: 'string' },
+    'include-done': { type: 'boolean' },
     json: { type: 'boolean' },
   });
   const [action, ...ids] = positionals;
@@ -62,7 +63,9 @@ export async function inboxCommand(args: readonly string[], io: CliIo): Promise<
     if (ids.length === 0 && Object.keys(selection).length === 0) {
       throw usageError('inbox replay needs event ids or a filter: stripe-webhook-kit inbox replay evt_... (or --status dead)');
     }
-    const count = await inbox.replay(ids.length > 0 ? { ids } : selection);
+    // Done events run again only when asked: their handlers' writes would apply a second time.
+    const includeDone = values['include-done'] === true;
+    const count = await inbox.replay({ ...(ids.length > 0 ? { ids } : selection), includeDone });
     print(json ? JSON.stringify({ replayed: count }) : `re-queued ${count} event${count === 1 ? '' : 's'}`);
     return 0;
   } finally {

@@ -133,7 +133,7 @@ export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Veri
   const verifyOptions: VerifyOptions = { tolerance: options.tolerance, now: options.now };
   const handlerTimeoutMs = deadlineOption('handlerTimeoutMs', options.handlerTimeoutMs, defaultHandlerTimeoutMs);
   const storeTimeoutMs = deadlineOption('storeTimeoutMs', options.storeTimeoutMs, defaultStoreTimeoutMs);
-  const ingress = options.inbox ? createInboxIngress(options.inbox, logger) : undefined;
+  const ingress = options.inbox ? createInboxIngress(options.inbox, logger, storeTimeoutMs) : undefined;
   const processEvent = ingress ?? createEventProcessor({ router, store, leaseMs, logger, handlerTimeoutMs, storeTimeoutMs });
   // Found now rather than on Stripe's first delivery; the answers stay the contract's.
   checkSecret(secret, logger);

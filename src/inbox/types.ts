@@ -97,8 +97,18 @@ export interface InboxPage {
   nextCursor?: string;
 }
 
-/** What `inbox.replay()` re-queues: given ids, or every event matching a filter. */
-export type InboxReplaySelection = { ids: readonly string[] } | Omit<InboxListFilter, 'limit' | 'cursor'>;
+/**
+ * What `inbox.replay()` re-queues: given ids, or every event matching a filter. Of those, the
+ * `failed`, `dead` and `discarded` ones (and `queued` ones, whose job is sent again); `done` ones
+ * only with `includeDone: true`.
+ */
+export type InboxReplaySelection = ({ ids: readonly string[] } | Omit<InboxListFilter, 'limit' | 'cursor'>) & {
+  /**
+   * Re-queue `done` events too. Their handlers run a second time, and so do their `ctx.db` writes:
+   * exactly once holds per delivery, and this asks for another one. Default `false`.
+   */
+  includeDone?: boolean;
+};
 
 /** What `inbox.timeline()` counts: deliveries and failures over time, for the console's chart. */
 export interface InboxTimelineOptions {
@@ -234,7 +244,10 @@ export interface Inbox {
   list(filter?: InboxListFilter): Promise<InboxPage>;
   /** One event with its status and attempts, or `undefined`. */
   get(eventId: string): Promise<InboxRecord | undefined>;
-  /** Re-queues the selected events (any status but `processing`); resolves how many. */
+  /**
+   * Re-queues the selected events that no worker holds, `done` ones only with `includeDone: true`;
+   * resolves how many.
+   */
   replay(selection: InboxReplaySelection): Promise<number>;
   /** Deletes settled events (`done`, `discarded`, `dead`) received before `olderThan`; resolves how many. */
   purge(options: { olderThan: Date | number }): Promise<number>;

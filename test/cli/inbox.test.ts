@@ -45,6 +45,16 @@ async function exercise(inbox: Inbox, target: string[]) {
 
   const replay = await runCli(['inbox', 'replay', first.id, ...target]);
   expect(replay.stdout.trim()).toBe('re-queued 1 event');
+
+  // A done event is re-queued only with --include-done: its handlers would run a second time.
+  const token = 'cli-replay-done';
+  const claim = await inbox.claim(second.id, token);
+  expect(claim.state).toBe('claimed');
+  expect(await inbox.settle(second.id, token, { status: 'done', durationMs: 1 })).toBe(true);
+  expect((await runCli(['inbox', 'replay', second.id, ...target])).stdout.trim()).toBe('re-queued 0 events');
+  expect((await inbox.get(second.id))?.status).toBe('done');
+  expect((await runCli(['inbox', 'replay', second.id, ...target, '--include-done', '--json'])).stdout.trim()).toBe('{"replayed":1}');
+  expect((await inbox.get(second.id))?.status).toBe('queued');
   expect((await runCli(['inbox', 'show', 'evt_missing', ...target])).code).toBe(1);
   expect((await runCli(['inbox', 'replay', ...target])).code).toBe(2);
 }

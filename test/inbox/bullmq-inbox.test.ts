@@ -1,11 +1,16 @@
 // The inbox contract on BullMQ and Redis.
+import express from 'express5';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stripeWebhookMiddleware } from '../../src/adapters/express.js';
 import { startInboxWorker } from '../../src/inbox/start-inbox-worker.js';
 import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
+import { createSignedRequest } from '../../src/testing/create-signed-request.js';
 import { createTestEvent } from '../../src/testing/create-test-event.js';
 import { bullmqInbox } from '../../src/inbox/bullmq/bullmq-inbox.js';
 import type { Inbox } from '../../src/inbox/types.js';
+import { listening } from '../support/listen.js';
+import { startPrivateRedis } from '../support/private-redis.js';
 import { deleteKeys } from '../support/service-cleanup.js';
 import { redisUrl, serviceAvailable, uniqueName } from '../support/services.js';
 import { inboxContract, statusOf } from './inbox-contract.js';
@@ -59,4 +64,29 @@ describe.skipIf(!redis)('bullmqInbox on BullMQ and Redis', () => {
     expect(await inbox.purge({ olderThan: Date.now() + 60_000 })).toBe(2);
     expect(await logKeys()).toEqual(['counts', 'seq']);
   });
+
+  it("answers 500 inbox_unavailable while Redis is down, with BullMQ's maxRetriesPerRequest: null, and the worker still stops", async () => {
+    const server = await startPrivateRedis();
+    // The documented client: it waits for Redis to come back instead of failing a command.
+    const waiting = new Redis(server.url, { maxRetriesPerRequest: null });
+    waiting.on('error', () => undefined);
+    const secret = 'whsec_bullmq_outage';
+    const inbox = bullmqInbox({ connection: waiting, prefix, queue: 'inbox-outage' });
+    const worker = startInboxWorker({ inbox, router: createWebhookRouter(), logger: false });
+    const app = express();
+    app.post('/v1/webhook', stripeWebhookMiddleware({ secret, router: createWebhookRouter(), inbox, logger: false }));
+    const http = await listening(app.listen(0, '127.0.0.1'));
+    try {
+      await worker.ready;
+      await server.stop();
+      const request = createSignedRequest(createTestEvent('invoice.paid'), secret);
+      const response = await fetch(http.url, { method: 'POST', headers: request.headers, body: request.body });
+      expect({ status: response.status, body: await response.text() }).toEqual({ status: 500, body: '{"error":"inbox_unavailable"}' });
+      await worker.stop();
+    } finally {
+      await http.close();
+      waiting.disconnect();
+      await server.stop();
+    }
+  }, 60_000);
 });

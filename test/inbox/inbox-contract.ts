@@ -119,6 +119,30 @@ export function inboxContract(subject: () => InboxSubject): void {
     expect(runs).toBe(4);
   });
 
+  it('replays a done event only when asked: without includeDone nothing is re-queued and its effect stays applied once', async () => {
+    const inbox = await subject().open();
+    const effects: string[] = [];
+    work(inbox, createWebhookRouter().onCheckoutPaid((session) => void effects.push(session.metadata?.orderId ?? '?')));
+    const event = paid('o_replay_done');
+    await inbox.enqueue(event);
+    await statusOf(inbox, event.id, 'done');
+
+    expect(await inbox.replay({ ids: [event.id] })).toBe(0);
+    expect(await inbox.replay({ status: 'done', objectId: (event.data.object as { id: string }).id })).toBe(0);
+    // The refused replays changed nothing: the event is still done with its one attempt after
+    // another event went through the same worker.
+    const probe = paid('o_replay_probe');
+    await inbox.enqueue(probe);
+    await statusOf(inbox, probe.id, 'done');
+    expect((await inbox.get(event.id))?.attempts).toHaveLength(1);
+    expect(effects).toEqual(['o_replay_done', 'o_replay_probe']);
+
+    expect(await inbox.replay({ ids: [event.id], includeDone: true })).toBe(1);
+    await eventually('the replayed event to run again', async () => (await inbox.get(event.id))?.status === 'done' && effects.length === 3);
+    expect(effects).toEqual(['o_replay_done', 'o_replay_probe', 'o_replay_done']);
+    expect((await inbox.get(event.id))?.attempts).toHaveLength(2);
+  });
+
   it('marks an event discarded when a handler throws NonRetryableError, and does not retry it', async () => {
     const inbox = await subject().open({ retry: { limit: 3, delaySeconds: 0 } });
     let runs = 0;

@@ -1,6 +1,7 @@
 import type * as BullMQ from 'bullmq';
 import type { Job, Queue } from 'bullmq';
 import type Stripe from 'stripe';
+import { timedOut, withinDeadline } from '../../handler/deadline.js';
 import { InboxError } from '../inbox-error.js';
 import { attemptOutcome, fillTimeline, invalidCursor, resolveFilter, resolveTimeline, type ResolvedFilter } from '../list-filter.js';
 import { eventLogFields } from '../inbox-event.js';
@@ -55,6 +56,8 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
       queue.on('error', () => undefined);
       return queue;
     }));
+  // Opened now, not by the first delivery: loading bullmq counts against that delivery's storeTimeoutMs.
+  openQueue().catch(() => undefined);
   const attempts = retry.limit + 1;
   const backoff = { type: retry.backoff ? 'exponential' : 'fixed', delay: retry.delaySeconds * 1000 };
   const script = (text: string, ...args: Array<string | number>) => runScript(redis, text, base, ...args);
@@ -114,7 +117,21 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
       });
       worker.on('error', () => undefined);
       await worker.waitUntilReady();
-      return { stop: () => worker.close() };
+      return {
+        async stop() {
+          const closed = worker.close();
+          // BullMQ's close waits for Redis to answer, and a client made as BullMQ asks
+          // (`maxRetriesPerRequest: null`) waits for Redis to come back: during an outage the
+          // worker would never stop. Once the connection is down, the close goes on without us
+          // (it ends when Redis answers again); the worker fetches nothing more either way.
+          while ((await withinDeadline(closed, 200)) === timedOut) {
+            if (redis.status !== undefined && redis.status !== 'ready') {
+              closed.catch(() => undefined);
+              return;
+            }
+          }
+        },
+      };
     },
 
     async claim(eventId, token): Promise<InboxClaim> {
@@ -159,13 +176,13 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
       return { ...entry, event: JSON.parse(hash.payload ?? '{}') as Stripe.Event, attempts: parseAttempts(hash.attempts) };
     },
 
-    async replay(selection) {
+    async replay({ includeDone = false, ...selection }) {
       const ids: string[] = [];
       if ('ids' in selection) ids.push(...selection.ids);
       else await scan(resolveFilter({ ...selection, limit: 1000 }), (entry) => ids.push(entry.id) > 0);
       let total = 0;
       for (const id of ids) {
-        const generation = Number(await script(requeueScript, id));
+        const generation = Number(await script(requeueScript, id, includeDone ? '1' : '0'));
         if (generation < 0) continue;
         await addJob(id, generation);
         total++;

@@ -9,7 +9,8 @@
  *   by arrival time (the timeline's `failed`);
  * - `<base>:seq`: the arrival counter; `<base>:counts`: events by status (and `doneAt`, when an
  *   event was last done);
- * - `<base>:o:<object id>`: who holds an object and the `created` of its newest done event.
+ * - `<base>:o:<object id>`: who holds an object and the `created` of its newest done event;
+ *   `<base>:oq:<object id>`: the object's queued events by `created`, for per-object ordering.
  * Every index entry is written and removed in the same script as the event's own change.
  * Each step is one Lua script, so it is atomic across workers; times are the server's (TIME), so
  * hosts with skewed clocks agree on leases. Keys are built inside the scripts: one Redis server
@@ -17,16 +18,21 @@
  */
 
 const now = `local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
-// A status change moves the event between the status sets and counts, and in or out of `tf`.
+// A status change moves the event between the status sets and counts, in or out of `tf`, and in
+// or out of its object's `oq` (the queued events of the object by `created`).
 const move = `local failing = { failed = true, dead = true, discarded = true }
 local function move(base, id, key, from, to)
-  local seq, at = unpack(redis.call('HMGET', key, 'seq', 'receivedAt'))
+  local seq, at, object, created = unpack(redis.call('HMGET', key, 'seq', 'receivedAt', 'object', 'created'))
   if from then redis.call('HINCRBY', base .. ':counts', from, -1) redis.call('ZREM', base .. ':s:' .. from, id) end
   redis.call('HINCRBY', base .. ':counts', to, 1)
   redis.call('ZADD', base .. ':s:' .. to, seq, id)
   if failing[to] then redis.call('ZADD', base .. ':tf', at, id) else redis.call('ZREM', base .. ':tf', id) end
   -- For inbox.health()'s lastDoneAt (health-script.ts).
   if to == 'done' then redis.call('HSET', base .. ':counts', 'doneAt', now) end
+  if object and object ~= '' then
+    if to == 'queued' then redis.call('ZADD', base .. ':oq:' .. object, created, id)
+    elseif from == 'queued' then redis.call('ZREM', base .. ':oq:' .. object, id) end
+  end
 end`;
 
 /** The member of `<base>:time` for a sequence: zero-padded, so ties in time sort by sequence. */
@@ -81,6 +87,9 @@ if ARGV[5] == '1' and object ~= '' then
   local holder = redis.call('HGET', okey, 'holder')
   local held = tonumber(redis.call('HGET', okey, 'leaseUntil') or '0')
   if holder and holder ~= '' and holder ~= id and held > now then return {'busy', 200} end
+  -- Of the events waiting for the object, the oldest by created runs first, whatever order their
+  -- jobs come in: an older one still queued goes before this one.
+  if #redis.call('ZRANGEBYSCORE', base .. ':oq:' .. object, '-inf', '(' .. redis.call('HGET', key, 'created'), 'LIMIT', 0, 1) > 0 then return {'busy', 200} end
   redis.call('HSET', okey, 'holder', id, 'leaseUntil', now + lease)
   if tonumber(redis.call('HGET', key, 'created')) < tonumber(redis.call('HGET', okey, 'doneCreated') or '0') then stale = 1 end
 end
@@ -129,7 +138,7 @@ redis.call('HDEL', key, 'token', 'leaseUntil')
 move(base, id, key, status, 'dead')
 return redis.call('HGET', key, 'type')`;
 
-/** ARGV: base, id. Re-queues an event no worker holds; returns its new generation, or -1. */
+/** ARGV: base, id, includeDone ('1'/'0'). Re-queues an event no worker holds (a done one only with includeDone); returns its new generation, or -1. */
 export const requeueScript = `${now}
 ${move}
 local base, id = ARGV[1], ARGV[2]
@@ -137,6 +146,7 @@ local key = base .. ':e:' .. id
 local status = redis.call('HGET', key, 'status')
 if not status then return -1 end
 if status == 'processing' and tonumber(redis.call('HGET', key, 'leaseUntil') or '0') > now then return -1 end
+if status == 'done' and ARGV[3] ~= '1' then return -1 end
 redis.call('HSET', key, 'status', 'queued', 'updatedAt', now)
 move(base, id, key, status, 'queued')
 return redis.call('HINCRBY', key, 'generation', 1)`;

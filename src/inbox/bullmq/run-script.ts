@@ -4,6 +4,8 @@ export interface RedisLike {
   eval(script: string, numberOfKeys: number, ...args: Array<string | number>): Promise<unknown>;
   /** ioredis `evalsha`: runs a script Redis has cached, without sending its text again. */
   evalsha?(sha: string, numberOfKeys: number, ...args: Array<string | number>): Promise<unknown>;
+  /** ioredis's connection state: `ready` while Redis answers. */
+  status?: string;
 }
 
 const scriptHashes = new Map<string, Promise<string>>();

@@ -81,8 +81,13 @@ ON CONFLICT (event_id) DO NOTHING RETURNING event_id, generation`,
     lockEvent: `${readEvent} FOR UPDATE`,
     // Why a one-statement claim found nothing to claim.
     readEvent,
-    // The object is free when nobody holds it, its holder's lease ran out, or this event holds it.
-    lockObject: `INSERT INTO ${objects} (object_id, holder, lease_until) VALUES ($1, $2, statement_timestamp() + $3 * interval '1 millisecond')
+    // The object is free when nobody holds it, its holder's lease ran out, or this event holds it;
+    // and this event ($2, created $4) may take it only when no older event of the object is still
+    // queued: of the events waiting for an object, the oldest by `created` runs first, whatever
+    // order their jobs come in. No row: busy either way.
+    lockObject: `INSERT INTO ${objects} (object_id, holder, lease_until)
+SELECT $1::text, $2::text, statement_timestamp() + $3 * interval '1 millisecond'
+WHERE NOT EXISTS (SELECT 1 FROM ${events} WHERE object_id = $1::text AND status = 'queued' AND created < $4::bigint)
 ON CONFLICT (object_id) DO UPDATE SET holder = excluded.holder, lease_until = excluded.lease_until
 WHERE ${objects}.holder IS NULL OR ${objects}.lease_until <= statement_timestamp() OR ${objects}.holder = excluded.holder
 RETURNING done_created`,
@@ -116,9 +121,10 @@ SELECT count(*)::int AS settled FROM settled`,
     THEN jsonb_set(attempts, ARRAY[(jsonb_array_length(attempts) - 1)::text], (attempts -> -1) || $2::jsonb) ELSE attempts END
 WHERE event_id = $1 AND generation = $3 AND status NOT IN ('done', 'discarded', 'dead') RETURNING event_id, type`,
     get: `SELECT ${entryColumns}, payload, attempts FROM ${events} WHERE event_id = $1`,
-    // Anything but an event a worker holds right now.
+    // Anything but an event a worker holds right now, and a done one only when $2 asks for it.
     requeue: `UPDATE ${events} SET status = 'queued', generation = generation + 1, updated_at = statement_timestamp()
-WHERE event_id = ANY($1::text[]) AND NOT (status = 'processing' AND lease_until > statement_timestamp()) RETURNING event_id, generation`,
+WHERE event_id = ANY($1::text[]) AND NOT (status = 'processing' AND lease_until > statement_timestamp()) AND (status <> 'done' OR $2::boolean)
+RETURNING event_id, generation`,
     purge: `WITH gone AS (DELETE FROM ${events} WHERE status IN ('done', 'discarded', 'dead') AND received_at < $1 RETURNING 1) SELECT count(*)::int AS purged FROM gone`,
     stats: `SELECT status, count(*)::int AS count FROM ${events} GROUP BY status`,
     // One pass over the range's index entries; empty buckets are filled in by the caller.

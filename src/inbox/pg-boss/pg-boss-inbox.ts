@@ -99,10 +99,10 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
   const sendJob = (eventId: string, generation: number, tx: SqlClient, startAfter?: Date) =>
     boss.send(queue, { eventId, generation }, { ...jobOptions, ...(startAfter ? { startAfter } : {}), db: engineConnection(tx) });
 
-  async function requeue(ids: readonly string[]): Promise<number> {
+  async function requeue(ids: readonly string[], includeDone: boolean): Promise<number> {
     const db = await database();
     return db.transaction(async (tx) => {
-      const requeued = await rows<{ event_id: string; generation: number }>(sql.requeue, [ids], tx);
+      const requeued = await rows<{ event_id: string; generation: number }>(sql.requeue, [ids, includeDone], tx);
       for (const row of requeued) await sendJob(row.event_id, Number(row.generation), tx);
       return requeued.length;
     });
@@ -181,7 +181,7 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
         if (row.status === 'processing' && row.leased === true) return { state: 'busy', retryInMs: (row.lease_left_ms ?? 0) + 100 };
         let stale = false;
         if (ordering === 'per-object' && row.object_id !== null) {
-          const [object] = await rows<{ done_created: string }>(sql.lockObject, [row.object_id, eventId, leaseMs], tx);
+          const [object] = await rows<{ done_created: string }>(sql.lockObject, [row.object_id, eventId, leaseMs, row.created], tx);
           if (!object) return { state: 'busy', retryInMs: 200 + Math.floor(Math.random() * 300) };
           stale = Number(row.created) < Number(object.done_created);
         }
@@ -244,13 +244,13 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
       return { ...toEntry(row), event: parsePayload(row.payload), attempts };
     },
 
-    async replay(selection) {
-      if ('ids' in selection) return requeue(selection.ids);
+    async replay({ includeDone = false, ...selection }) {
+      if ('ids' in selection) return requeue(selection.ids, includeDone);
       const query = filterQuery(tables.events, resolveFilter({ ...selection, limit: 1000 }), 'oldest', 'event_id', 1_000_000);
       const ids = await rows<{ event_id: string }>(query.text, query.params);
       let total = 0;
       // In batches, so that one replay of thousands of events does not hold one long transaction.
-      for (let start = 0; start < ids.length; start += 500) total += await requeue(ids.slice(start, start + 500).map((row) => row.event_id));
+      for (let start = 0; start < ids.length; start += 500) total += await requeue(ids.slice(start, start + 500).map((row) => row.event_id), includeDone);
       return total;
     },
 

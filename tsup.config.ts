@@ -12,6 +12,7 @@ export const entries = {
   'fastify/index': 'src/adapters/fastify.ts',
   'nest/index': 'src/adapters/nest/index.ts',
   'web/index': 'src/adapters/web.ts',
+  'sqlite/index': 'src/stores/sqlite-store.ts',
   'postgres/index': 'src/stores/postgres-store.ts',
   'redis/index': 'src/stores/redis-store.ts',
   'pg-boss/index': 'src/inbox/pg-boss/index.ts',

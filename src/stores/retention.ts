@@ -2,7 +2,7 @@
 export const defaultRetentionMs = 7 * 24 * 60 * 60 * 1000;
 
 /** A durable store's `retentionMs`, checked: the database needs a finite, positive duration. */
-export function durableRetentionMs(store: 'postgresStore' | 'redisStore', value: number | undefined): number {
+export function durableRetentionMs(store: 'postgresStore' | 'redisStore' | 'sqliteStore', value: number | undefined): number {
   const retentionMs = value ?? defaultRetentionMs;
   if (!(retentionMs > 0) || !Number.isFinite(retentionMs)) throw new RangeError(`${store}: retentionMs must be a positive number of milliseconds.`);
   return retentionMs;

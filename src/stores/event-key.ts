@@ -1,8 +1,9 @@
 /*
  * The primary key an event id is stored under. Stripe's ids are short ASCII, but the store must
- * not fail for ever on any id a signed event can carry: a btree entry cannot exceed about 2.7 kB
- * (so an id of several kB is refused on every delivery), `text` cannot hold U+0000, and a lone
- * surrogate would be stored as U+FFFD (two ids, one row). Such ids are stored as a SHA-256 digest
+ * not fail for ever on any id a signed event can carry: a PostgreSQL btree entry cannot exceed
+ * about 2.7 kB (so an id of several kB is refused on every delivery), its `text` cannot hold
+ * U+0000, and a lone surrogate becomes U+FFFD on its way to UTF-8 in PostgreSQL and SQLite alike
+ * (two ids, one row). Such ids are stored as a SHA-256 digest
  * instead, which no Stripe id can look like.
  */
 
@@ -11,7 +12,7 @@ const maxPlainLength = 255;
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const digestPrefix = 'sha256:';
 
-/** The id itself when PostgreSQL can store it as it is, else `sha256:<hex of its UTF-8 bytes>`. */
+/** The id itself when the database can store it as it is, else `sha256:<hex of its UTF-8 bytes>`. */
 export async function eventKey(eventId: string): Promise<string> {
   if (eventId.length <= maxPlainLength && !eventId.includes('\u0000') && !loneSurrogate.test(eventId)) return eventId;
   // Web Crypto rather than node:crypto: this subpath imports nothing.

@@ -11,13 +11,17 @@
 const maxPlainLength = 255;
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const digestPrefix = 'sha256:';
+const escapedDigestPrefix = 'sha256-json:';
 
-/** The id itself when the database can store it as it is, else `sha256:<hex of its UTF-8 bytes>`. */
+/** The id itself when the database can store it as it is, else `sha256:<hex of its UTF-8 bytes>` (`sha256-json:` with lone surrogates). */
 export async function eventKey(eventId: string): Promise<string> {
   if (eventId.length <= maxPlainLength && !eventId.includes('\u0000') && !loneSurrogate.test(eventId)) return eventId;
+  // TextEncoder turns every lone surrogate into U+FFFD too, so such ids are hashed as their JSON
+  // (which escapes each one as \uXXXX), under a prefix of their own so no other id can meet them.
+  const [prefix, text] = loneSurrogate.test(eventId) ? [escapedDigestPrefix, JSON.stringify(eventId)] : [digestPrefix, eventId];
   // Web Crypto rather than node:crypto: this subpath imports nothing.
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(eventId));
-  return digestPrefix + Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return prefix + Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 /** The id for an error message: quoted, and cut when it is long. */

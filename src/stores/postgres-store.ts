@@ -11,7 +11,7 @@ import { invalidOption, wholeNumber } from '../options.js';
 import { durableRetentionMs } from './retention.js';
 import { advisedError } from './postgres/postgres-advice.js';
 import { IdempotencyStoreError, causeText } from './store-error.js';
-import { describeId, eventKey } from './postgres/event-key.js';
+import { describeId, eventKey } from './event-key.js';
 
 export type { PostgresClient } from './postgres/client-health.js';
 export { IdempotencyStoreError, type IdempotencyStoreErrorCode } from './store-error.js';

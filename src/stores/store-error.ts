@@ -3,9 +3,9 @@ import { describeError } from '../describe-error.js';
 
 /** Why a durable store failed; switch on it rather than on the message. */
 export type IdempotencyStoreErrorCode =
-  /** The client is not connected, was closed, or cannot reach its server. */
+  /** The client is not connected, was closed, or cannot reach its server (SQLite: the database is closed). */
   | 'not_connected'
-  /** PostgreSQL: the table is missing and could not be created (permissions, a missing schema). */
+  /** PostgreSQL or SQLite: the table is missing and could not be created (permissions, a missing schema, a read-only database). */
   | 'table_unavailable'
   /** The server refused or failed a claim, complete, release or cleanup. */
   | 'query_failed'
@@ -15,15 +15,15 @@ export type IdempotencyStoreErrorCode =
   | 'transaction_closed';
 
 /**
- * Thrown by `postgresStore` and `redisStore`. The webhook handler turns it into a 500 (Stripe
+ * Thrown by `postgresStore`, `redisStore` and `sqliteStore`. The webhook handler turns it into a 500 (Stripe
  * retries) and logs the message, which names the table or key prefix, the cause and the fix.
  */
 export class IdempotencyStoreError extends Error {
   override readonly name = 'IdempotencyStoreError';
   readonly code: IdempotencyStoreErrorCode;
-  readonly store: 'postgres' | 'redis';
+  readonly store: 'postgres' | 'redis' | 'sqlite';
 
-  constructor(store: 'postgres' | 'redis', code: IdempotencyStoreErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(store: 'postgres' | 'redis' | 'sqlite', code: IdempotencyStoreErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.store = store;
     this.code = code;

@@ -10,7 +10,7 @@ import { transform } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = new URL('../../', import.meta.url).pathname;
-const subpaths = ['', '/testing', '/express', '/fastify', '/nest', '/web', '/postgres', '/redis', '/console'];
+const subpaths = ['', '/testing', '/express', '/fastify', '/nest', '/web', '/sqlite', '/postgres', '/redis', '/console'];
 let project: string;
 let installOutput: string;
 
@@ -177,8 +177,9 @@ import { OnStripeEvent } from 'stripe-webhook-kit/nest';
 import { createFetchHandler } from 'stripe-webhook-kit/web';
 import { postgresStore } from 'stripe-webhook-kit/postgres';
 import { redisStore } from 'stripe-webhook-kit/redis';
+import { sqliteStore } from 'stripe-webhook-kit/sqlite';
 const router = createWebhookRouter().onError((error) => console.error(error.errors.length));
-export const used = [router, createWebhookHandler, memoryStore, createTestEvent, stripeWebhookMiddleware, OnStripeEvent, createFetchHandler, postgresStore, redisStore];
+export const used = [router, createWebhookHandler, memoryStore, createTestEvent, stripeWebhookMiddleware, OnStripeEvent, createFetchHandler, postgresStore, redisStore, sqliteStore];
 `,
     );
     writeFileSync(

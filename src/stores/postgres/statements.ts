@@ -69,7 +69,7 @@ export function readyStatement(table: TableName): string {
  * exactly one sees its own token come back; the others learn the current state in the same round
  * trip (no read-then-write race). Rows are locked in the array's order, so two such statements
  * cannot deadlock each other. Sharing a statement changes no claim's answer: each row's upsert is
- * decided alone, and the ids are keys (event-key.ts) that no id can make the statement fail on.
+ * decided alone, and the ids are keys (../event-key.ts) that no id can make the statement fail on.
  */
 export function claimStatement(table: TableName): string {
   const expired = 'held.expires_at <= statement_timestamp()';

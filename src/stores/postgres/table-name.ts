@@ -1,3 +1,5 @@
+import { plainIdentifier } from '../identifier.js';
+
 /** A validated table name, ready to be placed in SQL. */
 export interface TableName {
   /** As the user wrote it, for messages. */
@@ -8,9 +10,6 @@ export interface TableName {
   readonly indexName: string;
 }
 
-// Plain identifiers only: the name is spliced into DDL, where parameters cannot go, so anything
-// that could close a quote or start another statement must be refused, not escaped.
-const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // PostgreSQL silently truncates longer identifiers, so two long names could share one table.
 const maxIdentifierBytes = 63;
 const indexSuffix = '_expires_at_idx';
@@ -21,7 +20,7 @@ export const defaultTableName = 'stripe_webhook_events';
 export function parseTableName(name: unknown): TableName {
   if (typeof name !== 'string') throw new TypeError(`postgresStore: \`table\` must be a string, got ${typeof name}.`);
   const parts = name.split('.');
-  const valid = parts.length <= 2 && parts.every((part) => identifier.test(part) && part.length <= maxIdentifierBytes);
+  const valid = parts.length <= 2 && parts.every((part) => plainIdentifier.test(part) && part.length <= maxIdentifierBytes);
   if (!valid) {
     throw new TypeError(
       `postgresStore: invalid table name ${JSON.stringify(name)}. Use letters, digits and underscores (not starting with a digit, ` +

@@ -32,6 +32,12 @@ describe('the API reference', () => {
     }
   });
 
+  it('gives the older TypeScript resolution (typesVersions) the same subpaths as the exports', () => {
+    const manifest = JSON.parse(read('package.json')) as { typesVersions: { '*': Record<string, string[]> } };
+    const expected = Object.fromEntries(subpaths.filter((subpath) => subpath !== '.').map((subpath) => [subpath.slice(2), [`./dist/${subpath.slice(2)}/index.d.cts`]]));
+    expect(manifest.typesVersions['*']).toEqual(expected);
+  });
+
   it('includes every page of docs/, also pages added later', () => {
     expect(typedoc.projectDocuments).toEqual(['docs/*.md']);
   });

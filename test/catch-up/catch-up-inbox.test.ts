@@ -8,7 +8,7 @@ import { startInboxWorker } from '../../src/inbox/start-inbox-worker.js';
 import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
 import { startStripeApiStandIn, type StripeApiStandIn } from '../support/stripe-api/events-server.js';
 import { waitUntil } from '../support/wait-until.js';
-import { startPgBossOnPglite, type PgBossSetup } from '../inbox/pg-boss-engines.js';
+import { startPgBossOnPglite, type PgBossSetup } from '../support/pg-boss-engines.js';
 import { handledTypes, ids, outageEvents } from './outage.js';
 
 let api: StripeApiStandIn;

@@ -5,7 +5,7 @@ import { bullmqInbox } from '../../src/inbox/bullmq/bullmq-inbox.js';
 import { pgBossInbox } from '../../src/inbox/pg-boss/pg-boss-inbox.js';
 import type { Inbox } from '../../src/inbox/types.js';
 import { createTestEvent } from '../../src/testing/create-test-event.js';
-import { startPgBossOnPostgres, type PgBossSetup } from '../inbox/pg-boss-engines.js';
+import { startPgBossOnPostgres, type PgBossSetup } from '../support/pg-boss-engines.js';
 import { runCli } from '../support/run-cli.js';
 import { deleteKeys } from '../support/service-cleanup.js';
 import { pgUrl, redisUrl, serviceAvailable, uniqueName } from '../support/services.js';

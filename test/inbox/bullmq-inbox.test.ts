@@ -13,7 +13,7 @@ import { listening } from '../support/listen.js';
 import { startPrivateRedis } from '../support/private-redis.js';
 import { deleteKeys } from '../support/service-cleanup.js';
 import { redisUrl, serviceAvailable, uniqueName } from '../support/services.js';
-import { inboxContract, statusOf } from './inbox-contract.js';
+import { inboxContract, statusOf } from '../support/inbox-contract.js';
 
 const redis = await serviceAvailable('Redis');
 

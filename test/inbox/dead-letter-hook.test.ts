@@ -16,9 +16,9 @@ import { capturingLogger } from '../support/capturing-logger.js';
 import { root } from '../support/run-cli.js';
 import { deleteKeys } from '../support/service-cleanup.js';
 import { pgUrl, redisUrl, serviceAvailable, uniqueName } from '../support/services.js';
-import { statusOf } from './inbox-contract.js';
-import { runUntilDead } from './run-until-dead.js';
-import { startPgBossOnPglite, type PgBossSetup } from './pg-boss-engines.js';
+import { statusOf } from '../support/inbox-contract.js';
+import { runUntilDead } from '../support/run-until-dead.js';
+import { startPgBossOnPglite, type PgBossSetup } from '../support/pg-boss-engines.js';
 
 const postgres = await serviceAvailable('PostgreSQL');
 const redis = postgres && (await serviceAvailable('Redis'));

@@ -17,8 +17,8 @@ import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
 import { createTestEvent } from '../../src/testing/create-test-event.js';
 import { deleteKeys } from '../support/service-cleanup.js';
 import { redisUrl, serviceAvailable, uniqueName } from '../support/services.js';
-import { eventually, statusOf } from './inbox-contract.js';
-import { startPgBossOnPglite, startPgBossOnPostgres, type PgBossSetup } from './pg-boss-engines.js';
+import { eventually, statusOf } from '../support/inbox-contract.js';
+import { startPgBossOnPglite, startPgBossOnPostgres, type PgBossSetup } from '../support/pg-boss-engines.js';
 
 const redis = await serviceAvailable('Redis');
 const postgres = await serviceAvailable('PostgreSQL');

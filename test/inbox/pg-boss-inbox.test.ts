@@ -7,8 +7,8 @@ import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
 import { createTestEvent } from '../../src/testing/create-test-event.js';
 import { pgBossInbox } from '../../src/inbox/pg-boss/pg-boss-inbox.js';
 import { serviceAvailable } from '../support/services.js';
-import { inboxContract, statusOf, type InboxSubject } from './inbox-contract.js';
-import { pgBossMajor, startPgBossOnPglite, startPgBossOnPostgres, type PgBossSetup } from './pg-boss-engines.js';
+import { inboxContract, statusOf, type InboxSubject } from '../support/inbox-contract.js';
+import { pgBossMajor, startPgBossOnPglite, startPgBossOnPostgres, type PgBossSetup } from '../support/pg-boss-engines.js';
 
 const postgres = await serviceAvailable('PostgreSQL');
 

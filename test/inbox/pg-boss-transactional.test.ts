@@ -13,7 +13,7 @@ import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
 import { createTestEvent } from '../../src/entries/testing.js';
 import { pgUrl, serviceAvailable } from '../support/services.js';
 import { waitUntil } from '../support/wait-until.js';
-import { pgBossMajor, startPgBossOnPostgres, type PgBossSetup } from './pg-boss-engines.js';
+import { pgBossMajor, startPgBossOnPostgres, type PgBossSetup } from '../support/pg-boss-engines.js';
 import { transactionalInboxOptions, type CrashWorkerConfig } from './processes/transactional-inbox-options.js';
 
 const postgres = await serviceAvailable('PostgreSQL');

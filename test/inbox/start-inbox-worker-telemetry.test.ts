@@ -17,8 +17,8 @@ import { createSignedRequest } from '../../src/testing/create-signed-request.js'
 import { createTestEvent } from '../../src/testing/create-test-event.js';
 import { listening } from '../support/listen.js';
 import type { RunningServer } from '../support/status-contract.js';
-import { statusOf } from './inbox-contract.js';
-import { startPgBossOnPglite, type PgBossSetup } from './pg-boss-engines.js';
+import { statusOf } from '../support/inbox-contract.js';
+import { startPgBossOnPglite, type PgBossSetup } from '../support/pg-boss-engines.js';
 
 class TestMetricReader extends MetricReader {
   protected async onForceFlush(): Promise<void> {}

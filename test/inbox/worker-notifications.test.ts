@@ -16,8 +16,8 @@ import { listening } from '../support/listen.js';
 import { send, type RunningServer } from '../support/status-contract.js';
 import { startThinObjectsServer, type ThinObjectsServer } from '../support/stripe-api/thin-objects-server.js';
 import { thinCheckout } from '../support/thin-deliveries.js';
-import { statusOf } from './inbox-contract.js';
-import { startPgBossOnPglite, type PgBossSetup } from './pg-boss-engines.js';
+import { statusOf } from '../support/inbox-contract.js';
+import { startPgBossOnPglite, type PgBossSetup } from '../support/pg-boss-engines.js';
 
 let api: ThinObjectsServer;
 let engine: PgBossSetup;

@@ -13,7 +13,7 @@ import { startNestApp, type NestPlatform, type RunningNestApp } from '../support
 import { root } from '../support/run-cli.js';
 import { serviceAvailable } from '../support/services.js';
 import { expectAnswer, send } from '../support/status-contract.js';
-import { statusOf } from '../inbox/inbox-contract.js';
+import { statusOf } from '../support/inbox-contract.js';
 import { EFFECTS, Fulfillment, type Effects } from './nest-inbox/fulfillment.js';
 import { createBrokenInbox, createInbox, type Engine, type OpenedInbox } from './nest-inbox/inbox-engines.js';
 

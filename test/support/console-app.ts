@@ -12,7 +12,7 @@ import { startInboxWorker } from '../../src/inbox/start-inbox-worker.js';
 import type { Inbox, InboxStatus } from '../../src/inbox/types.js';
 import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
 import { createTestEvent } from '../../src/testing/create-test-event.js';
-import { startPgBossOnPglite, type PgBossSetup } from '../inbox/pg-boss-engines.js';
+import { startPgBossOnPglite, type PgBossSetup } from './pg-boss-engines.js';
 import { listening } from './listen.js';
 import type { RunningServer } from './status-contract.js';
 import { deleteKeys } from './service-cleanup.js';

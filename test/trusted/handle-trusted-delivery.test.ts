@@ -12,8 +12,8 @@ import { handleTrustedDelivery } from '../../src/trusted/handle-trusted-delivery
 import { testSecret } from '../support/deliveries.js';
 import { startThinObjectsServer, type ThinObjectsServer } from '../support/stripe-api/thin-objects-server.js';
 import { thinCheckout } from '../support/thin-deliveries.js';
-import { statusOf } from '../inbox/inbox-contract.js';
-import { startPgBossOnPglite } from '../inbox/pg-boss-engines.js';
+import { statusOf } from '../support/inbox-contract.js';
+import { startPgBossOnPglite } from '../support/pg-boss-engines.js';
 
 let api: ThinObjectsServer;
 beforeAll(async () => {

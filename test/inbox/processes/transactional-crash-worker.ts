@@ -5,7 +5,7 @@ import pg from 'pg';
 import { pgBossInbox } from '../../../src/inbox/pg-boss/pg-boss-inbox.js';
 import { startInboxWorker } from '../../../src/inbox/start-inbox-worker.js';
 import { createWebhookRouter } from '../../../src/router/create-webhook-router.js';
-import { loadPgBoss } from '../pg-boss-engines.js';
+import { loadPgBoss } from '../../support/pg-boss-engines.js';
 import { transactionalInboxOptions, type CrashWorkerConfig } from './transactional-inbox-options.js';
 
 const config = JSON.parse(process.env.CRASH_WORKER_CONFIG ?? '') as CrashWorkerConfig;

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { bullmqInbox } from '../../../src/inbox/bullmq/bullmq-inbox.js';
 import { pgBossInbox } from '../../../src/inbox/pg-boss/pg-boss-inbox.js';
 import type { Inbox } from '../../../src/inbox/types.js';
-import { loadPgBoss, pgBossMajor, type PgBossSetup } from '../../inbox/pg-boss-engines.js';
+import { loadPgBoss, pgBossMajor, type PgBossSetup } from '../../support/pg-boss-engines.js';
 import { deleteKeys } from '../../support/service-cleanup.js';
 import { pgUrl, redisUrl, uniqueName } from '../../support/services.js';
 

@@ -3,11 +3,11 @@
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { createFetchHandler, createWebCryptoWebhookHandler } from '../../../src/adapters/web.js';
-import type { WebhookHandlerOptions } from '../../../src/handler/build-webhook-handler.js';
-import { createWebhookHandler } from '../../../src/handler/create-webhook-handler.js';
-import { createWebhookRouter } from '../../../src/router/create-webhook-router.js';
-import { leakCheck, paidCheckout, testSecret, type Delivery } from '../../support/deliveries.js';
+import { createFetchHandler, createWebCryptoWebhookHandler } from '../../src/adapters/web.js';
+import type { WebhookHandlerOptions } from '../../src/handler/build-webhook-handler.js';
+import { createWebhookHandler } from '../../src/handler/create-webhook-handler.js';
+import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
+import { leakCheck, paidCheckout, testSecret, type Delivery } from '../support/deliveries.js';
 
 function options(overrides: Partial<WebhookHandlerOptions> = {}): WebhookHandlerOptions {
   return { secret: testSecret, router: createWebhookRouter(), logger: false, ...overrides };

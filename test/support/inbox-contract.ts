@@ -11,9 +11,9 @@ import { NonRetryableError } from '../../src/router/non-retryable-error.js';
 import { createSignedRequest } from '../../src/testing/create-signed-request.js';
 import { createTestEvent } from '../../src/testing/create-test-event.js';
 import type { WebhookContext } from '../../src/types.js';
-import { listening } from '../support/listen.js';
+import { listening } from './listen.js';
 import { inboxConsoleContract } from './inbox-console-contract.js';
-import type { RunningServer } from '../support/status-contract.js';
+import type { RunningServer } from './status-contract.js';
 
 const secret = 'whsec_inbox_contract';
 

@@ -4,16 +4,16 @@ import { Inject, Injectable, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type Stripe from 'stripe';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OnCheckoutPaid, OnStripeEvent, StripeInboxWorkerModule, StripeWebhookModule, type StripeInboxWorkerModuleOptions } from '../../../../src/entries/nest.js';
-import { pgBossInbox } from '../../../../src/inbox/pg-boss/pg-boss-inbox.js';
-import type { Inbox } from '../../../../src/inbox/types.js';
-import { createTestEvent } from '../../../../src/testing/create-test-event.js';
-import { statusOf } from '../../../inbox/inbox-contract.js';
-import { startPgBossOnPglite, type PgBossSetup } from '../../../inbox/pg-boss-engines.js';
-import { capturingLogger } from '../../../support/capturing-logger.js';
-import { paidCheckout, testSecret } from '../../../support/deliveries.js';
-import { startNestApp } from '../../../support/nest-app.js';
-import { expectAnswer, send } from '../../../support/status-contract.js';
+import { OnCheckoutPaid, OnStripeEvent, StripeInboxWorkerModule, StripeWebhookModule, type StripeInboxWorkerModuleOptions } from '../../../src/entries/nest.js';
+import { pgBossInbox } from '../../../src/inbox/pg-boss/pg-boss-inbox.js';
+import type { Inbox } from '../../../src/inbox/types.js';
+import { createTestEvent } from '../../../src/testing/create-test-event.js';
+import { statusOf } from '../../support/inbox-contract.js';
+import { startPgBossOnPglite, type PgBossSetup } from '../../support/pg-boss-engines.js';
+import { capturingLogger } from '../../support/capturing-logger.js';
+import { paidCheckout, testSecret } from '../../support/deliveries.js';
+import { startNestApp } from '../../support/nest-app.js';
+import { expectAnswer, send } from '../../support/status-contract.js';
 
 const LEDGER = 'LEDGER';
 

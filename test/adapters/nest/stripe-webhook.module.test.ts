@@ -2,13 +2,13 @@
 import { ConsoleLogger, Injectable, Logger, Module, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { describe, expect, it } from 'vitest';
-import { OnStripeEvent, StripeWebhookModule, STRIPE_WEBHOOK_HANDLER, STRIPE_WEBHOOK_ROUTER, type StripeWebhookModuleOptions } from '../../../../src/entries/nest.js';
-import type { WebhookHandler } from '../../../../src/handler/build-webhook-handler.js';
-import { resolveModuleHandler } from '../../../../src/adapters/nest/stripe-webhook-options.js';
-import { createWebhookHandler } from '../../../../src/handler/create-webhook-handler.js';
-import { createWebhookRouter, type WebhookRouter } from '../../../../src/router/create-webhook-router.js';
-import { paidCheckout, testSecret } from '../../../support/deliveries.js';
-import { startNestApp } from '../../../support/nest-app.js';
+import { OnStripeEvent, StripeWebhookModule, STRIPE_WEBHOOK_HANDLER, STRIPE_WEBHOOK_ROUTER, type StripeWebhookModuleOptions } from '../../../src/entries/nest.js';
+import type { WebhookHandler } from '../../../src/handler/build-webhook-handler.js';
+import { resolveModuleHandler } from '../../../src/adapters/nest/stripe-webhook-options.js';
+import { createWebhookHandler } from '../../../src/handler/create-webhook-handler.js';
+import { createWebhookRouter, type WebhookRouter } from '../../../src/router/create-webhook-router.js';
+import { paidCheckout, testSecret } from '../../support/deliveries.js';
+import { startNestApp } from '../../support/nest-app.js';
 
 @Injectable()
 class Orders {

@@ -2,10 +2,10 @@
 // run both majors over real sockets).
 import fastify from 'fastify5';
 import { describe, expect, it } from 'vitest';
-import { stripeWebhookPlugin, type StripeWebhookPluginOptions } from '../../../src/adapters/fastify.js';
-import { createWebhookHandler } from '../../../src/handler/create-webhook-handler.js';
-import { createWebhookRouter } from '../../../src/router/create-webhook-router.js';
-import { paidCheckout, testSecret } from '../../support/deliveries.js';
+import { stripeWebhookPlugin, type StripeWebhookPluginOptions } from '../../src/adapters/fastify.js';
+import { createWebhookHandler } from '../../src/handler/create-webhook-handler.js';
+import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
+import { paidCheckout, testSecret } from '../support/deliveries.js';
 
 const router = createWebhookRouter();
 

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { pgUrl, uniqueName } from '../support/services.js';
+import { pgUrl, uniqueName } from './services.js';
 import type { PgBossLike } from '../../src/inbox/pg-boss/pg-boss-inbox.js';
 
 export const pgBossMajor = Number(process.versions.node.split('.')[0]) >= 22 ? 12 : 10;

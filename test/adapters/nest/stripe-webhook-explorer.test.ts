@@ -4,10 +4,10 @@ import { Controller, Inject, Injectable, Module, Scope, type Type } from '@nestj
 import { NestFactory } from '@nestjs/core';
 import type Stripe from 'stripe';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OnStripeEvent, StripeWebhookModule, STRIPE_WEBHOOK_HANDLER } from '../../../../src/entries/nest.js';
-import type { WebhookHandler } from '../../../../src/handler/build-webhook-handler.js';
-import { capturingLogger } from '../../../support/capturing-logger.js';
-import { paidCheckout, signedDelivery, testSecret, type Delivery } from '../../../support/deliveries.js';
+import { OnStripeEvent, StripeWebhookModule, STRIPE_WEBHOOK_HANDLER } from '../../../src/entries/nest.js';
+import type { WebhookHandler } from '../../../src/handler/build-webhook-handler.js';
+import { capturingLogger } from '../../support/capturing-logger.js';
+import { paidCheckout, signedDelivery, testSecret, type Delivery } from '../../support/deliveries.js';
 
 const calls: string[] = [];
 const contexts: { close(): Promise<void> }[] = [];

@@ -1,7 +1,7 @@
 // The decorator's metadata, read the way the module's explorer reads it.
 import { describe, expect, it } from 'vitest';
-import { OnCheckoutPaid } from '../../../../src/adapters/nest/on-checkout.decorators.js';
-import { bindingsOf, OnStripeEvent } from '../../../../src/adapters/nest/on-stripe-event.decorator.js';
+import { OnCheckoutPaid } from '../../../src/adapters/nest/on-checkout.decorators.js';
+import { bindingsOf, OnStripeEvent } from '../../../src/adapters/nest/on-stripe-event.decorator.js';
 
 describe('@OnStripeEvent', () => {
   it('lists what the method handles, and for which endpoint, adding up when stacked', () => {

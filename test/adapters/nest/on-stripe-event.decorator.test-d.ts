@@ -2,8 +2,8 @@
 // accept the event of those types; the checkout decorators' methods take (session, event, ctx).
 import type Stripe from 'stripe';
 import { describe, it } from 'vitest';
-import { OnCheckoutAwaitingPayment, OnCheckoutPaid, OnCheckoutPaymentFailed, OnStripeEvent } from '../../../../src/entries/nest.js';
-import type { WebhookContext } from '../../../../src/types.js';
+import { OnCheckoutAwaitingPayment, OnCheckoutPaid, OnCheckoutPaymentFailed, OnStripeEvent } from '../../../src/entries/nest.js';
+import type { WebhookContext } from '../../../src/types.js';
 
 describe('@OnStripeEvent types', () => {
   it('accepts the narrowed event, a wider one, the context, or no parameter at all', () => {

@@ -3,13 +3,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { stripeWebhookMiddleware } from '../../../src/adapters/express.js';
-import { createWebhookHandler } from '../../../src/handler/create-webhook-handler.js';
-import type { WebhookHandlerOptions } from '../../../src/handler/build-webhook-handler.js';
-import { createWebhookRouter } from '../../../src/router/create-webhook-router.js';
-import { paidCheckout, testSecret } from '../../support/deliveries.js';
-import { listening } from '../../support/listen.js';
-import { expectAnswer, send, type RunningServer } from '../../support/status-contract.js';
+import { stripeWebhookMiddleware } from '../../src/adapters/express.js';
+import { createWebhookHandler } from '../../src/handler/create-webhook-handler.js';
+import type { WebhookHandlerOptions } from '../../src/handler/build-webhook-handler.js';
+import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
+import { paidCheckout, testSecret } from '../support/deliveries.js';
+import { listening } from '../support/listen.js';
+import { expectAnswer, send, type RunningServer } from '../support/status-contract.js';
 
 let server: RunningServer | undefined;
 afterEach(async () => {

@@ -1,7 +1,7 @@
 // How the Web adapter reads a body: whole when a Content-Length frames it, chunk by chunk (and
 // abandoned past the limit) when none does. Real Request objects, as runtimes hand them over.
 import { describe, expect, it } from 'vitest';
-import { readWebBody } from '../../../src/adapters/read-web-body.js';
+import { readWebBody } from '../../src/adapters/read-web-body.js';
 
 const endpoint = 'https://shop.example/api/webhook';
 const bytes = (length: number) => new Uint8Array(length).fill(0x61);

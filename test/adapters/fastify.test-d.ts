@@ -3,9 +3,9 @@
 import fastify4 from 'fastify4';
 import fastify5 from 'fastify5';
 import { describe, it } from 'vitest';
-import { stripeWebhookPlugin } from '../../../src/adapters/fastify.js';
-import { createWebhookHandler } from '../../../src/handler/create-webhook-handler.js';
-import { createWebhookRouter } from '../../../src/router/create-webhook-router.js';
+import { stripeWebhookPlugin } from '../../src/adapters/fastify.js';
+import { createWebhookHandler } from '../../src/handler/create-webhook-handler.js';
+import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
 
 const router = createWebhookRouter();
 const secret = 'whsec_x';

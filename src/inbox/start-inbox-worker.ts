@@ -5,7 +5,7 @@ import { createHandlerRunner, HandlerAbandonedError, type HandlerVerdict } from 
 import type { WebhookTelemetrySetting } from '../telemetry/telemetry-options.js';
 import { webhookTelemetry } from '../telemetry/webhook-telemetry.js';
 import type { WebhookLogger } from '../types.js';
-import { InboxLeaseLostError } from './inbox-error.js';
+import { InboxLeaseLostError, isLeaseLost } from './inbox-error.js';
 import type { Inbox, InboxConsumer, InboxDelivery, InboxSettlement } from './types.js';
 import type { EventNotificationClient } from '../verify/notification-client.js';
 import { createWorkerEventResolver } from './worker-notifications.js';
@@ -162,7 +162,7 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
         await record({ status: 'discarded', error: verdict.error });
         return 'discarded';
       }
-      if (verdict.error instanceof InboxLeaseLostError) {
+      if (isLeaseLost(verdict.error)) {
         report.outcome('lease_lost');
         throw verdict.error;
       }
@@ -171,7 +171,7 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
       report.outcome(status);
       if (status === 'dead') telemetry.inbox.dead(claim.event);
       // Rethrown so that the engine counts the failure, backs off and retries (or dead-letters).
-      throw verdict.error;
+      throw forEngine(verdict.error);
     });
   }
 
@@ -216,4 +216,18 @@ function workerHandlerTimeout(value: number | undefined, leaseMs: number): numbe
     );
   }
   return ms;
+}
+
+
+/**
+ * What the engine gets to count the failure: the error itself, or for a value it could not handle
+ * (pg-boss serializes it; a revoked Proxy throws on every access) an Error that describes it.
+ */
+function forEngine(error: unknown): unknown {
+  try {
+    if (error instanceof Error) return error;
+  } catch {
+    // Not an Error, whatever it is.
+  }
+  return new Error(describeError(error));
 }

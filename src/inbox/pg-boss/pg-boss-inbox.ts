@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { parseTableName } from '../../stores/postgres/table-name.js';
-import { InboxError, InboxLeaseLostError } from '../inbox-error.js';
+import { InboxError, InboxLeaseLostError, isLeaseLost } from '../inbox-error.js';
 import { attemptOutcome, fillTimeline, resolveFilter, resolveTimeline } from '../list-filter.js';
 import { eventLogFields } from '../inbox-event.js';
 import { resolveInboxOptions } from '../resolve-inbox-options.js';
@@ -221,7 +221,7 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
             return db.runner.run(handlers, markDone, signal).then(
               () => true,
               (error: unknown) => {
-                if (error instanceof InboxLeaseLostError) return false;
+                if (isLeaseLost(error)) return false;
                 throw error;
               },
             );

@@ -124,7 +124,12 @@ function poolRunner(pool: PgPool): TransactionRunner {
  * to record the event because its lease was taken over (the store's or the inbox's).
  */
 function isRefusal(error: unknown): boolean {
-  return IdempotencyStoreError.is(error) || (error instanceof Error && (error as { code?: unknown }).code === 'lease_lost');
+  try {
+    return IdempotencyStoreError.is(error) || (error instanceof Error && (error as { code?: unknown }).code === 'lease_lost');
+  } catch {
+    // A handler may throw a value that even `instanceof` fails on (a revoked Proxy).
+    return false;
+  }
 }
 
 /** The store's own failure (500 store_unavailable): its connection or statement failed, not a handler. */

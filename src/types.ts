@@ -43,6 +43,12 @@ export interface WebhookContext {
    * Await every query: once the handlers have settled (or timed out) it refuses further queries.
    */
   db?: TransactionClient;
+  /**
+   * Aborts when this attempt is abandoned: its time is up (`handlerTimeoutMs`), the lease was lost,
+   * or a stopping worker's grace period ended. Pass it to `fetch` and database calls so that work
+   * nobody waits for any more stops. Never aborts when `router.dispatch` is called without one.
+   */
+  signal: AbortSignal;
 }
 
 /**

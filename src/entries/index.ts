@@ -44,6 +44,7 @@ export {
   type TrustedDeliveryOptions,
   type TrustedDeliveryResult,
   type TrustedInboxOptions,
+  type TrustedHandlerOptions,
   type TrustedStoreOptions,
 } from '../trusted/handle-trusted-delivery.js';
 export type { TrustedChannel } from '../trusted/unwrap-envelope.js';
@@ -70,7 +71,7 @@ export {
 export { CatchUpError, type CatchUpErrorCode } from '../catch-up/catch-up-error.js';
 export { parseSince, type Since } from '../catch-up/parse-since.js';
 export type { StripeReadClient, StripeListPage, ListedThinEvent } from '../catch-up/stripe-client.js';
-export { startInboxWorker, type InboxWorker, type InboxWorkerOptions } from '../inbox/start-inbox-worker.js';
+export { startInboxWorker, type InboxWorker, type InboxWorkerOptions, type InboxWorkerStopOptions } from '../inbox/start-inbox-worker.js';
 export { createHealthHandler, type HealthHandlerOptions } from '../inbox/create-health-handler.js';
 export { InboxError, InboxLeaseLostError, type InboxErrorCode } from '../inbox/inbox-error.js';
 export type * from '../inbox/types.js';

@@ -16,7 +16,7 @@ import { webhookTelemetry } from '../telemetry/webhook-telemetry.js';
 import { checkSecret } from './check-secret.js';
 import { deadlineOption } from './deadline.js';
 import type { VerifiedDelivery } from '../verify/verify-delivery.js';
-import { createEventProcessor, defaultHandlerTimeoutMs, defaultStoreTimeoutMs, type ProcessOutcome } from './process-event.js';
+import { createEventProcessor, defaultHandlerTimeoutMs, defaultLeaseMs, defaultStoreTimeoutMs, type DeliveryScope, type ProcessOutcome } from './process-event.js';
 import { createNotificationResolver } from './thin-notifications.js';
 
 /**
@@ -124,7 +124,7 @@ export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Veri
     throw new TypeError('createWebhookHandler: `router` is required; create one with `createWebhookRouter()`.');
   }
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-  const leaseMs = options.leaseMs ?? 60_000;
+  const leaseMs = options.leaseMs ?? defaultLeaseMs;
   if (!(maxBodyBytes > 0)) throw new RangeError('createWebhookHandler: maxBodyBytes must be a positive number of bytes.');
   if (!(leaseMs > 0)) throw new RangeError('createWebhookHandler: leaseMs must be a positive number of milliseconds.');
   const { secret, router } = options;
@@ -178,17 +178,39 @@ export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Veri
     trace.verified(event);
     apiVersionDrift.check(event);
 
-    // An inbox stores a thin notification as it arrived: its worker rebuilds it with a Stripe client.
-    const routable = ingress ? undefined : resolveNotification(event);
-    if (!ingress && !routable) return refuse(500, 'stripe_client_required');
-    const outcome = ingress ? await ingress(event, { logger: log, trace }) : await processEvent(routable as RoutableEvent, { logger: log, trace });
+    const outcome = await processDelivery(event, { logger: log, trace });
+    if (outcome === 'stripe_client_required') return refuse(500, outcome);
     trace.outcome(outcome);
     return outcomeResponses[outcome]();
   }
 
+  /** A verified or trusted delivery, after verification: into the inbox, or through the store and router. */
+  function processDelivery(event: VerifiedDelivery, scope: DeliveryScope = {}): Promise<DeliveryOutcome> {
+    // An inbox stores a thin notification as it arrived: its worker rebuilds it with a Stripe client.
+    if (ingress) return ingress(event, scope);
+    const routable = resolveNotification(event);
+    return routable ? processEvent(routable, scope) : Promise.resolve('stripe_client_required');
+  }
+
   const handler: WebhookHandler = { handle, process: processEvent, maxBodyBytes, logger };
   Object.defineProperty(handler, brand, { value: crypto });
+  Object.defineProperty(handler, deliveries, { value: processDelivery });
   return handler;
+}
+
+/** What became of a delivery that was verified, or came through a trusted channel. */
+export type DeliveryOutcome = ProcessOutcome | 'stripe_client_required';
+
+const deliveries = Symbol.for('stripe-webhook-kit.WebhookHandler.processDelivery');
+
+/**
+ * Runs a delivery that needs no signature check (a trusted channel's) exactly as `handle()` runs a
+ * verified one: the handler's store or inbox, timeouts and Stripe client. `undefined` for a handler
+ * that `createWebhookHandler` did not make.
+ */
+export function deliveryProcessor(handler: WebhookHandler): ((delivery: VerifiedDelivery) => Promise<DeliveryOutcome>) | undefined {
+  const run = (handler as unknown as Record<symbol, unknown>)[deliveries];
+  return typeof run === 'function' ? (run as (delivery: VerifiedDelivery) => Promise<DeliveryOutcome>) : undefined;
 }
 
 // The status contract for what became of a verified event.

@@ -1,13 +1,10 @@
 import type { WebhookRouter } from '../router/create-webhook-router.js';
-import { NonRetryableError } from '../router/non-retryable-error.js';
 import { deduplicationKey, type RoutableEvent } from '../event-types.js';
 import type { IdempotencyStore, WebhookLogger } from '../types.js';
-import { settle, sharedDeadline, timedOut } from './deadline.js';
+import { sharedDeadline } from './deadline.js';
 import { untracedDelivery, type DeliveryTrace } from '../telemetry/delivery-trace.js';
-import { handlerErrorDetails } from '../describe-error-stack.js';
-import { createStoreCalls } from './store-calls.js';
-import { describeError } from '../describe-error.js';
-import { IdempotencyStoreError } from '../stores/store-error.js';
+import { createStoreCalls, type StoreCalls } from './store-calls.js';
+import { createHandlerRunner, type HandlerVerdict } from './run-handlers.js';
 
 /**
  * What became of one verified event. `handle()` maps each outcome to the status contract; other
@@ -42,10 +39,9 @@ export interface EventProcessorOptions {
 }
 
 export const defaultHandlerTimeoutMs = 7_000;
+/** How long a claim or an inbox worker holds an event, on every path that takes one. */
+export const defaultLeaseMs = 60_000;
 export const defaultStoreTimeoutMs = 1_500;
-
-// `storeFailure`: a transactional store lost its own part (its connection, BEGIN, the mark, COMMIT).
-type Settled = { ok: true } | { ok: false; errors: unknown[]; storeFailure?: true };
 
 /** Per delivery: the request's own logger (Fastify's `request.log`) and the delivery's trace. */
 export interface DeliveryScope {
@@ -57,89 +53,59 @@ export interface DeliveryScope {
 export function createEventProcessor(options: EventProcessorOptions) {
   const { router, store, leaseMs } = options;
   const handlerTimeoutMs = options.handlerTimeoutMs ?? defaultHandlerTimeoutMs;
-  const handlerDeadline = sharedDeadline(handlerTimeoutMs);
+  const runHandlers = createHandlerRunner(router, handlerTimeoutMs);
   const storeDeadline = sharedDeadline(options.storeTimeoutMs ?? defaultStoreTimeoutMs);
   const defaultCalls = store && createStoreCalls({ store, leaseMs, logger: options.logger, storeDeadline });
   // A delivery with a logger of its own logs its store failures there too.
   const callsFor = (logger: WebhookLogger) => (logger === options.logger ? defaultCalls : store && createStoreCalls({ store, leaseMs, logger, storeDeadline }));
 
-  /** Records what the handlers' outcome means, and names it. */
-  async function conclude(event: RoutableEvent, settled: Settled, token: string | undefined, scope: Required<DeliveryScope>): Promise<ProcessOutcome> {
-    const { logger, trace } = scope;
+  return async function processEvent(event: RoutableEvent, delivery: DeliveryScope = {}): Promise<ProcessOutcome> {
+    const logger = delivery.logger ?? options.logger;
+    const trace = delivery.trace ?? untracedDelivery;
     const calls = callsFor(logger);
     // A thin notification linked to a snapshot event claims that event's id: one occurrence,
     // delivered both ways during a migration, runs once.
     const eventId = deduplicationKey(event);
-    if (!settled.ok && settled.storeFailure) {
-      logger.error("the idempotency store's transaction failed, so nothing of the handlers' writes was committed; answering 500 store_unavailable so Stripe retries", {
-        eventId,
-        type: event.type,
-        error: describeError(settled.errors[0]),
-      });
-      if (calls && token !== undefined) await trace.step('release', () => calls.release(eventId, token));
-      return 'store_unavailable';
-    }
-    if (settled.ok) {
-      // A transactional store marked the event done in the handlers' own transaction.
-      if (calls && token !== undefined && !calls.transaction) await trace.step('complete', () => calls.complete(eventId, token));
-      return 'processed';
-    }
-    // The stack, causes and inner errors go to the log only; the response never holds them.
-    const details = { eventId, type: event.type, ...handlerErrorDetails(settled.errors) };
-    if (settled.errors.length > 0 && settled.errors.every((one) => NonRetryableError.is(one))) {
-      logger.warn('a handler discarded the event (NonRetryableError)', details);
-      if (calls && token !== undefined) await trace.step('complete', () => calls.complete(eventId, token));
-      return 'discarded';
-    }
-    logger.error('a handler failed; Stripe will retry the delivery', details);
-    if (calls && token !== undefined) await trace.step('release', () => calls.release(eventId, token));
-    return 'failed';
-  }
-
-  return async function processEvent(event: RoutableEvent, delivery: DeliveryScope = {}): Promise<ProcessOutcome> {
-    const scope = { logger: delivery.logger ?? options.logger, trace: delivery.trace ?? untracedDelivery };
-    const { logger, trace } = scope;
-    const calls = callsFor(logger);
     let token: string | undefined;
     if (calls) {
-      const claim = await trace.step('claim', () => calls.claim(deduplicationKey(event)));
+      const claim = await trace.step('claim', () => calls.claim(eventId));
       if (claim.outcome !== undefined) return claim.outcome;
       token = claim.token;
     }
-
-    const transaction = token !== undefined ? calls?.transaction : undefined;
-    const abandon = new AbortController();
-    const running: Promise<Settled> = trace.step('dispatch', () =>
-      transaction
-        ? transaction(deduplicationKey(event), token as string, (db) => router.dispatch(event, { logger, db }), abandon.signal)
-        : settle(() => router.dispatch(event, { logger })),
-    ).then(
-      () => ({ ok: true }),
-      (error: unknown): Settled =>
-        transaction && IdempotencyStoreError.is(error) && error.code !== 'transaction_closed'
-          ? { ok: false, errors: [error], storeFailure: true }
-          : { ok: false, errors: handlerErrors(error) },
-    );
-    const settled = await handlerDeadline(running);
-    if (settled === timedOut) {
-      logger.error(
-        `the handlers did not finish within handlerTimeoutMs (${handlerTimeoutMs} ms); answering 500 handler_timeout so Stripe retries. ` +
-          `${timeoutConsequence(transaction ? 'transactional' : token !== undefined ? 'lease' : 'none')} Move slow work to a queue.`,
-        { eventId: deduplicationKey(event), type: event.type },
-      );
-      if (transaction) {
-        // Nothing of theirs may commit now: the transaction is rolled back at once, and the claim
-        // released once it is, so Stripe's retry runs them again from a clean state.
-        abandon.abort(new Error(`the handlers did not finish within handlerTimeoutMs (${handlerTimeoutMs} ms); their transaction was rolled back`));
-        void running.then((late) => (late.ok ? undefined : calls?.release(deduplicationKey(event), token as string)));
-        return 'handler_timeout';
-      }
-      // Settled when they end: done on success, released on failure, as if they had been on time.
-      void running.then((late) => conclude(event, late, token, scope));
+    const owned = calls && token !== undefined ? { calls, token } : undefined;
+    const inTransaction = owned?.calls.transaction;
+    const verdict = await runHandlers({
+      eventId,
+      type: event.type,
+      event: () => event,
+      logger,
+      step: (run) => trace.step('dispatch', run),
+      ...(inTransaction && owned && { transaction: (work, signal) => inTransaction(eventId, owned.token, work, signal) }),
+      next: {
+        failed: 'Stripe will retry the delivery',
+        timedOut: `answering 500 handler_timeout so Stripe retries. ${timeoutConsequence(inTransaction ? 'transactional' : owned ? 'lease' : 'none')} Move slow work to a queue.`,
+      },
+    });
+    const record = (settled: HandlerVerdict) => (owned ? recordVerdict(settled, eventId, owned.calls, owned.token, trace) : Promise.resolve());
+    if (verdict.outcome === 'handler_timeout' || verdict.outcome === 'abandoned') {
+      // A transaction was rolled back at once: the claim is released once it is, so Stripe's retry
+      // runs the handlers again from a clean state. Without one, the handlers keep the lease and
+      // settle it when they end: done on success, released on failure, as if they had been on time.
+      void verdict.late.then((late) => (inTransaction && late.outcome === 'processed' ? undefined : record(late)));
       return 'handler_timeout';
     }
-    return conclude(event, settled, token, scope);
+    await record(verdict);
+    return verdict.outcome === 'store_failure' ? 'store_unavailable' : verdict.outcome;
   };
+}
+
+/** Marks the event done (unless the transaction did) or gives the claim up, as the verdict says. */
+async function recordVerdict(verdict: HandlerVerdict, eventId: string, calls: StoreCalls, token: string, trace: DeliveryTrace): Promise<void> {
+  if (verdict.outcome === 'discarded' || (verdict.outcome === 'processed' && !calls.transaction)) {
+    await trace.step('complete', () => calls.complete(eventId, token));
+  } else if (verdict.outcome !== 'processed') {
+    await trace.step('release', () => calls.release(eventId, token));
+  }
 }
 
 /** What a handler timeout means for the event, by how the delivery holds it. */
@@ -149,13 +115,4 @@ function timeoutConsequence(hold: 'transactional' | 'lease' | 'none'): string {
   }
   if (hold === 'lease') return "They keep the event's lease while they run, so duplicates get 409 until they end or the lease ends.";
   return 'With no idempotency store nothing holds the event, so a retry may run them again while these still run.';
-}
-
-/** The handlers' errors from what `dispatch` rejected with (a custom router may reject with anything). */
-function handlerErrors(error: unknown): unknown[] {
-  try {
-    return error instanceof AggregateError && Array.isArray(error.errors) ? error.errors : [error];
-  } catch {
-    return [error];
-  }
 }

@@ -114,3 +114,6 @@ export function createStoreCalls({ store, leaseMs, logger, storeDeadline }: Stor
 
   return { claim, complete, release, transaction };
 }
+
+/** The store calls of one delivery, as `createStoreCalls` makes them. */
+export type StoreCalls = ReturnType<typeof createStoreCalls>;

@@ -30,3 +30,12 @@ export class InboxLeaseLostError extends InboxError {
     super('lease_lost', `event ${eventId}: the handlers outlived the lease (leaseMs ${leaseMs}) and another worker took the event over; raise leaseMs above your slowest handler.`);
   }
 }
+
+/** `instanceof` itself throws on some values a handler may throw (a revoked Proxy): asked safely. */
+export function isLeaseLost(error: unknown): error is InboxLeaseLostError {
+  try {
+    return error instanceof InboxLeaseLostError;
+  } catch {
+    return false;
+  }
+}

@@ -1,10 +1,11 @@
 import { resolveLogger } from '../logger.js';
 import { describeError, type WebhookRouter } from '../router/create-webhook-router.js';
-import { NonRetryableError } from '../router/non-retryable-error.js';
+import { withinDeadline, timedOut } from '../handler/deadline.js';
+import { createHandlerRunner, HandlerAbandonedError, type HandlerVerdict } from '../handler/run-handlers.js';
 import type { WebhookTelemetrySetting } from '../telemetry/telemetry-options.js';
 import { webhookTelemetry } from '../telemetry/webhook-telemetry.js';
 import type { WebhookLogger } from '../types.js';
-import { InboxLeaseLostError } from './inbox-error.js';
+import { InboxLeaseLostError, isLeaseLost } from './inbox-error.js';
 import type { Inbox, InboxConsumer, InboxDelivery, InboxSettlement } from './types.js';
 import type { EventNotificationClient } from '../verify/notification-client.js';
 import { createWorkerEventResolver } from './worker-notifications.js';
@@ -37,17 +38,38 @@ export interface InboxWorkerOptions {
    * waits for the calls in flight.
    */
   onDead?: DeadLetterHook;
+  /**
+   * How long one attempt's handlers may run: then it fails as `handler_timeout` (retried per the
+   * inbox's retry policy), `ctx.signal` aborts, a `ctx.db` transaction rolls back, and the slot
+   * takes the next event. Default 80% of the inbox's `leaseMs`; must be below `leaseMs`, or the
+   * event could be taken over while its handlers still run.
+   */
+  handlerTimeoutMs?: number;
 }
+
+/** Options of `worker.stop()`. */
+export interface InboxWorkerStopOptions {
+  /**
+   * How long to wait for the handlers that run before aborting their `ctx.signal` (their attempts
+   * are then recorded as failed and retried). Default 30 s.
+   */
+  graceMs?: number;
+}
+
+/** The share of `leaseMs` an attempt may use by default: the rest is left to record its outcome. */
+const defaultHandlerShare = 0.8;
+const defaultGraceMs = 30_000;
 
 /** A running worker: `ready` once it takes jobs; `stop()` finishes what it holds and takes nothing new. */
 export interface InboxWorker {
   /** Resolves once the engine fetches jobs for this worker. */
   readonly ready: Promise<void>;
   /**
-   * Graceful stop: takes no new job, waits for the handlers it runs to finish and their outcome to
-   * be recorded. Call it on SIGTERM, before stopping the engine's client.
+   * Graceful stop: takes no new job, waits up to `graceMs` for the handlers it runs, then aborts
+   * their `ctx.signal`, and resolves once every attempt is recorded. Call it on SIGTERM, before
+   * stopping the engine's client.
    */
-  stop(): Promise<void>;
+  stop(options?: InboxWorkerStopOptions): Promise<void>;
 }
 
 /**
@@ -65,7 +87,11 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
   if (typeof router?.dispatch !== 'function') throw new TypeError('startInboxWorker: `router` is required; create one with `createWebhookRouter()`.');
   const concurrency = options.concurrency ?? 1;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError('startInboxWorker: concurrency must be a positive integer.');
+  const handlerTimeoutMs = workerHandlerTimeout(options.handlerTimeoutMs, inbox.leaseMs);
   const logger = resolveLogger(options.logger);
+  const runHandlers = createHandlerRunner(router, handlerTimeoutMs);
+  // Aborted when a stop's grace period ends: every running attempt's ctx.signal follows it.
+  const graceOver = new AbortController();
   const telemetry = webhookTelemetry(options.telemetry);
   const routable = createWorkerEventResolver(options.stripe, router);
   const deadLetters = deadLetterNotifier(inbox, options.onDead, logger);
@@ -109,51 +135,54 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
       // Measured on this process's clock: the database's may differ.
       const started = performance.now();
       const elapsed = () => Math.round(performance.now() - started);
-      const settle = async (settlement: Omit<InboxSettlement, 'durationMs'>) => {
+      const record = async (settlement: Omit<InboxSettlement, 'durationMs'>) => {
         const recorded = await inbox.settle(eventId, token, { ...settlement, durationMs: elapsed() });
         if (!recorded) {
           report.outcome('lease_lost');
           throw new InboxLeaseLostError(eventId, inbox.leaseMs);
         }
       };
-      try {
-        const event = routable(claim.event);
-        if (inbox.completeInTransaction) {
-          // The handlers' writes through ctx.db commit with the done mark, or not at all.
-          const completed = await inbox.completeInTransaction(delivery, token, (db) => router.dispatch(event, { logger, stale, db }), elapsed);
-          if (!completed) throw new InboxLeaseLostError(eventId, inbox.leaseMs);
-          return 'processed';
-        }
-        await router.dispatch(event, { logger, stale });
-      } catch (error) {
-        if (error instanceof InboxLeaseLostError) {
-          report.outcome('lease_lost');
-          throw error;
-        }
-        const errors = error instanceof AggregateError ? error.errors : [error];
-        const reason = errors.map(describeError).join('; ');
-        if (errors.length > 0 && errors.every((one) => NonRetryableError.is(one))) {
-          logger.warn('a handler discarded the event (NonRetryableError)', { eventId, type, error: reason });
-          await settle({ status: 'discarded', error: errors[0] });
-          return 'discarded';
-        }
-        const status = lastAttempt ? 'dead' : 'failed';
-        logger.error(lastAttempt ? 'a handler failed on the last attempt; the event is dead (replay it once fixed)' : 'a handler failed; the engine will retry', {
-          eventId,
-          type,
-          error: reason,
-        });
-        await settle({ status, error: errors.length === 1 ? errors[0] : error });
-        report.outcome(status);
-        if (status === 'dead') {
-          telemetry.inbox.dead(claim.event);
-          deadLetters.notify(claim.event);
-        }
-        // Rethrown so that the engine counts the failure, backs off and retries (or dead-letters).
-        throw error;
+      const inTransaction = inbox.completeInTransaction?.bind(inbox);
+      const verdict: HandlerVerdict = await runHandlers({
+        eventId,
+        type,
+        event: () => routable(claim.event),
+        logger,
+        stale,
+        signal: graceOver.signal,
+        // The handlers' writes through ctx.db commit with the done mark, or not at all.
+        ...(inTransaction && {
+          transaction: async (work, signal) => {
+            if (!(await inTransaction(delivery, token, work, elapsed, signal))) throw new InboxLeaseLostError(eventId, inbox.leaseMs);
+          },
+        }),
+        next: {
+          failed: lastAttempt ? 'that was the last attempt: the event is dead (replay it once fixed)' : 'the engine will retry',
+          timedOut: `the attempt fails as handler_timeout and ${lastAttempt ? 'the event is dead (replay it once fixed)' : 'the engine will retry it'}; ` +
+            'ctx.signal is aborted and a ctx.db transaction rolled back. Move slow work out of the handler, or raise handlerTimeoutMs (below leaseMs).',
+        },
+      });
+      if (verdict.outcome === 'processed') {
+        if (!inTransaction) await record({ status: 'done' });
+        return 'processed';
       }
-      await settle({ status: 'done' });
-      return 'processed';
+      if (verdict.outcome === 'discarded') {
+        await record({ status: 'discarded', error: verdict.error });
+        return 'discarded';
+      }
+      if (isLeaseLost(verdict.error)) {
+        report.outcome('lease_lost');
+        throw verdict.error;
+      }
+      const status = lastAttempt ? 'dead' : 'failed';
+      await record({ status, error: verdict.error });
+      report.outcome(status);
+      if (status === 'dead') {
+        telemetry.inbox.dead(claim.event);
+        deadLetters.notify(claim.event);
+      }
+      // Rethrown so that the engine counts the failure, backs off and retries (or dead-letters).
+      throw forEngine(verdict.error);
     });
   }
 
@@ -172,12 +201,48 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
 
   return {
     ready,
-    async stop() {
+    async stop(stopOptions = {}) {
+      const graceMs = stopOptions.graceMs ?? defaultGraceMs;
+      if (!(graceMs >= 0)) throw new RangeError(`worker.stop: graceMs must be 0 or more milliseconds, got ${String(graceMs)}.`);
       stopping = true;
       await ready;
-      await consumer?.stop();
-      await Promise.all(running);
+      // An engine's own stop waits for the jobs it handed out (pg-boss, BullMQ): started now,
+      // awaited last, so that the grace period below is what bounds the wait.
+      const consumerStopped = consumer?.stop();
+      const finished = Promise.all(running);
+      if ((await withinDeadline(finished, graceMs)) === timedOut) {
+        logger.warn(`worker.stop: ${running.size} attempt(s) still running after graceMs (${graceMs} ms); aborting their ctx.signal and recording them as failed`);
+        graceOver.abort(new HandlerAbandonedError('worker_stopped', `the worker stopped and its grace period (graceMs ${graceMs}) ended before the handlers finished`));
+      }
+      await finished;
+      await consumerStopped;
       await deadLetters.settled();
     },
   };
+}
+
+/** `handlerTimeoutMs` of a worker: below the lease, so that no other worker takes a running event over. */
+function workerHandlerTimeout(value: number | undefined, leaseMs: number): number {
+  const ms = value ?? Math.floor(leaseMs * defaultHandlerShare);
+  if (typeof ms !== 'number' || !(ms > 0) || ms >= leaseMs) {
+    throw new RangeError(
+      `startInboxWorker: handlerTimeoutMs must be a positive number of milliseconds below the inbox's leaseMs (${leaseMs}), got ${String(ms)}: ` +
+        'a handler still running when its lease ends may run twice. Lower handlerTimeoutMs, or raise leaseMs in pgBossInbox() or bullmqInbox().',
+    );
+  }
+  return ms;
+}
+
+
+/**
+ * What the engine gets to count the failure: the error itself, or for a value it could not handle
+ * (pg-boss serializes it; a revoked Proxy throws on every access) an Error that describes it.
+ */
+function forEngine(error: unknown): unknown {
+  try {
+    if (error instanceof Error) return error;
+  } catch {
+    // Not an Error, whatever it is.
+  }
+  return new Error(describeError(error));
 }

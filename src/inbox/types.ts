@@ -280,7 +280,14 @@ export interface Inbox {
   /**
    * @internal Present with `transactional: true`: runs `handlers` inside a transaction and marks the
    * event done in it (if `token` still holds it; else rolls back and resolves `false`), with the
-   * delivery's job completed in the same transaction where the engine allows it.
+   * delivery's job completed in the same transaction where the engine allows it. Rolls back, and
+   * rejects, when `signal` aborts (a handler timeout, a stopping worker's grace ended).
    */
-  completeInTransaction?(delivery: InboxDelivery, token: string, handlers: (db: TransactionClient) => Promise<void>, durationMs: () => number): Promise<boolean>;
+  completeInTransaction?(
+    delivery: InboxDelivery,
+    token: string,
+    handlers: (db: TransactionClient) => Promise<void>,
+    durationMs: () => number,
+    signal?: AbortSignal,
+  ): Promise<boolean>;
 }

@@ -2,11 +2,14 @@ import type { TransactionClient, WebhookContext, WebhookLogger } from '../types.
 import { defaultLogger } from '../logger.js';
 import { deduplicationKey, isThinNotification, type RoutableEvent } from '../event-types.js';
 
-export function createContext(event: RoutableEvent, logger: WebhookLogger = defaultLogger, stale = false, db?: TransactionClient): WebhookContext {
+// A dispatch called without a signal (a test, a script) is never abandoned: one signal serves them all.
+const neverAborted = new AbortController().signal;
+
+export function createContext(event: RoutableEvent, logger: WebhookLogger = defaultLogger, stale = false, db?: TransactionClient, signal: AbortSignal = neverAborted): WebhookContext {
   const ctx: WebhookContext = isThinNotification(event)
     ? // A thin notification's Stripe context is the connected account (Connect), if any.
-      { eventId: deduplicationKey(event), type: event.type, livemode: event.livemode, account: event.context?.toString() || undefined, logger, stale }
-    : { eventId: event.id, type: event.type, livemode: event.livemode, account: event.account ?? undefined, logger, stale };
+      { eventId: deduplicationKey(event), type: event.type, livemode: event.livemode, account: event.context?.toString() || undefined, logger, stale, signal }
+    : { eventId: event.id, type: event.type, livemode: event.livemode, account: event.account ?? undefined, logger, stale, signal };
   if (db) ctx.db = db;
   return ctx;
 }

@@ -38,6 +38,8 @@ export interface DispatchOptions {
   stale?: boolean;
   /** Sets `ctx.db`: a transactional store's client, or an inbox worker's with `transactional: true`. */
   db?: TransactionClient;
+  /** Sets `ctx.signal`: aborted when the attempt is abandoned (its deadline, a lost lease, a stopping worker). */
+  signal?: AbortSignal;
 }
 
 /** Routes verified events to typed handlers. */
@@ -128,7 +130,7 @@ export function createWebhookRouter(): WebhookRouter {
       );
     },
     async dispatch(event, options) {
-      const ctx = createContext(event, options?.logger, options?.stale === true, options?.db);
+      const ctx = createContext(event, options?.logger, options?.stale === true, options?.db, options?.signal);
       const handlers = [...(byType.get(event.type) ?? []), ...anyHandlers];
       let errors: unknown[] = [];
       if (handlers.length === 1) {

@@ -99,6 +99,12 @@ export function postgresStore(client: PostgresClient, options: PostgresStoreOpti
   warnAboutUnheardPoolErrors(client, resolveLogger(options.logger));
   const tokens = createLeaseTokens();
   const runner = options.transactional === true ? createTransactionRunner(client) : undefined;
+  if (options.transactional === true && !runner) {
+    throw new TypeError(
+      'postgresStore: { transactional: true } needs a pg Pool, a pg Client or a PGlite instance, which can hold a transaction open; ' +
+        'this client only has query(). Pass the Pool itself, or turn transactional off.',
+    );
+  }
   const sql = {
     ready: readyStatement(table),
     claim: claimStatement(table),

@@ -1,19 +1,21 @@
 import { resolveLogger } from '../logger.js';
 import type { WebhookRouter } from '../router/create-webhook-router.js';
-import { createEventProcessor, type ProcessOutcome } from '../handler/process-event.js';
+import { createEventProcessor, defaultLeaseMs, type ProcessOutcome } from '../handler/process-event.js';
+import { deliveryProcessor, isWebhookHandler, type WebhookHandler } from '../handler/build-webhook-handler.js';
 import { createNotificationResolver } from '../handler/thin-notifications.js';
 import type { IdempotencyStore, WebhookLogger } from '../types.js';
 import { checkNotificationClient, type EventNotificationClient } from '../verify/notification-client.js';
 import { unwrapEnvelope, type TrustedChannel } from './unwrap-envelope.js';
 import { createInboxIngress } from '../inbox/enqueue-event.js';
 import type { Inbox } from '../inbox/types.js';
+import type { VerifiedDelivery } from '../verify/verify-delivery.js';
 
 /** What every trusted delivery needs beside its store or inbox. */
 export interface TrustedDeliveryBaseOptions {
   router: WebhookRouter;
   /** A stripe-node client (23 or later), to route thin notifications (unused with `inbox`). */
   stripe?: EventNotificationClient;
-  /** How long a claim holds before another delivery may run the event again. Default 60 s. */
+  /** How long a claim holds before another delivery may run the event again. Default 60 s, as the webhook handler's. */
   leaseMs?: number;
   /** Default the console; `false` logs nothing. */
   logger?: WebhookLogger | false;
@@ -41,8 +43,20 @@ export interface TrustedInboxOptions extends TrustedDeliveryBaseOptions {
   store?: undefined;
 }
 
-/** The router and a store (process now) or an inbox (process in a worker). */
-export type TrustedDeliveryOptions = TrustedStoreOptions | TrustedInboxOptions;
+/**
+ * The app's webhook handler: the channel then runs exactly as its deliveries do, with its store or
+ * inbox, handler and store timeouts, logger and Stripe client.
+ */
+export interface TrustedHandlerOptions {
+  /** What `createWebhookHandler(...)` made (the secret is unused: the channel authenticates). */
+  handler: WebhookHandler;
+  router?: undefined;
+  store?: undefined;
+  inbox?: undefined;
+}
+
+/** The app's handler, or the router with a store (process now) or an inbox (process in a worker). */
+export type TrustedDeliveryOptions = TrustedHandlerOptions | TrustedStoreOptions | TrustedInboxOptions;
 
 /**
  * What became of a trusted delivery: the handler's outcomes, or `stripe_client_required` for a
@@ -57,7 +71,15 @@ export interface TrustedDeliveryResult {
   type: string;
 }
 
-const retried: ReadonlySet<TrustedDeliveryResult['outcome']> = new Set(['in_progress', 'failed', 'store_unavailable', 'stripe_client_required', 'inbox_unavailable']);
+const retried: ReadonlySet<TrustedDeliveryResult['outcome']> = new Set([
+  'in_progress',
+  'failed',
+  'store_unavailable',
+  'store_timeout',
+  'handler_timeout',
+  'stripe_client_required',
+  'inbox_unavailable',
+]);
 
 /**
  * Routes a Stripe event that arrived through a channel that authenticates it (Amazon EventBridge,
@@ -66,7 +88,29 @@ const retried: ReadonlySet<TrustedDeliveryResult['outcome']> = new Set(['in_prog
  * delivery would be after verification.
  */
 export async function handleTrustedDelivery(envelope: unknown, options: TrustedDeliveryOptions): Promise<TrustedDeliveryResult> {
-  if (typeof options?.router?.dispatch !== 'function') throw new TypeError('handleTrustedDelivery: `router` is required; create one with `createWebhookRouter()`.');
+  const process = options && 'handler' in options && options.handler !== undefined ? handlerProcessor(options) : optionsProcessor(options as TrustedStoreOptions | TrustedInboxOptions);
+  const { channel, delivery } = unwrapEnvelope(envelope);
+  const outcome = await process(delivery);
+  return { channel, eventId: delivery.id, type: delivery.type, outcome, retry: retried.has(outcome) };
+}
+
+type DeliveryRun = (delivery: VerifiedDelivery) => Promise<TrustedDeliveryResult['outcome']>;
+
+function handlerProcessor({ handler, ...rest }: TrustedHandlerOptions): DeliveryRun {
+  const run = isWebhookHandler(handler) ? deliveryProcessor(handler) : undefined;
+  if (!run) throw new TypeError('handleTrustedDelivery: `handler` must come from createWebhookHandler() (or createFetchHandler).');
+  const others = Object.entries(rest).filter(([, value]) => value !== undefined).map(([key]) => key);
+  if (others.length > 0) {
+    throw new TypeError(`handleTrustedDelivery: give \`handler\` alone (its store or inbox, router and Stripe client are used); drop ${others.map((key) => `\`${key}\``).join(', ')}.`);
+  }
+  return run;
+}
+
+/** The older form: the router with a store or an inbox, through the same step as a handler's. */
+function optionsProcessor(options: TrustedStoreOptions | TrustedInboxOptions): DeliveryRun {
+  if (typeof options?.router?.dispatch !== 'function') {
+    throw new TypeError('handleTrustedDelivery: pass `handler` (from createWebhookHandler) or `router` (from createWebhookRouter()) with `store` or `inbox`.');
+  }
   if (options.inbox !== undefined && options.store !== undefined) {
     throw new TypeError('handleTrustedDelivery: give `store` or `inbox`, not both (with an inbox, its workers deduplicate).');
   }
@@ -76,21 +120,17 @@ export async function handleTrustedDelivery(envelope: unknown, options: TrustedD
   if (options.store === undefined && options.inbox === undefined) {
     throw new TypeError(
       'handleTrustedDelivery: pass `store` (e.g. the postgresStore or redisStore your webhook handler uses), `inbox` (the one your webhook handler ' +
-        'enqueues into), or `store: false` to turn deduplication off.',
+        'enqueues into), or `store: false` to turn deduplication off; or pass `handler` (your webhook handler) alone.',
     );
   }
   checkNotificationClient(options.stripe, 'handleTrustedDelivery');
   const logger = resolveLogger(options.logger);
-  const { channel, delivery } = unwrapEnvelope(envelope);
-  const base = { channel, eventId: delivery.id, type: delivery.type };
-  if (options.inbox) {
-    // Stored as it arrived (a thin notification too): the worker routes it.
-    const outcome = await createInboxIngress(options.inbox, logger)(delivery);
-    return { ...base, outcome, retry: retried.has(outcome) };
-  }
-  const routable = createNotificationResolver(options.stripe, logger, 'handleTrustedDelivery')(delivery);
-  if (!routable) return { ...base, outcome: 'stripe_client_required', retry: true };
-  const process = createEventProcessor({ router: options.router, store: options.store || undefined, leaseMs: options.leaseMs ?? 60_000, logger });
-  const outcome = await process(routable);
-  return { ...base, outcome, retry: retried.has(outcome) };
+  // Stored as it arrived (a thin notification too): the worker routes it.
+  if (options.inbox) return createInboxIngress(options.inbox, logger);
+  const resolve = createNotificationResolver(options.stripe, logger, 'handleTrustedDelivery');
+  const processEvent = createEventProcessor({ router: options.router, store: options.store || undefined, leaseMs: options.leaseMs ?? defaultLeaseMs, logger });
+  return async (delivery) => {
+    const routable = resolve(delivery);
+    return routable ? processEvent(routable) : 'stripe_client_required';
+  };
 }

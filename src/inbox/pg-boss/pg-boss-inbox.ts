@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { parseTableName } from '../../stores/postgres/table-name.js';
-import { InboxError, InboxLeaseLostError } from '../inbox-error.js';
+import { InboxError, InboxLeaseLostError, isLeaseLost } from '../inbox-error.js';
 import { attemptOutcome, fillTimeline, resolveFilter, resolveTimeline } from '../list-filter.js';
 import { eventLogFields } from '../inbox-event.js';
 import { resolveInboxOptions } from '../resolve-inbox-options.js';
@@ -197,28 +197,35 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
 
     ...(options.transactional === true
       ? {
-          async completeInTransaction({ eventId, jobId }: InboxDelivery, token: string, handlers: (db: TransactionClient) => Promise<void>, durationMs: () => number) {
+          async completeInTransaction(
+            { eventId, jobId }: InboxDelivery,
+            token: string,
+            handlers: (db: TransactionClient) => Promise<void>,
+            durationMs: () => number,
+            signal?: AbortSignal,
+          ) {
             const db = await database();
-            return db
-              .transaction(async (tx) => {
-                // The driver's client (pg or PGlite) is what handlers get as ctx.db.
-                await handlers(tx as TransactionClient);
-                const [row] = await rows<{ settled: number }>(sql.settle, [eventId, token, 'done', JSON.stringify({ durationMs: durationMs() })], tx);
-                // Rolls the handlers' writes back: another worker took the event over.
-                if (Number(row?.settled ?? 0) !== 1) throw new InboxLeaseLostError(eventId, leaseMs);
-                // The job too, in the same transaction (pg-boss 10+ take `{ db }`): a crash before
-                // COMMIT leaves it active, so pg-boss redelivers it once it expires; after COMMIT it
-                // is completed with the event. pg-boss's own completion after the handler returns
-                // then finds it no longer active and changes nothing.
-                if (jobId !== undefined && typeof boss.complete === 'function') {
-                  await boss.complete(queue, jobId, { eventId, status: 'done' }, { db: engineConnection(tx) });
-                }
-                return true;
-              })
-              .catch((error: unknown) => {
-                if (error instanceof InboxLeaseLostError) return false;
+            // The runner postgresStore uses: ctx.db refuses queries once the handlers settled, and
+            // an abort (a timeout, a stop) rolls back at once.
+            const markDone = async (tx: SqlClient) => {
+              const [row] = await rows<{ settled: number }>(sql.settle, [eventId, token, 'done', JSON.stringify({ durationMs: durationMs() })], tx);
+              // Rolls the handlers' writes back: another worker took the event over.
+              if (Number(row?.settled ?? 0) !== 1) throw new InboxLeaseLostError(eventId, leaseMs);
+              // The job too, in the same transaction (pg-boss 10+ take `{ db }`): a crash before
+              // COMMIT leaves it active, so pg-boss redelivers it once it expires; after COMMIT it
+              // is completed with the event. pg-boss's own completion after the handler returns
+              // then finds it no longer active and changes nothing.
+              if (jobId !== undefined && typeof boss.complete === 'function') {
+                await boss.complete(queue, jobId, { eventId, status: 'done' }, { db: engineConnection(tx) });
+              }
+            };
+            return db.runner.run(handlers, markDone, signal).then(
+              () => true,
+              (error: unknown) => {
+                if (isLeaseLost(error)) return false;
                 throw error;
-              });
+              },
+            );
           },
         }
       : {}),

@@ -1,4 +1,4 @@
-import { checkOutConnection, type ConnectablePool } from '../../stores/postgres/checked-out-connection.js';
+import { createTransactionRunner, type TransactionRunner } from '../../stores/postgres/transaction-runner.js';
 import { InboxError } from '../inbox-error.js';
 
 /** One connection's worth of SQL: a pg Client or Pool, PGlite, or a transaction of either. */
@@ -6,14 +6,11 @@ export interface SqlClient {
   query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
-/** A client that can also run a transaction on one connection. */
+/** A client that can also run a transaction on one connection, with the kit's shared runner. */
 export interface SqlDatabase extends SqlClient {
   transaction<T>(run: (tx: SqlClient) => Promise<T>): Promise<T>;
-}
-
-type PoolLike = SqlClient & ConnectablePool;
-interface PgliteLike extends SqlClient {
-  transaction<T>(run: (tx: SqlClient) => Promise<T>): Promise<T>;
+  /** The runner postgresStore uses too: the handlers' transaction, with a guarded `ctx.db`. */
+  readonly runner: TransactionRunner;
 }
 
 /**
@@ -21,46 +18,13 @@ interface PgliteLike extends SqlClient {
  * the engine's job can be written in one transaction.
  */
 export function toSqlDatabase(db: unknown): SqlDatabase {
-  if (isPglite(db)) return { query: (text, params) => db.query(text, params), transaction: (run) => db.transaction(run) };
-  if (isPool(db)) {
-    return {
-      query: (text, params) => db.query(text, params),
-      async transaction(run) {
-        // Heard from the moment it is handed over: a session killed mid-transaction must fail
-        // this transaction, not crash the process with an unhandled 'error' event.
-        const held = await checkOutConnection(db);
-        const client = held.connection;
-        let broken: Error | undefined;
-        try {
-          await client.query('BEGIN');
-          const result = await run(client);
-          await client.query('COMMIT');
-          return result;
-        } catch (error) {
-          await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-            // A connection that cannot roll back is not given back to the pool.
-            broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-          });
-          throw error;
-        } finally {
-          held.release(broken);
-        }
-      },
-    };
-  }
+  const runner = typeof (db as SqlClient | undefined)?.query === 'function' ? createTransactionRunner(db as SqlClient) : undefined;
+  if (runner) return { query: (text, params) => (db as SqlClient).query(text, params), transaction: (run) => runner.transaction(run), runner };
   throw new InboxError(
     'invalid_options',
     'pgBossInbox: cannot find a database connection for the event log. Pass `db`: the pg Pool, or the PGlite instance, that pg-boss runs on ' +
       '(pg-boss opens its own pool only after `await boss.start()`; call pgBossInbox after it, or pass `db`).',
   );
-}
-
-function isPglite(db: unknown): db is PgliteLike {
-  return typeof db === 'object' && db !== null && typeof (db as PgliteLike).transaction === 'function' && typeof (db as PgliteLike).query === 'function';
-}
-
-function isPool(db: unknown): db is PoolLike {
-  return typeof db === 'object' && db !== null && typeof (db as PoolLike).connect === 'function' && typeof (db as PoolLike).query === 'function';
 }
 
 /** The `db` option of pg-boss's `send()` (its `IDatabase`), over one transaction's client. */

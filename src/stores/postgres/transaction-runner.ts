@@ -24,6 +24,8 @@ export interface TransactionRunner {
   run(work: (db: TransactionClient) => Promise<void>, finish: Step, signal?: AbortSignal): Promise<void>;
   /** Runs one of the store's own statements when the session is free (pg Client), else at once. */
   exclusive<T>(statement: () => Promise<T>): Promise<T>;
+  /** A plain transaction for the kit's own statements (the inbox's event log and jobs): COMMIT, or ROLLBACK on a rejection. */
+  transaction<T>(statements: (connection: PostgresClient) => Promise<T>): Promise<T>;
 }
 
 type PgPool = PostgresClient & ConnectablePool;
@@ -31,20 +33,48 @@ interface PgliteLike extends PostgresClient {
   transaction<T>(callback: (tx: PostgresClient) => Promise<T>): Promise<T>;
 }
 
-export function createTransactionRunner(client: PostgresClient): TransactionRunner {
+/** PGlite (or a client shaped like it): it runs transactions itself, on its one connection. */
+export function isPglite(client: unknown): client is PgliteLike {
+  const shape = client as Record<string, unknown> | null;
+  return typeof shape?.transaction === 'function' && typeof shape.query === 'function' && typeof shape.connect !== 'function';
+}
+
+/**
+ * The one transaction runner of the kit's PostgreSQL code: postgresStore's and pgBossInbox's.
+ * `undefined` for a client that only has query() (the caller says what to pass instead).
+ */
+export function createTransactionRunner(client: PostgresClient): TransactionRunner | undefined {
   const shape = client as unknown as Record<string, unknown>;
-  if (typeof shape.transaction === 'function' && typeof shape.connect !== 'function') return pgliteRunner(client as PgliteLike);
+  if (isPglite(client)) return pgliteRunner(client);
   if (typeof shape.connect === 'function' && typeof shape.totalCount === 'number') return poolRunner(client as PgPool);
   if (typeof shape.connect === 'function') return clientRunner(client);
-  throw new TypeError(
-    'postgresStore: { transactional: true } needs a pg Pool, a pg Client or a PGlite instance, which can hold a transaction open; ' +
-      'this client only has query(). Pass the Pool itself, or turn transactional off.',
-  );
+  return undefined;
 }
 
 function poolRunner(pool: PgPool): TransactionRunner {
   return {
     exclusive: (statement) => statement(),
+    async transaction(statements) {
+      // Heard from the moment it is handed over: a session killed mid-transaction must fail
+      // this transaction, not crash the process with an unhandled 'error' event.
+      const held = await checkOutConnection(pool);
+      const connection = held.connection;
+      let broken: Error | undefined;
+      try {
+        await connection.query('BEGIN');
+        const result = await statements(connection);
+        await connection.query('COMMIT');
+        return result;
+      } catch (error) {
+        await connection.query('ROLLBACK').catch((rollbackError: unknown) => {
+          // A connection that cannot roll back is not given back to the pool.
+          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        });
+        throw error;
+      } finally {
+        held.release(broken);
+      }
+    },
     async run(work, finish, signal) {
       const connecting = checkOutConnection(pool);
       const held = await untilAborted(connecting, signal).catch((error: unknown) => {
@@ -80,13 +110,26 @@ function poolRunner(pool: PgPool): TransactionRunner {
         held.release(rollback);
         // The session ended under the transaction: whatever the handler threw is a consequence of
         // that, not a failure of its own, so it is answered as the store's failure.
-        if (lost && !IdempotencyStoreError.is(error)) throw sessionLost(step, lost, error);
-        if (!IdempotencyStoreError.is(error) && step !== 'run the handlers') throw sessionLost(step, error);
+        if (lost && !isRefusal(error)) throw sessionLost(step, lost, error);
+        if (!isRefusal(error) && step !== 'run the handlers') throw sessionLost(step, error);
         throw error;
       }
       held.release();
     },
   };
+}
+
+/**
+ * A failure that already says what happened: the store's own errors, and a `finish` that refused
+ * to record the event because its lease was taken over (the store's or the inbox's).
+ */
+function isRefusal(error: unknown): boolean {
+  try {
+    return IdempotencyStoreError.is(error) || (error instanceof Error && (error as { code?: unknown }).code === 'lease_lost');
+  } catch {
+    // A handler may throw a value that even `instanceof` fails on (a revoked Proxy).
+    return false;
+  }
 }
 
 /** The store's own failure (500 store_unavailable): its connection or statement failed, not a handler. */
@@ -111,6 +154,18 @@ function clientRunner(session: PostgresClient): TransactionRunner {
   };
   return {
     exclusive,
+    transaction: (statements) =>
+      exclusive(async () => {
+        await session.query('BEGIN');
+        try {
+          const result = await statements(session);
+          await session.query('COMMIT');
+          return result;
+        } catch (error) {
+          await session.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      }),
     run: (work, finish, signal) =>
       exclusive(async () => {
         const guard = guardedClient(session);
@@ -133,7 +188,7 @@ function clientRunner(session: PostgresClient): TransactionRunner {
             () => undefined,
             (rollbackError: unknown) => rollbackError,
           );
-          if (signal?.aborted || IdempotencyStoreError.is(error)) throw error;
+          if (signal?.aborted || isRefusal(error)) throw error;
           if (rollback !== undefined && isConnectionError(rollback)) throw sessionLost(step, rollback, error);
           if (step !== 'run the handlers') throw sessionLost(step, error);
           throw error;
@@ -145,6 +200,7 @@ function clientRunner(session: PostgresClient): TransactionRunner {
 function pgliteRunner(db: PgliteLike): TransactionRunner {
   return {
     exclusive: (statement) => statement(),
+    transaction: (statements) => db.transaction(statements),
     async run(work, finish, signal) {
       // PGlite commits when the callback resolves and rolls back when it rejects; its transaction
       // object refuses queries once closed.
@@ -172,7 +228,7 @@ function guardedClient(connection: PostgresClient): { client: TransactionClient;
           new IdempotencyStoreError(
             'postgres',
             'transaction_closed',
-            "ctx.db: this delivery's transaction is over (its handlers settled, failed or timed out), so the query was not run. " +
+            "ctx.db: this event's transaction is over (its handlers settled, failed or timed out, or the lease was lost), so the query was not run. " +
               'Await every ctx.db query inside the handler.',
           ),
         );

@@ -1,0 +1,139 @@
+import type { WebhookRouter } from '../router/create-webhook-router.js';
+import { NonRetryableError } from '../router/non-retryable-error.js';
+import type { RoutableEvent } from '../event-types.js';
+import type { TransactionClient, WebhookLogger } from '../types.js';
+import { settle, sharedDeadline, timedOut } from './deadline.js';
+import { handlerErrorDetails } from '../describe-error-stack.js';
+import { describeError } from '../describe-error.js';
+
+/** Why an attempt was abandoned before its handlers settled; it is `ctx.signal.reason`. */
+export class HandlerAbandonedError extends Error {
+  override readonly name = 'HandlerAbandonedError';
+  readonly code: 'handler_timeout' | 'worker_stopped';
+
+  constructor(code: HandlerAbandonedError['code'], message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/**
+ * How one run of an event's handlers ended:
+ * - `processed`: every handler succeeded (or none matched);
+ * - `discarded`: every error was a `NonRetryableError`;
+ * - `failed`: a handler failed otherwise (retried);
+ * - `store_failure`: the transaction around the handlers failed on its own part (its connection,
+ *   the done mark, the COMMIT, a lease taken over), so nothing of theirs was committed;
+ * - `handler_timeout` / `abandoned`: the deadline passed, or the caller's `signal` aborted, first.
+ *   `ctx.signal` is aborted, a transaction rolled back; `late` settles when the handlers do.
+ */
+export type HandlerVerdict =
+  | { outcome: 'processed' }
+  | { outcome: 'discarded' | 'failed' | 'store_failure'; error: unknown }
+  | { outcome: 'handler_timeout' | 'abandoned'; error: unknown; late: Promise<HandlerVerdict> };
+
+/** One event's run: what to dispatch, where to log, and what holds the event around it. */
+export interface HandlerRun {
+  /** The event's id and type, for the log lines. */
+  eventId: string;
+  type: string;
+  /** Called inside the run, so that an event that cannot be built fails like a handler. */
+  event: () => RoutableEvent;
+  logger: WebhookLogger;
+  stale?: boolean;
+  /**
+   * Runs `work` in the transaction that also records the event done, and rolls it back when
+   * `signal` aborts; its `db` refuses queries once the transaction is over (`ctx.db`).
+   */
+  transaction?: (work: (db: TransactionClient) => Promise<void>, signal: AbortSignal) => Promise<unknown>;
+  /** Abandons the run from outside (a stopping worker's grace ended): aborts `ctx.signal`. */
+  signal?: AbortSignal;
+  /** Wraps the dispatch in the caller's telemetry span. */
+  step?: <T>(run: () => Promise<T>) => Promise<T>;
+  /** What follows a failure and a timeout, for the log lines ("Stripe will retry", ...). */
+  next: { failed: string; timedOut: string };
+}
+
+type Settled = { ok: true } | { ok: false; error: unknown; handlers: boolean };
+
+/**
+ * The one step that runs handlers, whatever path brought the event (a webhook delivery, an inbox
+ * worker, a catch-up run, a trusted channel): the deadline, `ctx.signal`, `ctx.db` and the
+ * failure rules are the same everywhere, so a guarantee never depends on how an event arrived.
+ */
+export function createHandlerRunner(router: WebhookRouter, handlerTimeoutMs: number) {
+  const deadline = sharedDeadline(handlerTimeoutMs);
+
+  return async function runHandlers(run: HandlerRun): Promise<HandlerVerdict> {
+    const { logger, stale, transaction } = run;
+    const abandon = new AbortController();
+    const signal = abandon.signal;
+    const onOuterAbort = () => abandon.abort(run.signal?.reason);
+    run.signal?.addEventListener('abort', onOuterAbort, { once: true });
+    // Identity tells the handlers' own rejection from the transaction's failure around them.
+    let handlerRejection: { error: unknown } | undefined;
+    const dispatch = (db?: TransactionClient) =>
+      settle(() => router.dispatch(run.event(), { logger, stale, signal, ...(db && { db }) })).catch((error: unknown) => {
+        handlerRejection = { error };
+        throw error;
+      });
+    const dispatched = transaction ? settle(() => transaction(dispatch, signal)) : dispatch();
+    const running: Promise<Settled> = (run.step ? run.step(() => dispatched) : dispatched).then(
+      (): Settled => ({ ok: true }),
+      (error: unknown): Settled => ({ ok: false, error, handlers: handlerRejection !== undefined && handlerRejection.error === error }),
+    );
+    const verdictOf = (settled: Settled) => report(run, classify(settled));
+    const abandoned = new Promise<'abandoned'>((resolve) => signal.addEventListener('abort', () => resolve('abandoned'), { once: true }));
+    const first = await Promise.race([deadline(running), abandoned]);
+    run.signal?.removeEventListener('abort', onOuterAbort);
+    if (first === timedOut || first === 'abandoned') {
+      const outcome = first === timedOut ? 'handler_timeout' : 'abandoned';
+      const error =
+        first === timedOut
+          ? new HandlerAbandonedError('handler_timeout', `the handlers did not finish within handlerTimeoutMs (${handlerTimeoutMs} ms)`)
+          : (signal.reason as unknown);
+      if (!signal.aborted) abandon.abort(error);
+      const late = running.then((settled) => classify(settled));
+      if (outcome === 'handler_timeout') {
+        logger.error(`the handlers did not finish within handlerTimeoutMs (${handlerTimeoutMs} ms); ${run.next.timedOut}`, { eventId: run.eventId, type: run.type });
+      } else {
+        logger.error(`the handlers were abandoned before they finished (${describeError(error)}); ${run.next.failed}`, { eventId: run.eventId, type: run.type });
+      }
+      return { outcome, error, late };
+    }
+    return verdictOf(first);
+  };
+}
+
+/** The failure rules: every error `NonRetryableError` discards the event; anything else is retried. */
+function classify(settled: Settled): HandlerVerdict {
+  if (settled.ok) return { outcome: 'processed' };
+  if (!settled.handlers) return { outcome: 'store_failure', error: settled.error };
+  const errors = handlerErrors(settled.error);
+  if (errors.length > 0 && errors.every((one) => NonRetryableError.is(one))) return { outcome: 'discarded', error: errors[0] };
+  return { outcome: 'failed', error: errors.length === 1 ? errors[0] : settled.error };
+}
+
+/** Logs a settled verdict with the same fields on every path; the stack and causes go to the log only. */
+function report(run: HandlerRun, verdict: HandlerVerdict): HandlerVerdict {
+  const { logger, eventId, type } = run;
+  if (verdict.outcome === 'discarded') logger.warn('a handler discarded the event (NonRetryableError)', { eventId, type, ...handlerErrorDetails([verdict.error]) });
+  else if (verdict.outcome === 'failed') logger.error(`a handler failed; ${run.next.failed}`, { eventId, type, ...handlerErrorDetails(handlerErrors(verdict.error)) });
+  else if (verdict.outcome === 'store_failure') {
+    logger.error(`the transaction around the handlers failed, so nothing of their writes was committed; ${run.next.failed}`, {
+      eventId,
+      type,
+      error: describeError(verdict.error),
+    });
+  }
+  return verdict;
+}
+
+/** The handlers' errors from what `dispatch` rejected with (a custom router may reject with anything). */
+export function handlerErrors(error: unknown): unknown[] {
+  try {
+    return error instanceof AggregateError && Array.isArray(error.errors) ? error.errors : [error];
+  } catch {
+    return [error];
+  }
+}

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import type { ProcessOutcome } from '../handler/process-event.js';
+import type { ProcessOutcome } from '../processing/process-event.js';
 import { describeError } from '../router/create-webhook-router.js';
 import { defaultLogger, resolveLogger } from '../logger.js';
 import type { WebhookLogger } from '../types.js';

@@ -1,6 +1,6 @@
 import { catchUp, type CatchUpHandler, type CatchUpProgress, type CatchUpResult } from '../catch-up/catch-up.js';
 import { CatchUpError } from '../catch-up/catch-up-error.js';
-import type { ProcessOutcome } from '../handler/process-event.js';
+import type { ProcessOutcome } from '../processing/process-event.js';
 import { parseCommandLine, parseForwardTo, resolveSecret } from './args.js';
 import { createCatchUpReporter } from './catch-up-reporter.js';
 import { deliver, type DeliveryResult, type DeliveryTarget } from './deliver.js';

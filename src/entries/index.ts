@@ -37,7 +37,7 @@ export { NonRetryableError } from '../router/non-retryable-error.js';
 export { orderReference } from '../router/order-reference.js';
 export { createWebhookHandler } from '../handler/create-webhook-handler.js';
 export { isWebhookHandler, type WebhookHandler, type WebhookHandlerOptions } from '../handler/build-webhook-handler.js';
-export type { ProcessOutcome } from '../handler/process-event.js';
+export type { ProcessOutcome } from '../processing/process-event.js';
 export {
   handleTrustedDelivery,
   type TrustedDeliveryBaseOptions,

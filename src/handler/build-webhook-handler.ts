@@ -14,9 +14,9 @@ import type { DeliveryTrace } from '../telemetry/delivery-trace.js';
 import type { WebhookTelemetrySetting } from '../telemetry/telemetry-options.js';
 import { webhookTelemetry } from '../telemetry/webhook-telemetry.js';
 import { checkSecret } from './check-secret.js';
-import { deadlineOption } from './deadline.js';
 import type { VerifiedDelivery } from '../verify/verify-delivery.js';
-import { createEventProcessor, defaultHandlerTimeoutMs, defaultLeaseMs, defaultStoreTimeoutMs, type DeliveryScope, type ProcessOutcome } from './process-event.js';
+import { createEventProcessor, type DeliveryScope, type ProcessOutcome } from '../processing/process-event.js';
+import { defaults, invalidOption, positiveMs } from '../options.js';
 import { createNotificationResolver } from './thin-notifications.js';
 
 /**
@@ -123,16 +123,15 @@ export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Veri
   if (typeof options.router?.dispatch !== 'function') {
     throw new TypeError('createWebhookHandler: `router` is required; create one with `createWebhookRouter()`.');
   }
-  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-  const leaseMs = options.leaseMs ?? defaultLeaseMs;
-  if (!(maxBodyBytes > 0)) throw new RangeError('createWebhookHandler: maxBodyBytes must be a positive number of bytes.');
-  if (!(leaseMs > 0)) throw new RangeError('createWebhookHandler: leaseMs must be a positive number of milliseconds.');
+  const maxBodyBytes = options.maxBodyBytes ?? defaults.maxBodyBytes;
+  if (!(maxBodyBytes > 0)) throw invalidOption('range', 'createWebhookHandler', 'maxBodyBytes', 'a positive number of bytes', maxBodyBytes);
+  const leaseMs = positiveMs('createWebhookHandler', 'leaseMs', options.leaseMs, defaults.leaseMs);
   const { secret, router } = options;
   const store = options.store === false || options.inbox ? undefined : (options.store ?? memoryStore());
   const logger = resolveLogger(options.logger);
   const verifyOptions: VerifyOptions = { tolerance: options.tolerance, now: options.now };
-  const handlerTimeoutMs = deadlineOption('handlerTimeoutMs', options.handlerTimeoutMs, defaultHandlerTimeoutMs);
-  const storeTimeoutMs = deadlineOption('storeTimeoutMs', options.storeTimeoutMs, defaultStoreTimeoutMs);
+  const handlerTimeoutMs = positiveMs('createWebhookHandler', 'handlerTimeoutMs', options.handlerTimeoutMs, defaults.handlerTimeoutMs, { infinite: true });
+  const storeTimeoutMs = positiveMs('createWebhookHandler', 'storeTimeoutMs', options.storeTimeoutMs, defaults.storeTimeoutMs, { infinite: true });
   const ingress = options.inbox ? createInboxIngress(options.inbox, logger, storeTimeoutMs) : undefined;
   const processEvent = ingress ?? createEventProcessor({ router, store, leaseMs, logger, handlerTimeoutMs, storeTimeoutMs });
   // Found now rather than on Stripe's first delivery; the answers stay the contract's.

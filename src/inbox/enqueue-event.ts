@@ -1,5 +1,6 @@
-import { sharedDeadline, timedOut } from '../handler/deadline.js';
-import { defaultStoreTimeoutMs, type DeliveryScope, type ProcessOutcome } from '../handler/process-event.js';
+import { sharedDeadline, timedOut } from '../processing/deadline.js';
+import type { DeliveryScope, ProcessOutcome } from '../processing/process-event.js';
+import { defaults } from '../options.js';
 import { describeError } from '../router/create-webhook-router.js';
 import { deduplicationKey, type RoutableEvent } from '../event-types.js';
 import type { WebhookLogger } from '../types.js';
@@ -16,7 +17,7 @@ import type { Inbox, InboxEvent } from './types.js';
  * otherwise hold the delivery until Stripe gives up on it. A write that ends after the answer is
  * harmless: Stripe's retry finds the event stored and is answered as a duplicate.
  */
-export function createInboxIngress(inbox: Inbox, logger: WebhookLogger, storeTimeoutMs = defaultStoreTimeoutMs) {
+export function createInboxIngress(inbox: Inbox, logger: WebhookLogger, storeTimeoutMs: number = defaults.storeTimeoutMs) {
   const storeDeadline = sharedDeadline(storeTimeoutMs);
   return async function enqueueEvent(event: InboxEvent | RoutableEvent, delivery: DeliveryScope = {}): Promise<ProcessOutcome> {
     try {

@@ -1,4 +1,4 @@
-import { defaultLeaseMs } from '../handler/process-event.js';
+import { defaults } from '../options.js';
 import { InboxError } from './inbox-error.js';
 import type { InboxOptions } from './types.js';
 
@@ -21,7 +21,7 @@ export function resolveInboxOptions(maker: string, options: InboxOptions): Resol
   if (!(delaySeconds >= 0)) throw invalid(maker, 'retry.delaySeconds must be 0 or more');
   const ordering = options.ordering ?? 'none';
   if (ordering !== 'none' && ordering !== 'per-object') throw invalid(maker, `ordering must be 'none' or 'per-object'`);
-  const leaseMs = options.leaseMs ?? defaultLeaseMs;
+  const leaseMs = options.leaseMs ?? defaults.leaseMs;
   if (!Number.isInteger(leaseMs) || leaseMs < 1000) throw invalid(maker, 'leaseMs must be a whole number of milliseconds, at least 1000');
   return { queue, retry: { limit, delaySeconds, backoff: options.retry?.backoff ?? true }, ordering, leaseMs };
 }

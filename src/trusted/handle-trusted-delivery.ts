@@ -1,6 +1,7 @@
 import { resolveLogger } from '../logger.js';
 import type { WebhookRouter } from '../router/create-webhook-router.js';
-import { createEventProcessor, defaultLeaseMs, type ProcessOutcome } from '../handler/process-event.js';
+import { createEventProcessor, type ProcessOutcome } from '../processing/process-event.js';
+import { defaults } from '../options.js';
 import { deliveryProcessor, isWebhookHandler, type WebhookHandler } from '../handler/build-webhook-handler.js';
 import { createNotificationResolver } from '../handler/thin-notifications.js';
 import type { IdempotencyStore, WebhookLogger } from '../types.js';
@@ -128,7 +129,7 @@ function optionsProcessor(options: TrustedStoreOptions | TrustedInboxOptions): D
   // Stored as it arrived (a thin notification too): the worker routes it.
   if (options.inbox) return createInboxIngress(options.inbox, logger);
   const resolve = createNotificationResolver(options.stripe, logger, 'handleTrustedDelivery');
-  const processEvent = createEventProcessor({ router: options.router, store: options.store || undefined, leaseMs: options.leaseMs ?? defaultLeaseMs, logger });
+  const processEvent = createEventProcessor({ router: options.router, store: options.store || undefined, leaseMs: options.leaseMs ?? defaults.leaseMs, logger });
   return async (delivery) => {
     const routable = resolve(delivery);
     return routable ? processEvent(routable) : 'stripe_client_required';

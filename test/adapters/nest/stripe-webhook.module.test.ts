@@ -72,7 +72,7 @@ describe('StripeWebhookModule', () => {
   });
 
   it.each([
-    ['a maxBodyBytes that is not positive', appModule({ secret: testSecret, logger: false, maxBodyBytes: 0 }), /maxBodyBytes must be a positive number/],
+    ['a maxBodyBytes that is not positive', appModule({ secret: testSecret, logger: false, maxBodyBytes: 0 }), /`maxBodyBytes` must be a positive number/],
     ['a path made by forRootAsync\'s factory that is not literal', asyncModule({ secret: testSecret, logger: false, path: 'hooks/*' }), /^StripeWebhookModule\.forRootAsync: `path` must be a literal path.*without parameters or wildcards/],
   ])('fails NestFactory.create for %s', async (_what, module, message) => {
     await expect(startNestApp(module, { platform: 'express', rawBody: false })).rejects.toThrow(message);

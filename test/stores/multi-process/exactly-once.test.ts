@@ -7,7 +7,7 @@
 // server), and the fulfillment is a non-idempotent `+ 1` through ctx.db.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pause } from '../../../src/handler/deadline.js';
+import { pause } from '../../../src/processing/deadline.js';
 import { createTestEvent } from '../../../src/entries/testing.js';
 import { seededRandom } from '../../../src/testing/seeded-random.js';
 import { testSecret } from '../../support/deliveries.js';

@@ -1,7 +1,7 @@
 import type { IdempotencyStore, TransactionClient, WebhookLogger } from '../types.js';
 import { pause, settle, timedOut, withinDeadline, type Deadline } from './deadline.js';
 import { describeError } from '../describe-error.js';
-import type { ProcessOutcome } from './process-event.js';
+import type { ProcessOutcome } from './outcome.js';
 
 export interface StoreCallsOptions {
   store: IdempotencyStore;

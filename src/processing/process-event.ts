@@ -5,27 +5,10 @@ import { sharedDeadline } from './deadline.js';
 import { untracedDelivery, type DeliveryTrace } from '../telemetry/delivery-trace.js';
 import { createStoreCalls, type StoreCalls } from './store-calls.js';
 import { createHandlerRunner, type HandlerVerdict } from './run-handlers.js';
+import type { ProcessOutcome } from './outcome.js';
+import { defaults } from '../options.js';
 
-/**
- * What became of one verified event. `handle()` maps each outcome to the status contract; other
- * entry points (a catch-up run, a trusted channel, an inbox worker) read it directly.
- * - `handler_timeout`: the handlers did not settle within `handlerTimeoutMs`; they keep the lease
- *   (they may still be running) and settle it when they end, except with a transactional store,
- *   whose transaction is rolled back at once and the claim released.
- * - `store_timeout`: the store did not answer the claim within `storeTimeoutMs`.
- */
-export type ProcessOutcome =
-  | 'processed'
-  | 'duplicate'
-  | 'in_progress'
-  | 'discarded'
-  | 'failed'
-  | 'store_unavailable'
-  | 'handler_timeout'
-  | 'store_timeout'
-  /** Stored in the inbox for a worker (`createWebhookHandler({ inbox })`). */
-  | 'queued'
-  | 'inbox_unavailable';
+export type { ProcessOutcome } from './outcome.js';
 
 export interface EventProcessorOptions {
   router: WebhookRouter;
@@ -38,11 +21,6 @@ export interface EventProcessorOptions {
   storeTimeoutMs?: number;
 }
 
-export const defaultHandlerTimeoutMs = 7_000;
-/** How long a claim or an inbox worker holds an event, on every path that takes one. */
-export const defaultLeaseMs = 60_000;
-export const defaultStoreTimeoutMs = 1_500;
-
 /** Per delivery: the request's own logger (Fastify's `request.log`) and the delivery's trace. */
 export interface DeliveryScope {
   logger?: WebhookLogger;
@@ -52,9 +30,9 @@ export interface DeliveryScope {
 /** Claim, dispatch, then complete or release: the part of a delivery that follows verification. */
 export function createEventProcessor(options: EventProcessorOptions) {
   const { router, store, leaseMs } = options;
-  const handlerTimeoutMs = options.handlerTimeoutMs ?? defaultHandlerTimeoutMs;
+  const handlerTimeoutMs = options.handlerTimeoutMs ?? defaults.handlerTimeoutMs;
   const runHandlers = createHandlerRunner(router, handlerTimeoutMs);
-  const storeDeadline = sharedDeadline(options.storeTimeoutMs ?? defaultStoreTimeoutMs);
+  const storeDeadline = sharedDeadline(options.storeTimeoutMs ?? defaults.storeTimeoutMs);
   const defaultCalls = store && createStoreCalls({ store, leaseMs, logger: options.logger, storeDeadline });
   // A delivery with a logger of its own logs its store failures there too.
   const callsFor = (logger: WebhookLogger) => (logger === options.logger ? defaultCalls : store && createStoreCalls({ store, leaseMs, logger, storeDeadline }));

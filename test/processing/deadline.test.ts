@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { sharedDeadline, timedOut, withinDeadline } from '../../src/handler/deadline.js';
+import { sharedDeadline, timedOut, withinDeadline } from '../../src/processing/deadline.js';
 
 const never = () => new Promise<never>(() => undefined);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

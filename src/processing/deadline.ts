@@ -109,12 +109,3 @@ export function pause(ms: number): Promise<void> {
     timer.unref?.();
   });
 }
-
-/** Checks a deadline option: a positive number of milliseconds, or `Infinity` to turn it off. */
-export function deadlineOption(name: string, value: number | undefined, fallback: number): number {
-  const ms = value ?? fallback;
-  if (typeof ms !== 'number' || !(ms > 0)) {
-    throw new RangeError(`createWebhookHandler: ${name} must be a positive number of milliseconds (or Infinity for no limit), got ${String(ms)}.`);
-  }
-  return ms;
-}

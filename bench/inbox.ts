@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { createWebhookHandler, createWebhookRouter } from '../src/entries/index.js';
 import { startInboxWorker } from '../src/inbox/start-inbox-worker.js';
-import type { Inbox } from '../src/inbox/types.js';
+import { inboxEngine } from '../src/inbox/engine.js';
 import { createTestEvent, signPayload } from '../src/entries/testing.js';
 import { floorEvent, inboxEngines, openEngine, type FloorEvent, type InboxEngine, type InboxEngineBench } from './inbox-engines.js';
 import { collectGarbage, formatNumber, formatRatio, formatSpread, formatTarget, interleave, pairedRatio, summarize, type Summary, type TableData, type Target } from './stats.js';
@@ -187,11 +187,11 @@ async function measureEngine(engine: InboxEngineBench, config: InboxConfig, prog
   progress(`inbox: ${engine.engine} ingress ${Math.round(result.ingress.inbox.median)}/s, floor ${Math.round(result.ingress.floor.median)}/s`);
 
   // The worker: a backlog each, drained with the same engine settings.
-  const workerInbox = engine.inbox('worker');
+  const workerInbox = inboxEngine(engine.inbox('worker'), 'bench');
   let onSettled = () => undefined as void;
   const settle = workerInbox.settle.bind(workerInbox);
   // Completion is the kit's settle (the event marked done), as the bare worker's is its function's end.
-  (workerInbox as { settle: Inbox['settle'] }).settle = async (...args) => {
+  workerInbox.settle = async (...args) => {
     const settled = await settle(...args);
     onSettled();
     return settled;

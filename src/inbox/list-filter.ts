@@ -1,5 +1,6 @@
 import { InboxError } from './inbox-error.js';
-import { inboxStatuses, type InboxListFilter, type InboxSettlement, type InboxStatus, type InboxTimelineOptions } from './types.js';
+import type { InboxSettlement } from './engine.js';
+import { inboxStatuses, type InboxListFilter, type InboxStatus, type InboxTimelineOptions } from './types.js';
 import { describeError } from '../describe-error.js';
 import { findOrderReference } from '../router/order-reference.js';
 

@@ -1,12 +1,14 @@
 import { resolveLogger } from '../logger.js';
+import { defaults, invalidOption, wholeNumber } from '../options.js';
 import { describeError, type WebhookRouter } from '../router/create-webhook-router.js';
-import { withinDeadline, timedOut } from '../handler/deadline.js';
-import { createHandlerRunner, HandlerAbandonedError, type HandlerVerdict } from '../handler/run-handlers.js';
+import { withinDeadline, timedOut } from '../processing/deadline.js';
+import { createHandlerRunner, HandlerAbandonedError, type HandlerVerdict } from '../processing/run-handlers.js';
 import type { WebhookTelemetrySetting } from '../telemetry/telemetry-options.js';
 import { webhookTelemetry } from '../telemetry/webhook-telemetry.js';
 import type { WebhookLogger } from '../types.js';
 import { InboxLeaseLostError, isLeaseLost } from './inbox-error.js';
-import type { Inbox, InboxConsumer, InboxDelivery, InboxSettlement } from './types.js';
+import type { Inbox } from './types.js';
+import { inboxEngine, type InboxConsumer, type InboxDelivery, type InboxSettlement } from './engine.js';
 import type { EventNotificationClient } from '../verify/notification-client.js';
 import { createWorkerEventResolver } from './worker-notifications.js';
 import { deadLetterNotifier, type DeadLetterHook } from './dead-letter-hook.js';
@@ -56,10 +58,6 @@ export interface InboxWorkerStopOptions {
   graceMs?: number;
 }
 
-/** The share of `leaseMs` an attempt may use by default: the rest is left to record its outcome. */
-const defaultHandlerShare = 0.8;
-const defaultGraceMs = 30_000;
-
 /** A running worker: `ready` once it takes jobs; `stop()` finishes what it holds and takes nothing new. */
 export interface InboxWorker {
   /** Resolves once the engine fetches jobs for this worker. */
@@ -82,11 +80,10 @@ export interface InboxWorker {
  * process.once('SIGTERM', () => void worker.stop());
  */
 export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
-  const { inbox, router } = options;
-  if (typeof inbox?.consume !== 'function') throw new TypeError('startInboxWorker: `inbox` is required; make one with pgBossInbox() or bullmqInbox().');
+  const { router } = options;
+  const inbox = inboxEngine(options.inbox, 'startInboxWorker');
   if (typeof router?.dispatch !== 'function') throw new TypeError('startInboxWorker: `router` is required; create one with `createWebhookRouter()`.');
-  const concurrency = options.concurrency ?? 1;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError('startInboxWorker: concurrency must be a positive integer.');
+  const concurrency = wholeNumber('startInboxWorker', 'concurrency', options.concurrency, 1);
   const handlerTimeoutMs = workerHandlerTimeout(options.handlerTimeoutMs, inbox.leaseMs);
   const logger = resolveLogger(options.logger);
   const runHandlers = createHandlerRunner(router, handlerTimeoutMs);
@@ -202,8 +199,8 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
   return {
     ready,
     async stop(stopOptions = {}) {
-      const graceMs = stopOptions.graceMs ?? defaultGraceMs;
-      if (!(graceMs >= 0)) throw new RangeError(`worker.stop: graceMs must be 0 or more milliseconds, got ${String(graceMs)}.`);
+      const graceMs = stopOptions.graceMs ?? defaults.graceMs;
+      if (!(graceMs >= 0)) throw invalidOption('range', 'worker.stop', 'graceMs', '0 or more milliseconds', graceMs);
       stopping = true;
       await ready;
       // An engine's own stop waits for the jobs it handed out (pg-boss, BullMQ): started now,
@@ -223,7 +220,7 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
 
 /** `handlerTimeoutMs` of a worker: below the lease, so that no other worker takes a running event over. */
 function workerHandlerTimeout(value: number | undefined, leaseMs: number): number {
-  const ms = value ?? Math.floor(leaseMs * defaultHandlerShare);
+  const ms = value ?? Math.floor(leaseMs * defaults.workerTimeoutShareOfLease);
   if (typeof ms !== 'number' || !(ms > 0) || ms >= leaseMs) {
     throw new RangeError(
       `startInboxWorker: handlerTimeoutMs must be a positive number of milliseconds below the inbox's leaseMs (${leaseMs}), got ${String(ms)}: ` +

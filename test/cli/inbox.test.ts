@@ -9,6 +9,7 @@ import { startPgBossOnPostgres, type PgBossSetup } from '../support/pg-boss-engi
 import { runCli } from '../support/run-cli.js';
 import { deleteKeys } from '../support/service-cleanup.js';
 import { pgUrl, redisUrl, serviceAvailable, uniqueName } from '../support/services.js';
+import { inboxEngine } from '../../src/inbox/engine.js';
 
 const postgres = await serviceAvailable('PostgreSQL');
 const redis = await serviceAvailable('Redis');
@@ -48,9 +49,9 @@ async function exercise(inbox: Inbox, target: string[]) {
 
   // A done event is re-queued only with --include-done: its handlers would run a second time.
   const token = 'cli-replay-done';
-  const claim = await inbox.claim(second.id, token);
+  const claim = await inboxEngine(inbox, 'test').claim(second.id, token);
   expect(claim.state).toBe('claimed');
-  expect(await inbox.settle(second.id, token, { status: 'done', durationMs: 1 })).toBe(true);
+  expect(await inboxEngine(inbox, 'test').settle(second.id, token, { status: 'done', durationMs: 1 })).toBe(true);
   expect((await runCli(['inbox', 'replay', second.id, ...target])).stdout.trim()).toBe('re-queued 0 events');
   expect((await inbox.get(second.id))?.status).toBe('done');
   expect((await runCli(['inbox', 'replay', second.id, ...target, '--include-done', '--json'])).stdout.trim()).toBe('{"replayed":1}');

@@ -8,6 +8,7 @@ import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
 import { NonRetryableError } from '../../src/router/non-retryable-error.js';
 import { createTestEvent } from '../../src/testing/create-test-event.js';
 import type { InboxSubject } from './inbox-contract.js';
+import { inboxEngine } from '../../src/inbox/engine.js';
 
 type Work = (inbox: Inbox, router: ReturnType<typeof createWebhookRouter>) => InboxWorker;
 
@@ -181,10 +182,10 @@ export function inboxConsoleContract(subject: () => InboxSubject, work: Work, st
     await inbox.enqueue(event, { traceContext });
     await inbox.enqueue(untraced);
     const receivedAt = (await inbox.get(event.id))?.receivedAt;
-    const claim = await inbox.claim(event.id, 'token-1');
+    const claim = await inboxEngine(inbox, 'test').claim(event.id, 'token-1');
     expect(claim).toMatchObject({ state: 'claimed', traceContext, attempt: 1 });
     expect(claim.state === 'claimed' ? claim.receivedAt?.toISOString() : undefined).toBe(receivedAt);
-    const plain = await inbox.claim(untraced.id, 'token-2');
+    const plain = await inboxEngine(inbox, 'test').claim(untraced.id, 'token-2');
     expect(plain).toMatchObject({ state: 'claimed', attempt: 1 });
     expect(plain.state === 'claimed' ? plain.traceContext : 'claimed?').toBeUndefined();
   });

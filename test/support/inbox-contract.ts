@@ -14,6 +14,7 @@ import type { WebhookContext } from '../../src/types.js';
 import { listening } from './listen.js';
 import { inboxConsoleContract } from './inbox-console-contract.js';
 import type { RunningServer } from './status-contract.js';
+import { inboxEngine } from '../../src/inbox/engine.js';
 
 const secret = 'whsec_inbox_contract';
 
@@ -163,7 +164,7 @@ export function inboxContract(subject: () => InboxSubject): void {
     const events = Array.from({ length: 20 }, (_, index) => paid(`o_twice_${index}`));
     for (const event of events) await inbox.enqueue(event);
     // Extra jobs for the same events: what an at-least-once engine may deliver.
-    for (const event of events) for (let copy = 0; copy < 3; copy++) await inbox.defer({ eventId: event.id, generation: 0 }, 0);
+    for (const event of events) for (let copy = 0; copy < 3; copy++) await inboxEngine(inbox, 'test').defer({ eventId: event.id, generation: 0 }, 0);
     const runs = new Map<string, number>();
     work(
       inbox,

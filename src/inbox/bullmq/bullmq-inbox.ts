@@ -1,12 +1,13 @@
 import type * as BullMQ from 'bullmq';
 import type { Job, Queue } from 'bullmq';
 import type Stripe from 'stripe';
-import { timedOut, withinDeadline } from '../../handler/deadline.js';
+import { timedOut, withinDeadline } from '../../processing/deadline.js';
 import { InboxError } from '../inbox-error.js';
 import { attemptOutcome, fillTimeline, invalidCursor, resolveFilter, resolveTimeline, type ResolvedFilter } from '../list-filter.js';
 import { eventLogFields } from '../inbox-event.js';
 import { resolveInboxOptions } from '../resolve-inbox-options.js';
-import type { Inbox, InboxClaim, InboxEntry, InboxOptions, InboxStats } from '../types.js';
+import type { Inbox, InboxEntry, InboxOptions, InboxStats } from '../types.js';
+import type { InboxClaim, InboxEngine } from '../engine.js';
 import { inboxStatuses } from '../types.js';
 import { claimScript, insertScript, markDeadScript, purgeScript, requeueScript, settleScript } from './event-log-scripts.js';
 import { listPageScript, timelineScript } from './list-scripts.js';
@@ -85,7 +86,7 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
     return typeof type === 'string' ? { id: job.data.eventId, type } : undefined;
   }
 
-  const inbox: Inbox = {
+  const inbox: InboxEngine = {
     engine: 'bullmq',
     queue: queueName,
     leaseMs,

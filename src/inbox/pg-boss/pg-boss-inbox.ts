@@ -4,7 +4,8 @@ import { InboxError, InboxLeaseLostError, isLeaseLost } from '../inbox-error.js'
 import { attemptOutcome, fillTimeline, resolveFilter, resolveTimeline } from '../list-filter.js';
 import { eventLogFields } from '../inbox-event.js';
 import { resolveInboxOptions } from '../resolve-inbox-options.js';
-import type { Inbox, InboxClaim, InboxDelivery, InboxEntry, InboxOptions, InboxRecord, InboxStats } from '../types.js';
+import type { Inbox, InboxEntry, InboxOptions, InboxRecord, InboxStats } from '../types.js';
+import type { InboxClaim, InboxDelivery, InboxEngine } from '../engine.js';
 import type { TransactionClient } from '../../types.js';
 import { inboxStatuses } from '../types.js';
 import { ensureEventLogStatement, eventLogStatements, type EventLogTables } from './event-log-sql.js';
@@ -108,7 +109,7 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
     });
   }
 
-  const inbox: Inbox = {
+  const inbox: InboxEngine = {
     engine: 'pg-boss',
     queue,
     leaseMs,

@@ -95,7 +95,7 @@ export interface InboxPage {
 }
 
 /** What `inbox.replay()` re-queues: given ids, or every event matching a filter. */
-export type InboxReplaySelection = { ids: readonly string[] } | Omit<InboxListFilter, 'limit' | 'cursor'>;
+export type InboxReplaySelection = { ids: readonly string[]; includeDone?: boolean } | Omit<InboxListFilter, 'limit' | 'cursor'>;
 
 /** What `inbox.timeline()` counts: deliveries and failures over time, for the console's chart. */
 export interface InboxTimelineOptions {

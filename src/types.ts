@@ -95,6 +95,11 @@ export interface WebhookRequest {
    */
   bodyTooLarge?: boolean;
   /**
+   * Set by an adapter that stopped waiting because the body did not finish arriving within its
+   * `bodyTimeoutMs`: the answer is 408 `body_timeout`, and the connection is closed.
+   */
+  bodyTimedOut?: boolean;
+  /**
    * Where this delivery's lines go instead of the handler's logger (Fastify's `request.log`, with
    * its `reqId`). Handlers receive it as `ctx.logger`.
    */

@@ -1,9 +1,11 @@
 import type { WebhookHandler, WebhookHandlerOptions } from '../handler/build-webhook-handler.js';
 import { createWebhookHandler } from '../handler/create-webhook-handler.js';
+import { resolveBodyTimeout, type BodyReadOptions } from './capped-body.js';
 import { readNodeRequest, type NodeRequestLike } from './read-node-request.js';
 import type { WebhookFramework } from '../types.js';
 import { frameworkOf, resolveWebhookHandler } from './resolve-webhook-handler.js';
 
+export type { BodyReadOptions } from './capped-body.js';
 export type { NodeRequestLike } from './read-node-request.js';
 
 /** The parts of Express's (or Node's) response the middleware writes. */
@@ -27,18 +29,20 @@ export type StripeWebhookMiddleware = (request: NodeRequestLike, response: NodeR
  * app.post('/v1/webhook', stripeWebhookMiddleware({ secret: process.env.STRIPE_WEBHOOK_SECRET!, router }));
  * app.use(express.json()); // after the webhook route
  */
-export function stripeWebhookMiddleware(handlerOrOptions: WebhookHandler | WebhookHandlerOptions): StripeWebhookMiddleware {
+export function stripeWebhookMiddleware(handlerOrOptions: WebhookHandler | (WebhookHandlerOptions & BodyReadOptions) | ({ handler: WebhookHandler } & BodyReadOptions)): StripeWebhookMiddleware {
   // Built now, so a bad configuration fails at startup rather than on Stripe's first delivery.
-  const handler = resolveWebhookHandler(handlerOrOptions, { adapter: 'stripeWebhookMiddleware', build: createWebhookHandler, crypto: 'node' });
+  const adapter = 'stripeWebhookMiddleware';
+  const handler = resolveWebhookHandler(handlerOrOptions, { adapter, build: createWebhookHandler, crypto: 'node', adapterKeys: ['bodyTimeoutMs'] });
+  const bodyTimeoutMs = resolveBodyTimeout((handlerOrOptions as BodyReadOptions).bodyTimeoutMs, adapter);
   const framework = frameworkOf(handlerOrOptions, 'express');
   return function stripeWebhook(request, response, next) {
-    void answer(handler, framework, request, response, next);
+    void answer(handler, framework, bodyTimeoutMs, request, response, next);
   };
 }
 
-async function answer(handler: WebhookHandler, framework: WebhookFramework, request: NodeRequestLike, response: NodeResponseLike, next: (error?: unknown) => void) {
+async function answer(handler: WebhookHandler, framework: WebhookFramework, bodyTimeoutMs: number, request: NodeRequestLike, response: NodeResponseLike, next: (error?: unknown) => void) {
   try {
-    const webhookRequest = await readNodeRequest(request, handler.maxBodyBytes);
+    const webhookRequest = await readNodeRequest(request, handler.maxBodyBytes, bodyTimeoutMs);
     // The client hung up before its body arrived: there is nobody left to answer.
     if (webhookRequest === undefined) return;
     const answered = await handler.handle({ ...webhookRequest, framework });

@@ -2,7 +2,8 @@ import { METHODS } from 'node:http';
 import { createWebhookHandler } from '../handler/create-webhook-handler.js';
 import type { WebhookHandler, WebhookHandlerOptions } from '../handler/build-webhook-handler.js';
 import { resolveLogger } from '../logger.js';
-import type { WebhookLogger, WebhookResponse } from '../types.js';
+import type { WebhookLogger, WebhookRequest, WebhookResponse } from '../types.js';
+import { resolveBodyTimeout, type BodyReadOptions } from './capped-body.js';
 import { appLogger, pinoWebhookLogger } from './fastify-request-logger.js';
 import { readNodeRequest, type NodeRequestLike } from './read-node-request.js';
 import { frameworkOf, resolveWebhookHandler } from './resolve-webhook-handler.js';
@@ -28,7 +29,7 @@ interface FastifyInstanceLike {
   log?: unknown;
   initialConfig: { bodyLimit?: number };
   removeAllContentTypeParsers(): void;
-  addContentTypeParser(contentType: string, options: { parseAs: 'buffer' }, parser: (request: unknown, body: Uint8Array, done: (error: null, body: Uint8Array) => void) => void): void;
+  addContentTypeParser(contentType: string, parser: (request: unknown, payload: NodeRequestLike) => Promise<unknown>): void;
   setErrorHandler(handler: (error: Error & { code?: string }, request: FastifyRequestLike, reply: FastifyReplyLike) => Promise<FastifyReplyLike>): void;
   all(path: string, options: { bodyLimit: number }, handler: (request: FastifyRequestLike, reply: FastifyReplyLike) => Promise<FastifyReplyLike>): void;
   /** Fastify 5: the methods routes may use, and the way to add one (4 routes a fixed list). */
@@ -43,7 +44,8 @@ interface FastifyInstanceLike {
 export type StripeWebhookPluginOptions = {
   /** Where the route goes, under the register `prefix` if any. Default `/v1/webhook`. */
   path?: string;
-} & (WebhookHandlerOptions | { handler: WebhookHandler } | WebhookHandler);
+} & BodyReadOptions &
+  (WebhookHandlerOptions | { handler: WebhookHandler } | WebhookHandler);
 
 /**
  * A Fastify 4 and 5 plugin that owns the webhook route and its raw-body parser. It is
@@ -62,11 +64,12 @@ export async function stripeWebhookPlugin(instance: object, options: StripeWebho
     adapter: 'stripeWebhookPlugin',
     build: createWebhookHandler,
     crypto: 'node',
-    adapterKeys: ['path'],
+    adapterKeys: ['path', 'bodyTimeoutMs'],
     // The app's bodyLimit is the size it has agreed to read; an explicit maxBodyBytes wins.
     defaults: { maxBodyBytes: fastify.initialConfig.bodyLimit },
   });
   const path = normalizeWebhookPath((options as { path?: unknown }).path, 'stripeWebhookPlugin');
+  const bodyTimeoutMs = resolveBodyTimeout((options as BodyReadOptions).bodyTimeoutMs, 'stripeWebhookPlugin');
   const framework = frameworkOf(options, 'fastify');
   // With the kit's default (console) logger and an app logger, each delivery logs through
   // `request.log`: pino's JSON lines, with the request's reqId, instead of console lines among them.
@@ -79,16 +82,27 @@ export async function stripeWebhookPlugin(instance: object, options: StripeWebho
   routeEveryMethod(fastify);
 
   // Registered parsers are inherited from the parent; in this context only raw bytes are wanted,
-  // whatever the content type, so the signature is checked over exactly what Stripe sent.
+  // whatever the content type, so the signature is checked over exactly what Stripe sent. The
+  // adapters' shared reader reads them, so the size cap (413) and the body deadline (408) apply as
+  // on Express and Nest; a body it did not read reaches the error handler below.
   fastify.removeAllContentTypeParsers();
-  const keepRaw = (_request: unknown, body: Uint8Array, done: (error: null, body: Uint8Array) => void) => done(null, body);
+  const readRaw = async (_request: unknown, payload: NodeRequestLike) => {
+    const read = await readNodeRequest(payload, handler.maxBodyBytes, bodyTimeoutMs);
+    if (read === undefined || read.bodyTooLarge === true || read.bodyTimedOut === true) throw new BodyNotRead(read);
+    return read.body;
+  };
   // Stripe sends `application/json`. Fastify caches the parser it found for an exact type, but
   // parses the content type anew on every request that only the catch-all matches (about a tenth
   // of this route's throughput, see bench/).
-  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, keepRaw);
-  fastify.addContentTypeParser('*', { parseAs: 'buffer' }, keepRaw);
+  fastify.addContentTypeParser('application/json', readRaw);
+  fastify.addContentTypeParser('*', readRaw);
 
   fastify.setErrorHandler(async (error, request, reply) => {
+    if (error instanceof BodyNotRead) {
+      // The client hung up before its body arrived: the answer reaches nobody.
+      if (error.read === undefined) return reply.code(400).send('');
+      return send(reply, await handler.handle({ ...error.read, method: request.method, headers: request.headers, logger: loggerOf(request), framework }));
+    }
     // Fastify enforces the limit while it reads; its error becomes the contract's 413.
     // The rest of the body is never read: the core's 413 closes the connection (Fastify 5 does so
     // by itself, Fastify 4 would drain a chunked body to its end).
@@ -98,7 +112,7 @@ export async function stripeWebhookPlugin(instance: object, options: StripeWebho
     // A Content-Type Fastify cannot parse (`;;;`): the signature covers the bytes, not the header,
     // so the body is read as it is, as the other adapters do. Fastify left the stream unread.
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      const read = await readNodeRequest(request.raw, handler.maxBodyBytes);
+      const read = await readNodeRequest(request.raw, handler.maxBodyBytes, bodyTimeoutMs);
       if (read === undefined) return reply;
       return send(reply, await handler.handle({ ...read, method: request.method, headers: request.headers, logger: loggerOf(request), framework }));
     }
@@ -110,6 +124,17 @@ export async function stripeWebhookPlugin(instance: object, options: StripeWebho
     const body = request.body === undefined ? '' : request.body;
     return send(reply, await handler.handle({ method: request.method, headers: request.headers, body, logger: loggerOf(request), framework }));
   });
+}
+
+/** How the parser hands a body it did not read (too large, too slow, client gone) to the error handler. */
+class BodyNotRead extends Error {
+  readonly code = 'SWK_BODY_NOT_READ';
+  // Fastify answers a parser's error with its statusCode unless the error handler does.
+  readonly statusCode = 400;
+
+  constructor(readonly read: WebhookRequest | undefined) {
+    super('stripe-webhook-kit: the webhook body was not read (too large, too slow, or the client hung up).');
+  }
 }
 
 function send(reply: FastifyReplyLike, answer: WebhookResponse): FastifyReplyLike {

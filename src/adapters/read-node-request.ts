@@ -1,4 +1,4 @@
-import { announcesTooLarge, createBodyCollector } from '../handler/capped-body.js';
+import { announcesTooLarge, armBodyDeadline, createBodyCollector, defaultBodyTimeoutMs } from './capped-body.js';
 import type { WebhookRequest } from '../types.js';
 
 /**
@@ -34,14 +34,14 @@ const encoder = new TextEncoder();
  * did: a consumed stream never ends again, so waiting on it would hang the request forever.
  * Resolves `undefined` when the client hung up before its body arrived.
  */
-export async function readNodeRequest(request: NodeRequestLike, maxBodyBytes: number): Promise<WebhookRequest | undefined> {
+export async function readNodeRequest(request: NodeRequestLike, maxBodyBytes: number, bodyTimeoutMs = defaultBodyTimeoutMs): Promise<WebhookRequest | undefined> {
   const base = { method: request.method ?? 'GET', headers: request.headers };
   if (isRaw(request.body)) return { ...base, body: request.body };
   if (isRaw(request.rawBody)) return { ...base, body: request.rawBody };
   // The core answers 500 body_not_raw for a parsed body and logs how to fix the mounting order.
   if (wasConsumed(request)) return { ...base, body: request.body };
   if (announcesTooLarge(request.headers, maxBodyBytes)) return { ...base, body: undefined, bodyTooLarge: true };
-  const read = await readStream(request, maxBodyBytes);
+  const read = await readStream(request, maxBodyBytes, bodyTimeoutMs);
   return read && { ...base, ...read };
 }
 
@@ -58,10 +58,18 @@ function wasConsumed(request: NodeRequestLike): boolean {
   return !(typeof body === 'object' && Object.getPrototypeOf(body) === Object.prototype && Object.keys(body).length === 0);
 }
 
-function readStream(request: NodeRequestLike, maxBodyBytes: number): Promise<Pick<WebhookRequest, 'body' | 'bodyTooLarge'> | undefined> {
+type ReadBody = Pick<WebhookRequest, 'body' | 'bodyTooLarge' | 'bodyTimedOut'>;
+
+function readStream(request: NodeRequestLike, maxBodyBytes: number, bodyTimeoutMs: number): Promise<ReadBody | undefined> {
   return new Promise((resolve) => {
     const collector = createBodyCollector(maxBodyBytes);
-    const finish = (result: Pick<WebhookRequest, 'body' | 'bodyTooLarge'> | undefined) => {
+    // A body that stops arriving: not a byte more is waited for, and the 408 closes the connection.
+    const disarm = armBodyDeadline(request, bodyTimeoutMs, () => {
+      request.pause?.();
+      finish({ body: undefined, bodyTimedOut: true });
+    });
+    const finish = (result: ReadBody | undefined) => {
+      disarm();
       request.removeListener('data', onData);
       request.removeListener('end', onEnd);
       request.removeListener('error', onGone);

@@ -1,5 +1,5 @@
 // Web APIs only (see web.ts).
-import { announcesTooLarge, createBodyCollector } from '../handler/capped-body.js';
+import { announcesTooLarge, createBodyCollector } from './capped-body.js';
 import { readHeader } from '../handler/build-webhook-handler.js';
 import type { WebhookRequest } from '../types.js';
 

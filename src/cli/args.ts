@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { usageError } from './errors.js';
 import { closestMatch } from './suggest.js';
+import { isLoopbackHost } from '../console/authorize-request.js';
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
@@ -123,6 +124,10 @@ export function parseApiBase(value: string | undefined): { host: string; port: n
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw usageError(`--api-base "${value}" must be an http:// or https:// URL`);
   if (url.pathname !== '/' || url.search !== '') throw usageError(`--api-base "${value}" must be a host without a path: requests keep Stripe's paths (/v1/...)`);
+  // The API key travels in every request: in clear text only to this machine (a local stand-in).
+  if (url.protocol === 'http:' && !isLoopbackHost(url.host)) {
+    throw usageError(`--api-base "${value}" would send your API key unencrypted: use https://, or http:// only to this machine (localhost, 127.0.0.1, [::1])`);
+  }
   const protocol = url.protocol === 'http:' ? 'http' : 'https';
   return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (protocol === 'http' ? 80 : 443)), protocol };
 }

@@ -36,7 +36,7 @@ export async function catchUpCommand(args: readonly string[], io: CliIo, userAge
   const target: DeliveryTarget | undefined = dryRun
     ? undefined
     : { url: parseForwardTo(values['forward-to']), secret: resolveSecret(values.secret, io.env), userAgent };
-  const stripe = await createStripeClient(values, io.env, permissions);
+  const stripe = await createStripeClient(values, io, permissions);
 
   const reporter = createCatchUpReporter({ stdout: io.stdout, stderr: io.stderr, env: io.env, json: values.json === true, forwarding: target !== undefined });
   let lastDelivery: DeliveryResult | undefined;

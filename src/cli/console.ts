@@ -44,7 +44,9 @@ export async function consoleCommand(args: readonly string[], io: CliIo, until: 
       server.listen(port, host, resolve);
     });
     const address = server.address() as AddressInfo;
-    const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    // Listening on every interface, the console still answers only a loopback Host: print that one.
+    const loopback = address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;
+    const shown = address.family === 'IPv6' ? `[${loopback}]` : loopback;
     io.stdout.write(`console: http://${shown}:${address.port}/ (${inbox.engine} inbox${values['read-only'] ? ', read-only' : ''}; Ctrl-C to stop)\n`);
     await stopped;
     await new Promise<void>((resolve) => {

@@ -36,7 +36,7 @@ export async function endpoints(args: readonly string[], io: CliIo): Promise<num
   });
   if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}" (see: stripe-webhook-kit endpoints --help)`);
   const types = parseEventTypeList(values.types) ?? [];
-  const stripe = await createStripeClient(values, io.env, permissions);
+  const stripe = await createStripeClient(values, io, permissions);
 
   let result: EndpointCheckResult;
   try {

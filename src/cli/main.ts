@@ -30,7 +30,8 @@ const helpByCommand: Record<string, string> = {
  * Runs one command line and resolves to the exit code. Failures are reported on `io.stderr` as one
  * line, never thrown: expected ones (`CliError`) with their exit code, anything else with 1.
  */
-export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+export async function main(argv: readonly string[], given: CliIo): Promise<number> {
+  const io = withoutApiKeys(given);
   try {
     return await runCommand(argv, io);
   } catch (error) {
@@ -40,6 +41,17 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr.write(`${color.red('error:')} ${message}\n`);
     return error instanceof CliError ? error.exitCode : 1;
   }
+}
+
+// An API error may echo the key it was sent (a proxy, a stand-in, a misconfigured host): no key
+// is ever printed, whatever the command or the text it prints.
+const apiKeyPattern = /\b((?:sk|rk)_(?:test_|live_)?)[A-Za-z0-9_]+/g;
+function withoutApiKeys(io: CliIo): CliIo {
+  const redacting = (stream: CliIo['stdout']): CliIo['stdout'] => ({
+    isTTY: stream.isTTY,
+    write: (text: string) => stream.write(text.replace(apiKeyPattern, '$1[redacted]')),
+  });
+  return { ...io, stdout: redacting(io.stdout), stderr: redacting(io.stderr) };
 }
 
 async function runCommand(argv: readonly string[], io: CliIo): Promise<number> {

@@ -2,6 +2,10 @@
 // without it, only a client on the same machine (loopback) may, and a client whose address cannot
 // be known is refused (fail closed). A Web `Request` carries no peer address: the adapter passes
 // it (the second argument of the handler, or the `clientAddress` option).
+// A loopback peer is not enough: a browser on this machine that visits a page whose name was
+// rebound to 127.0.0.1 (DNS rebinding), or a proxy on this machine that forwards anyone, also
+// connects from loopback. Neither can make its request name a loopback Host, so without
+// `authorize` the Host must be one too.
 
 /** How the console decides who may use it. */
 export interface AccessOptions {
@@ -10,7 +14,7 @@ export interface AccessOptions {
 }
 
 /** Why a request was refused, or `undefined` when it may go on. */
-export type AccessRefusal = { code: 'console_forbidden' | 'console_not_loopback' | 'console_client_unknown'; message: string };
+export type AccessRefusal = { code: 'console_forbidden' | 'console_not_loopback' | 'console_client_unknown' | 'console_host_not_loopback'; message: string };
 
 /** 127.0.0.0/8, ::1, and IPv4 loopback mapped into IPv6 (what a dual-stack Node socket reports). */
 export function isLoopback(address: string): boolean {
@@ -39,5 +43,26 @@ export async function checkAccess(request: Request, options: AccessOptions, peer
       message: `Without an authorize function the console answers only this machine (loopback), not ${address}. Pass authorize(request) to createConsoleHandler to let others in.`,
     };
   }
+  const host = request.headers.get('host') ?? new URL(request.url).host;
+  if (!isLoopbackHost(host)) {
+    return {
+      code: 'console_host_not_loopback',
+      message:
+        `Without an authorize function the console answers only requests addressed to this machine (Host localhost, 127.0.0.1 or [::1]), not "${host}". ` +
+        'Open it at http://127.0.0.1:<port>/, or pass authorize(request) to createConsoleHandler to serve it under another name.',
+    };
+  }
   return undefined;
+}
+
+/** `localhost`, 127.0.0.0/8 or [::1], with any port: the names only this machine answers to. */
+export function isLoopbackHost(host: string): boolean {
+  // A Host is a name and a port, nothing more: no user info, path or spaces to confuse URL parsing.
+  if (!/^[a-z0-9.-]+(?::\d{1,5})?$|^\[[0-9a-f:.]+\](?::\d{1,5})?$/i.test(host)) return false;
+  try {
+    const { hostname } = new URL(`http://${host}`);
+    return hostname === 'localhost' || isLoopback(hostname);
+  } catch {
+    return false;
+  }
 }

@@ -1,6 +1,7 @@
 // createConsoleHandler: the operator console as one `(Request) => Promise<Response>` function, so
 // it mounts in any framework. This file owns the request's path: base path, access, method, CSRF,
 // then the page or action that answers.
+import { InboxError } from '../inbox/inbox-error.js';
 import type { Inbox } from '../inbox/types.js';
 import { checkAccess } from './authorize-request.js';
 import { sameOrigin } from './check-origin.js';
@@ -9,6 +10,8 @@ import { createCsrfTokens, csrfCookie, readCsrfCookie, sameToken } from './csrf.
 import { detailPage } from './detail-page.js';
 import type { PageContext } from './layout.js';
 import { listPage } from './list-page.js';
+import { ListQueryError } from './list-query.js';
+import { readForm } from './read-form.js';
 import { confirmReplayPage, readReplayRequest, replayAndReport } from './replay-action.js';
 import { errorPage, htmlResponse } from './respond.js';
 
@@ -28,10 +31,12 @@ export interface ConsoleOptions {
   /** Refuses every action (replay) with 403: for people who should look, not touch. Default `false`. */
   readOnly?: boolean;
   /**
-   * Origins a POST may come from besides the request's own host, e.g. `https://ops.example.com`
-   * behind a proxy that rewrites `Host`.
+   * Origins a POST may come from besides the request's own (scheme, host and port), e.g.
+   * `https://ops.example.com` behind a proxy that rewrites `Host` or ends TLS.
    */
   trustedOrigins?: readonly string[];
+  /** The largest replay form read, in bytes; a longer body is refused with 413 as it streams. Default 256 KiB. */
+  maxFormBytes?: number;
 }
 
 /** What an adapter knows about a request that a Web `Request` does not carry. */
@@ -43,19 +48,20 @@ export interface ConsoleRequestContext {
 /** The console: answers every request under its base path. */
 export type ConsoleHandler = (request: Request, context?: ConsoleRequestContext) => Promise<Response>;
 
-const maxFormBytes = 256 * 1024;
+const defaultMaxFormBytes = 256 * 1024;
 
 /**
  * The operator console of an inbox: deliveries with their status, filters, one event's payload
  * and attempts, and replay of one event, a selection or every dead event.
  */
 export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
-  const { inbox, readOnly = false, trustedOrigins = [] } = options;
+  const { inbox, readOnly = false, trustedOrigins = [], maxFormBytes = defaultMaxFormBytes } = options;
   if (typeof inbox?.list !== 'function' || typeof inbox.get !== 'function' || typeof inbox.replay !== 'function') {
     throw new ConsoleError('console_invalid_options', 'createConsoleHandler needs { inbox }: pass the inbox of pgBossInbox(...) or bullmqInbox(...).');
   }
   const basePath = options.basePath ?? '/';
   if (!basePath.startsWith('/')) throw new ConsoleError('console_invalid_options', `basePath must start with "/", got "${basePath}": e.g. basePath: '/stripe'.`);
+  if (!Number.isInteger(maxFormBytes) || maxFormBytes < 1) throw new ConsoleError('console_invalid_options', `maxFormBytes must be a positive whole number of bytes, got ${String(maxFormBytes)}: e.g. maxFormBytes: 256 * 1024.`);
   const base = basePath.replace(/\/+$/, '');
   const tokens = createCsrfTokens();
 
@@ -96,6 +102,8 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
       return errorPage(context, 404, 'console_not_found', `Nothing at ${url.pathname}.`);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      // A filter the console let through but the inbox refuses (a cursor from another engine) is the URL's fault.
+      if (error instanceof ListQueryError || (error instanceof InboxError && error.code === 'invalid_options')) return errorPage(context, 400, 'console_bad_filter', message);
       return errorPage(context, 500, 'console_inbox_error', `The inbox failed: ${message}`);
     }
   };
@@ -105,7 +113,11 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
     if (!sameOrigin(request, trustedOrigins)) {
       return errorPage(context, 403, 'console_cross_origin', 'This POST did not come from the console\'s own pages (its Origin differs). Behind a proxy that rewrites Host, list the public origin in trustedOrigins.');
     }
-    const form = await readForm(request);
+    const read = await readForm(request, maxFormBytes);
+    if ('refused' in read && read.refused === 'too_large') {
+      return errorPage(context, 413, 'console_form_too_large', `This form is larger than ${maxFormBytes} bytes (maxFormBytes): select fewer events, or replay every dead event.`);
+    }
+    const form = 'form' in read ? read.form : undefined;
     const token = form?.get('csrf') ?? '';
     if (form === undefined || cookieToken === undefined || !sameToken(token, cookieToken)) {
       return errorPage(context, 403, 'console_csrf', 'The form\'s security token is missing or stale: reload the page and try again.');
@@ -116,13 +128,6 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
     const { count, page } = await replayAndReport(inbox, context, selection);
     return htmlResponse(page, 200, { 'x-replayed-count': String(count) });
   }
-}
-
-async function readForm(request: Request): Promise<URLSearchParams | undefined> {
-  if (!(request.headers.get('content-type') ?? '').startsWith('application/x-www-form-urlencoded')) return undefined;
-  if (Number(request.headers.get('content-length') ?? 0) > maxFormBytes) return undefined;
-  const text = await request.text();
-  return text.length > maxFormBytes ? undefined : new URLSearchParams(text);
 }
 
 function decodePathSegment(segment: string): string | undefined {

@@ -17,17 +17,51 @@ export interface ListQuery {
 
 export const defaultPageSize = 50;
 
+// Years 1 to 9999, what a `datetime-local` field holds: well inside PostgreSQL's timestamptz
+// (4713 BC to 294276 AD) and JavaScript's Date, so no engine meets a date it cannot store.
+const earliestTime = Date.parse('0001-01-01T00:00:00Z');
+const latestTime = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const timeFormat = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)?(?:[zZ]|[+-]\d{2}:\d{2})?$/;
+
+/** A filter the console cannot use, found before the inbox sees it: the page answers 400 and names `parameter`. */
+export class ListQueryError extends Error {
+  override readonly name = 'ListQueryError';
+  readonly code = 'console_bad_filter';
+
+  constructor(
+    readonly parameter: string,
+    message: string,
+  ) {
+    super(`The filter "${parameter}" cannot be used: ${message}. Fix it in the address, or clear the filters.`);
+  }
+}
+
+/** The list's filters from the URL; throws {@link ListQueryError} for a time or cursor no database could use. */
 export function readListQuery(params: URLSearchParams): ListQuery {
   const status = params.get('status') ?? '';
   return {
     status: (inboxStatuses as readonly string[]).includes(status) ? (status as InboxStatus) : '',
     type: (params.get('type') ?? '').trim(),
     search: (params.get('q') ?? '').trim(),
-    since: validTime(params.get('since')),
-    until: validTime(params.get('until')),
-    cursor: params.get('cursor') ?? '',
+    since: checkedTime(params.get('since'), 'since'),
+    until: checkedTime(params.get('until'), 'until'),
+    cursor: checkedCursor(params.get('cursor')),
     limit: readLimit(params.get('limit')),
   };
+}
+
+// Both engines' cursors are digits: pg-boss's "<received µs>.<seq>", BullMQ's "<seq>". Each part must
+// fit PostgreSQL's bigint, and the time part the dates accepted below, or the query itself fails.
+const maxBigint = 9_223_372_036_854_775_807n;
+function checkedCursor(value: string | null): string {
+  const cursor = (value ?? '').trim();
+  if (cursor === '') return '';
+  const parts = /^(\d{1,19})(?:\.(\d{1,19}))?$/.exec(cursor);
+  if (!parts || parts.slice(1).some((part) => part !== undefined && BigInt(part) > maxBigint)) {
+    throw new ListQueryError('cursor', 'it must be the "Older" link of a previous page');
+  }
+  if (parts[2] !== undefined && BigInt(parts[1] as string) >= BigInt(latestTime + 1) * 1000n) throw new ListQueryError('cursor', 'its time is past the year 9999');
+  return cursor;
 }
 
 function readLimit(value: string | null): number {
@@ -37,14 +71,17 @@ function readLimit(value: string | null): number {
 
 /** `2026-11-29T16:57` (a `datetime-local` value, UTC) to epoch ms. */
 function parseTime(value: string): number | undefined {
-  if (value === '') return undefined;
+  if (value === '' || !timeFormat.test(value)) return undefined;
   const ms = Date.parse(/[zZ]|[+-]\d\d:\d\d$/.test(value) ? value : `${value}Z`);
-  return Number.isNaN(ms) ? undefined : ms;
+  return Number.isNaN(ms) || ms < earliestTime || ms > latestTime ? undefined : ms;
 }
 
-function validTime(value: string | null): string {
+function checkedTime(value: string | null, parameter: 'since' | 'until'): string {
   const trimmed = (value ?? '').trim();
-  return parseTime(trimmed) === undefined ? '' : trimmed;
+  if (trimmed !== '' && parseTime(trimmed) === undefined) {
+    throw new ListQueryError(parameter, 'it must be a date and time from the year 0001 to 9999, such as 2026-11-29T16:57 (UTC)');
+  }
+  return trimmed;
 }
 
 export function toListFilter(query: ListQuery): InboxListFilter {

@@ -156,6 +156,7 @@ export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Veri
     // The adapter stopped reading: the rest of the body is still arriving. `Connection: close` makes
     // the server close the socket once the 413 is written instead of draining an endless upload.
     if (request.bodyTooLarge === true) return refuse(413, 'payload_too_large', { connection: 'close' });
+    if (request.bodyTimedOut === true) return refuse(408, 'body_timeout', { connection: 'close' });
     const body = request.body;
     if (typeof body !== 'string' && !(body instanceof Uint8Array) && !(body instanceof ArrayBuffer)) {
       const error = bodyNotRawError(body, request.framework);

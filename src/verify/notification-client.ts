@@ -28,5 +28,33 @@ export function checkNotificationClient(stripe: unknown, where: string): asserts
  * from a trusted channel) and checked to be a `v2.core.event`, so stripe-node only adds methods.
  */
 export function buildNotification(stripe: EventNotificationClient, payload: ThinEventPayload): ThinEventNotification {
-  return stripe.parseEventNotificationWithoutVerification(JSON.stringify(payload));
+  const notification = stripe.parseEventNotificationWithoutVerification(JSON.stringify(payload));
+  const fetchRelated = (notification as { fetchRelatedObject?: (this: unknown) => Promise<unknown> }).fetchRelatedObject;
+  const named = payload.related_object;
+  if (typeof fetchRelated !== 'function' || !named) return notification;
+  // A proxy, a stand-in or a compromised API host may answer another object than the one named:
+  // fulfilling that would fulfil someone else's order. The attempt fails instead.
+  Object.assign(notification, {
+    async fetchRelatedObject() {
+      const object = (await fetchRelated.call(notification)) as { id?: unknown; object?: unknown } | null;
+      if (object?.id !== named.id || (typeof named.type === 'string' && object?.object !== named.type)) {
+        throw new RelatedObjectMismatchError(payload.id, `${named.type} ${named.id}`, `${String(object?.object)} ${String(object?.id)}`);
+      }
+      return object;
+    },
+  });
+  return notification;
+}
+
+/** The API answered another object than the one a thin notification names: nothing is fulfilled from it. */
+export class RelatedObjectMismatchError extends Error {
+  override readonly name = 'RelatedObjectMismatchError';
+  readonly code = 'related_object_mismatch';
+
+  constructor(eventId: string, named: string, received: string) {
+    super(
+      `The thin notification ${eventId} names ${named}, but fetching it returned ${received}. Check the Stripe client's API host ` +
+        '(a proxy or STRIPE_API_BASE that answers other objects): the handlers did not run on it, and the delivery will be retried.',
+    );
+  }
 }

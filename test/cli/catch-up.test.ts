@@ -111,7 +111,7 @@ describe('catch-up', () => {
     api.failEventsWhen(() => true);
     const run = await runCli(['catch-up', '--api-key', api.apiKey, '--since', '2h', ...forward()], { env: { STRIPE_API_BASE: api.url } });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^error: catchUp stopped: the Stripe API answered an error 500: An unknown error occurred \(stand-in outage\); 0 event\(s\) were processed .* run catch-up again/);
+    expect(run.stderr).toMatch(/^sending the API key to http:\/\/127\.0\.0\.1:\d+ \(STRIPE_API_BASE\)\nerror: catchUp stopped: the Stripe API answered an error 500: An unknown error occurred \(stand-in outage\); 0 event\(s\) were processed .* run catch-up again/);
   });
 
   it('says how to install stripe when the project has none (it is a peer dependency)', async () => {

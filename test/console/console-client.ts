@@ -1,5 +1,7 @@
 // A browser's part in the console's HTTP tests, over real HTTP: it keeps the CSRF cookie, reads the
 // token from the last form, and sends POSTs with an Origin header (as browsers do).
+import { request as httpRequest } from 'node:http';
+
 export interface Answer {
   status: number;
   text: string;
@@ -47,4 +49,48 @@ export class ConsoleClient {
 /** The ids of the events listed on a list page, in order. */
 export function listedIds(text: string): string[] {
   return [...text.matchAll(/name="id" value="([^"]+)" form="replay-selection"/g)].map((match) => match[1] as string);
+}
+
+/** What {@link rawRequest} got back, or the socket error that ended it first. */
+export interface RawAnswer {
+  status: number;
+  text: string;
+  code: string | undefined;
+  /** The server closed the connection after this answer (`Connection: close`). */
+  closes: boolean;
+}
+
+/**
+ * One request through node:http, which (unlike fetch) sends any `Host` and streams `body` chunk by
+ * chunk: `chunks` copies of `chunk`, as a client that uploads far more than it should.
+ */
+export function rawRequest(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; chunk?: Buffer; chunks?: number } = {}): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const request = httpRequest(url, { method: options.method ?? 'GET', headers: options.headers ?? {} }, (response) => {
+      answered = true;
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (part: string) => (text += part));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, text, code: /data-code="([^"]+)"/.exec(text)?.[1], closes: response.headers.connection === 'close' }),
+      );
+    });
+    // Once the server has answered and closed, the rest of an upload fails to write: expected.
+    request.on('error', (error) => (answered ? undefined : reject(error)));
+    if (options.chunk === undefined) {
+      request.end(options.body);
+      return;
+    }
+    const { chunk } = options;
+    let left = options.chunks ?? 1;
+    const pump = () => {
+      while (left > 0 && !request.destroyed) {
+        left--;
+        if (!request.write(chunk)) return void request.once('drain', pump);
+      }
+      request.end();
+    };
+    pump();
+  });
 }

@@ -142,7 +142,7 @@ describe('access', () => {
 
   it('without authorize, answers loopback clients only, and refuses a client it cannot place', async () => {
     const consoleApp = createConsoleHandler({ inbox: app.inbox });
-    const request = () => new Request('http://console.internal/');
+    const request = () => new Request('http://127.0.0.1:4400/');
     expect((await consoleApp(request(), { clientAddress: '127.0.0.1' })).status).toBe(200);
     expect((await consoleApp(request(), { clientAddress: '::1' })).status).toBe(200);
     expect((await consoleApp(request(), { clientAddress: '::ffff:127.0.0.1' })).status).toBe(200);
@@ -150,9 +150,12 @@ describe('access', () => {
     expect([remote.status, await remote.text()]).toEqual([403, expect.stringContaining('console_not_loopback')]);
     const unknown = await consoleApp(request());
     expect([unknown.status, await unknown.text()]).toEqual([403, expect.stringMatching(/console_client_unknown[\s\S]*Pass authorize\(request\)/)]);
+    // A loopback peer is not enough: the request must be addressed to this machine too.
+    const rebound = await consoleApp(new Request('http://console.internal/'), { clientAddress: '127.0.0.1' });
+    expect([rebound.status, await rebound.text()]).toEqual([403, expect.stringContaining('console_host_not_loopback')]);
     const byOption = createConsoleHandler({ inbox: app.inbox, clientAddress: (req) => req.headers.get('x-peer') ?? undefined });
-    expect((await byOption(new Request('http://console.internal/', { headers: { 'x-peer': '127.0.0.1' } }))).status).toBe(200);
-    expect((await byOption(new Request('http://console.internal/', { headers: { 'x-peer': '10.0.0.2' } }))).status).toBe(403);
+    expect((await byOption(new Request('http://localhost/', { headers: { 'x-peer': '127.0.0.1' } }))).status).toBe(200);
+    expect((await byOption(new Request('http://localhost/', { headers: { 'x-peer': '10.0.0.2' } }))).status).toBe(403);
     // Over node:http the listener passes the socket's address: the fixture's console answers.
     expect((await fetch(`${app.url}/`)).status).toBe(200);
   });
@@ -209,7 +212,10 @@ describe('replay', () => {
     const ids = [dead[1]?.id as string, ok[0]?.id as string];
     const confirm = await client.post('/replay', ids.map((id) => ['id', id]));
     expect(confirm.text).toContain('these <strong>2</strong> events');
-    const replayed = await client.post('/replay', [...ids.map((id): [string, string] => ['id', id]), ['confirm', 'yes']]);
+    // A done event among them: a second, explicit button, which says the handlers' writes run again.
+    expect(confirm.text).toMatch(/data-done="1">.*is <strong>done<\/strong>: replaying runs their handlers' writes again/);
+    expect(confirm.text).toContain('<button type="submit" name="include_done" value="yes" class="danger">');
+    const replayed = await client.post('/replay', [...ids.map((id): [string, string] => ['id', id]), ['confirm', 'yes'], ['include_done', 'yes']]);
     expect(replayed.headers.get('x-replayed-count')).toBe('2');
     for (const id of ids) await app.statusOf(id, 'done');
   });

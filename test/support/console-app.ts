@@ -1,5 +1,5 @@
 // A real console over a real inbox, for the console's tests, its browser test and the screenshot
-// script: pg-boss on PGlite (or BullMQ on Redis), a worker whose handler fails for "broken" orders
+// script: pg-boss on PGlite (or on PostgreSQL, or BullMQ on Redis), a worker whose handler fails for "broken" orders
 // until the test fixes it, and the console served by node:http on a free port.
 import { createServer } from 'node:http';
 import { Redis } from 'ioredis';
@@ -12,7 +12,7 @@ import { startInboxWorker } from '../../src/inbox/start-inbox-worker.js';
 import type { Inbox, InboxStatus } from '../../src/inbox/types.js';
 import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
 import { createTestEvent } from '../../src/testing/create-test-event.js';
-import { startPgBossOnPglite, type PgBossSetup } from './pg-boss-engines.js';
+import { startPgBossOnPglite, startPgBossOnPostgres, type PgBossSetup } from './pg-boss-engines.js';
 import { listening } from './listen.js';
 import type { RunningServer } from './status-contract.js';
 import { deleteKeys } from './service-cleanup.js';
@@ -36,7 +36,8 @@ export interface ConsoleApp {
 }
 
 export interface ConsoleAppOptions extends Omit<ConsoleOptions, 'inbox'> {
-  engine?: 'pg-boss' | 'bullmq';
+  /** `pg-boss` runs on PGlite, `pg-boss-postgres` on the PostgreSQL of PGURL. */
+  engine?: 'pg-boss' | 'pg-boss-postgres' | 'bullmq';
   /** Which orders the handler fails until `fix()`; default: those named `broken*`. */
   fails?: (orderId: string) => boolean;
 }
@@ -61,11 +62,13 @@ export async function startConsoleApp(options: ConsoleAppOptions = {}): Promise<
   let db: PgBossSetup['db'] | undefined;
   // No retries: a failing event is dead after one attempt, so tests reach `dead` at once.
   const retry = { limit: 0, delaySeconds: 0 };
-  if (engine === 'pg-boss') {
-    const setup = await startPgBossOnPglite();
+  if (engine !== 'bullmq') {
+    const setup = engine === 'pg-boss' ? await startPgBossOnPglite() : await startPgBossOnPostgres();
     closers.push(() => setup.close());
     db = setup.db;
-    inbox = pgBossInbox(setup.boss, { db: setup.db, table: 'console_events', queue: 'console', pollingIntervalSeconds: 0.5, retry });
+    // On PostgreSQL the table lives in the setup's own schema, dropped when it closes.
+    const table = engine === 'pg-boss' ? 'console_events' : setup.table;
+    inbox = pgBossInbox(setup.boss, { db: setup.db, table, queue: 'console', pollingIntervalSeconds: 0.5, retry });
   } else {
     const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
     const prefix = uniqueName('console');

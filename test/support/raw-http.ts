@@ -86,3 +86,20 @@ export async function endlessUpload(url: string, { announce, maxBytes }: { annou
   await closed;
   return { answer: parse(Buffer.concat(received).toString('utf8')), bytesWritten, closedByServer };
 }
+
+/**
+ * A client that announces `announced` body bytes, sends `sent` of them, then stalls (never ends
+ * the body, never closes): waits until the server closes the connection, and returns its answer.
+ */
+export async function stalledBody(url: string, { announced, sent }: { announced: number; sent: string }): Promise<RawAnswer> {
+  const { socket, path, host } = await open(url);
+  const received: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => received.push(chunk));
+  socket.on('error', () => undefined);
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  socket.write(`POST ${path} HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nStripe-Signature: t=1,v1=00\r\nContent-Length: ${announced}\r\n\r\n${sent}`);
+  await closed;
+  const answer = parse(Buffer.concat(received).toString('utf8'));
+  const json = answer.body.match(/\{.*\}/s);
+  return { ...answer, body: json ? json[0] : answer.body };
+}

@@ -111,6 +111,17 @@ describe('handleTrustedDelivery', () => {
     await expect(handleTrustedDelivery({ hello: 'world' }, options)).rejects.toThrow(/unrecognized envelope/);
     await expect(handleTrustedDelivery(eventBridge({ object: 'charge', id: 'ch_1' }), options)).rejects.toMatchObject({ code: 'not_an_event' });
     await expect(handleTrustedDelivery([eventBridge(createTestEvent('charge.succeeded'))], options)).rejects.toThrow(/once per event/);
+    // Event Grid's handshake, in both schemas: named for what it is, with the fix and a code.
+    const validationData = { validationCode: '512d38b6-c7b8-40c8-89fe-f46f9e9622b6', validationUrl: 'https://rp-eastus2.eventgrid.azure.net/...' };
+    for (const handshake of [
+      { id: 'v1', eventType: 'Microsoft.EventGrid.SubscriptionValidationEvent', subject: '', dataVersion: '1', data: validationData },
+      { specversion: '1.0', id: 'v2', type: 'Microsoft.EventGrid.SubscriptionValidationEvent', source: 'x', data: validationData },
+    ]) {
+      await expect(handleTrustedDelivery(handshake, options)).rejects.toMatchObject({
+        code: 'event_grid_subscription_validation',
+        message: expect.stringMatching(/subscription-validation event .* validationResponse: data\.validationCode/),
+      });
+    }
     // @ts-expect-error store (or inbox) is required
     await expect(handleTrustedDelivery(eventBridge(createTestEvent('charge.succeeded')), { router })).rejects.toThrow(/pass `store`/);
     // @ts-expect-error store and inbox exclude each other

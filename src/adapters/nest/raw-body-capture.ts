@@ -28,12 +28,12 @@ export function expressRawBodyCapture(endpoint: WebhookEndpoint) {
       next();
       return;
     }
-    readNodeRequest(request, endpoint.handler.maxBodyBytes).then(async (read) => {
+    readNodeRequest(request, endpoint.handler.maxBodyBytes, endpoint.bodyTimeoutMs).then(async (read) => {
       // The client hung up: there is nobody left to answer.
       if (read === undefined) return;
-      // Answered here: the rest of the body is still arriving, and a body parser after this would
-      // read it and answer with its own error.
-      if (read.bodyTooLarge === true) return writeWebhookResponse(response, await endpoint.handler.handle({ ...read, framework: 'nest' }));
+      // Answered here: the rest of the body is still arriving (or stalled), and a body parser after
+      // this would read it and answer with its own error.
+      if (read.bodyTooLarge === true || read.bodyTimedOut === true) return writeWebhookResponse(response, await endpoint.handler.handle({ ...read, framework: 'nest' }));
       if (read.body instanceof Uint8Array || typeof read.body === 'string') {
         keepRaw(request, read.body);
         request._body = true;
@@ -82,9 +82,9 @@ export function fastifyRawBodyCapture(endpoint: WebhookEndpoint, bodyLimit: numb
       done(null, payload);
       return;
     }
-    readNodeRequest(request.raw, limit).then(async (read) => {
-      // Answered here: too large to read on.
-      if (read?.bodyTooLarge === true) {
+    readNodeRequest(request.raw, limit, endpoint.bodyTimeoutMs).then(async (read) => {
+      // Answered here: too large or too slow to read on.
+      if (read?.bodyTooLarge === true || read?.bodyTimedOut === true) {
         const delivery = { ...read, method: request.method, framework: 'nest' as const };
         return writeWebhookResponse(reply, await endpoint.handler.handle(delivery));
       }

@@ -11,7 +11,7 @@ type PlatformRequest = NodeRequestLike & { raw?: unknown; [capturedBodyKey]?: un
  * consumed is passed on as it is, and the core answers 500 `body_not_raw`. Resolves `undefined`
  * when the client hung up.
  */
-export async function readWebhookRequest(request: PlatformRequest, maxBodyBytes: number): Promise<WebhookRequest | undefined> {
+export async function readWebhookRequest(request: PlatformRequest, maxBodyBytes: number, bodyTimeoutMs: number): Promise<WebhookRequest | undefined> {
   const base = { method: request.method ?? 'GET', headers: request.headers };
   const captured = request[capturedBodyKey];
   let read: WebhookRequest | undefined;
@@ -19,10 +19,10 @@ export async function readWebhookRequest(request: PlatformRequest, maxBodyBytes:
   else if (request.raw !== undefined) {
     // Fastify: its parsers have run; a request without a body has none.
     read = { ...base, body: isRaw(request.rawBody) ? request.rawBody : (request.body ?? '') };
-  } else read = await readNodeRequest(request, maxBodyBytes);
+  } else read = await readNodeRequest(request, maxBodyBytes, bodyTimeoutMs);
   // Without a signature the body is never looked at: the answer is 400 missing_signature, also
   // when a parser had consumed it.
-  if (read !== undefined && !isRaw(read.body) && read.bodyTooLarge !== true && readHeader(read.headers, 'stripe-signature') === undefined) {
+  if (read !== undefined && !isRaw(read.body) && read.bodyTooLarge !== true && read.bodyTimedOut !== true && readHeader(read.headers, 'stripe-signature') === undefined) {
     return { ...read, body: '' };
   }
   return read;

@@ -46,9 +46,9 @@ export function createWebhookController(name: string | undefined, decorators: re
     private async answer(request: object, response: object): Promise<void> {
       const { handler } = this.endpoint;
       try {
-        const delivery = await readWebhookRequest(request as Parameters<typeof readWebhookRequest>[0], handler.maxBodyBytes);
+        const delivery = await readWebhookRequest(request as Parameters<typeof readWebhookRequest>[0], handler.maxBodyBytes, this.endpoint.bodyTimeoutMs);
         if (delivery === undefined) return;
-        if (!isRaw(delivery.body) && delivery.bodyTooLarge !== true) this.warnNotRaw();
+        if (!isRaw(delivery.body) && delivery.bodyTooLarge !== true && delivery.bodyTimedOut !== true) this.warnNotRaw();
         writeWebhookResponse(response, await handler.handle({ ...delivery, framework: 'nest' }));
       } catch (error) {
         try {

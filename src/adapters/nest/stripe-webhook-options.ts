@@ -2,6 +2,7 @@ import type { FactoryProvider, ModuleMetadata } from '@nestjs/common';
 import { isWebhookHandler, type WebhookHandler, type WebhookHandlerOptions } from '../../handler/build-webhook-handler.js';
 import { createWebhookHandler } from '../../handler/create-webhook-handler.js';
 import type { WebhookRouter } from '../../router/create-webhook-router.js';
+import type { BodyReadOptions } from '../capped-body.js';
 import { resolveWebhookHandler } from '../resolve-webhook-handler.js';
 import { normalizeWebhookPath } from '../webhook-path.js';
 import { nestWebhookLogger } from './nest-webhook-logger.js';
@@ -31,7 +32,7 @@ export interface StripeWebhookRouteOptions {
  * The options of `createWebhookHandler`, less the router (the module builds one from the
  * decorated methods), plus the route's. Any other handler option is passed on untouched.
  */
-export interface StripeWebhookModuleOptions extends Omit<WebhookHandlerOptions, 'router' | 'logger'>, StripeWebhookRouteOptions {
+export interface StripeWebhookModuleOptions extends Omit<WebhookHandlerOptions, 'router' | 'logger'>, StripeWebhookRouteOptions, BodyReadOptions {
   /** Where decisions are logged. Default Nest's `Logger` (context `StripeWebhook`); `false` logs nothing. */
   logger?: WebhookHandlerOptions['logger'];
 }
@@ -57,6 +58,8 @@ export interface ResolvedEndpoint {
   path: string;
   /** For log lines: `endpoint "connect"`, or `webhook` for the unnamed one. */
   label: string;
+  /** The resolved `bodyTimeoutMs`: how long the route waits for a body. */
+  bodyTimeoutMs: number;
 }
 
 /** Which entry point the options came through, for messages: the user wrote one of these. */
@@ -121,6 +124,6 @@ export function resolveModuleHandler(options: StripeWebhookModuleOptions, router
   }
   return resolveWebhookHandler(
     { ...options, router },
-    { adapter: entry, build: createWebhookHandler, crypto: 'node', adapterKeys: routeOptionKeys, defaults: { logger: nestWebhookLogger() } },
+    { adapter: entry, build: createWebhookHandler, crypto: 'node', adapterKeys: [...routeOptionKeys, 'bodyTimeoutMs'], defaults: { logger: nestWebhookLogger() } },
   );
 }

@@ -18,6 +18,7 @@ import {
 } from './stripe-webhook-options.js';
 import { getStripeWebhookHandlerToken, getStripeWebhookOptionsToken, getStripeWebhookRouterToken, STRIPE_WEBHOOK_ENDPOINT } from './tokens.js';
 import type { WebhookEndpoint } from './webhook-endpoint.js';
+import { resolveBodyTimeout } from '../capped-body.js';
 
 /**
  * Receives Stripe's webhooks in a NestJS app (Nest 10 to 12, Express or Fastify platform) on a
@@ -92,7 +93,8 @@ function webhookModule(
           const path = resolvePath(route.path ?? options.path, entry);
           // Nest reads a controller's path when it maps routes, in `app.init()`: after this.
           setControllerPath(controller, path);
-          return { name, path, label: endpointLabel(name), router, handler, inbox: options.inbox };
+          const bodyTimeoutMs = resolveBodyTimeout(options.bodyTimeoutMs, entry);
+          return { name, path, label: endpointLabel(name), bodyTimeoutMs, router, handler, inbox: options.inbox };
         },
       },
       StripeWebhookExplorer,

@@ -2,9 +2,9 @@ import express from 'express';
 import { Redis } from 'ioredis';
 import { bullmqInbox } from 'stripe-webhook-kit/bullmq';
 import { consoleNodeListener, createConsoleHandler } from 'stripe-webhook-kit/console';
+import { isOnCall } from './console-authorize.js';
 
 const inbox = bullmqInbox({ connection: new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null }) });
-const isOnCall = (request: Request) => request.headers.get('authorization') === `Bearer ${process.env.CONSOLE_TOKEN}`;
 const consoleApp = createConsoleHandler({ inbox, basePath: '/stripe', authorize: isOnCall });
 
 const app = express();

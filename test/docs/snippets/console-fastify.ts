@@ -2,9 +2,10 @@ import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 import { bullmqInbox } from 'stripe-webhook-kit/bullmq';
 import { createConsoleHandler } from 'stripe-webhook-kit/console';
+import { isOnCall } from './console-authorize.js';
 
 const inbox = bullmqInbox({ connection: new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null }) });
-const consoleApp = createConsoleHandler({ inbox, basePath: '/stripe', authorize: (request) => request.headers.get('x-on-call') === 'yes' });
+const consoleApp = createConsoleHandler({ inbox, basePath: '/stripe', authorize: isOnCall });
 
 const app = Fastify();
 // The console's forms are urlencoded: hand their body over as it came.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { announcesTooLarge, createBodyCollector } from '../../src/handler/capped-body.js';
+import { announcesTooLarge, createBodyCollector } from '../../src/adapters/capped-body.js';
 import { createWebhookHandler } from '../../src/handler/create-webhook-handler.js';
 import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
 import { paidCheckout, testSecret } from '../support/deliveries.js';

@@ -39,7 +39,7 @@ describe('documentation snippets, compiled against the built package', () => {
     expect(sources.filter((file) => file.startsWith(`${root}src/`))).toEqual([]);
     expect(sources).toContain(`${root}dist/index.d.ts`);
     expect(sources).toContain(`${root}node_modules/@types/express/index.d.ts`);
-  }, 120_000);
+  }, 300_000); // a busy 2-core machine
 
   it('compiles the Express snippets with Express 4 types', () => {
     const { rootNames, errors, sources } = compile(config('tsconfig.snippets-express4.json'), usesExpress);
@@ -48,5 +48,5 @@ describe('documentation snippets, compiled against the built package', () => {
     expect(rootNames.filter(usesExpress).length).toBeGreaterThan(5);
     expect(sources).toContain(`${root}node_modules/@types/express4/index.d.ts`);
     expect(sources).not.toContain(`${root}node_modules/@types/express/index.d.ts`);
-  }, 120_000);
+  }, 300_000); // a busy 2-core machine
 });

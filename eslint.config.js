@@ -61,6 +61,12 @@ export default tseslint.config(
     },
   },
   {
+    // A doc snippet is one block of a page: what it defines, the page's next block or the reader's
+    // app goes on to use (the handler to mount, the inbox to start a worker on).
+    files: ['test/docs/snippets/**/*.ts'],
+    rules: { '@typescript-eslint/no-unused-vars': 'off' },
+  },
+  {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', require: 'readonly', module: 'writable', URL: 'readonly', fetch: 'readonly', setTimeout: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -1,6 +1,6 @@
 // The code blocks marked `<!-- snippet: NAME -->` in README.md and in every docs/*.md page must
-// equal test/docs/snippets/NAME.ts (or the copy named in `elsewhere`), which the typecheck
-// compiles against the real source: the docs cannot drift from the code. Pages are found by glob,
+// equal test/docs/snippets/NAME.ts (or the copy named in `elsewhere`), which
+// doc-snippets-compile.test.ts compiles against the built package: the docs cannot drift from the code. Pages are found by glob,
 // so a page added to docs/ is covered at once. Every other TypeScript block must say that it is a
 // fragment (`<!-- fragment -->`): a block is compiled unless someone decided it cannot be.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -13,15 +13,18 @@ const marked = pages.flatMap((page) =>
   [...read(page).matchAll(/<!-- snippet: ([\w-]+) -->\n```ts\n([\s\S]*?)```/g)].map((match) => [match[1] as string, page, match[2] as string] as const),
 );
 const files = readdirSync(new URL('test/docs/snippets/', root))
-  .filter((name) => name.endsWith('.ts'))
+  .filter((name) => name.endsWith('.ts') && !name.endsWith('.d.ts')) // prelude.d.ts declares, it is not shown
   .map((name) => name.replace(/\.ts$/, ''));
 
 /**
  * Snippets kept where something else runs them: the Nest matrix compiles and runs the guide's app;
- * the runtime job (test/runtimes/run.sh) runs each runtime's app on that runtime.
+ * the suite runs the delivery simulator's example app and its test; the runtime job
+ * (test/runtimes/run.sh) runs each runtime's app on that runtime.
  */
 const elsewhere: Record<string, string> = {
   'guide-app': 'test/nest-matrix/guide-app.ts',
+  'simulator-app': 'test/testing/docs-example/app.ts',
+  'simulator-test': 'test/testing/docs-example/orders.simulation.test.ts',
   'runtime-bun': 'test/runtimes/apps/bun-server.ts',
   'runtime-deno': 'test/runtimes/apps/deno-server.ts',
   'runtime-worker': 'test/runtimes/apps/worker.ts',

@@ -9,7 +9,7 @@ import fastify5 from 'fastify5';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stripeWebhookMiddleware } from '../../src/adapters/express.js';
 import { stripeWebhookPlugin } from '../../src/adapters/fastify.js';
-import { StripeWebhookModule } from '../../src/adapters/nest/index.js';
+import { StripeWebhookModule } from '../../src/entries/nest.js';
 import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
 import { testSecret } from '../support/deliveries.js';
 import { listening } from '../support/listen.js';

@@ -1,4 +1,4 @@
-// Section 10 of the contract for the durable inbox, over real HTTP (Express 5) and a real pg-boss
+// Telemetry (docs/telemetry.md) for the durable inbox, over real HTTP (Express 5) and a real pg-boss
 // on PGlite: the delivery's span, the worker's consumer span linked to it through the traceparent
 // stored with the event, and the inbox metrics, as the OpenTelemetry SDK's in-memory exporter and
 // a metric reader see them.

@@ -1,4 +1,4 @@
-// Section 10 of the contract over real HTTP (Express 5): each delivery as the OpenTelemetry SDK's
+// Telemetry (docs/telemetry.md) over real HTTP (Express 5): each delivery as the OpenTelemetry SDK's
 // in-memory span exporter and a metric reader see it. The SDK is the user's; nothing is mocked.
 import { context, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';

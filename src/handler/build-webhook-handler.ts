@@ -175,8 +175,7 @@ export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Veri
       else log.warn(`rejected a delivery: ${error.message}`, { code: error.code });
       return refuse(error.status, error.code);
     }
-    trace.verified(event);
-    apiVersionDrift.check(event);
+    trace.verified(event, apiVersionDrift.check(event));
 
     // An inbox stores a thin notification as it arrived: its worker rebuilds it with a Stripe client.
     const routable = ingress ? undefined : resolveNotification(event);

@@ -1,6 +1,7 @@
 // createConsoleHandler: the operator console as one `(Request) => Promise<Response>` function, so
 // it mounts in any framework. This file owns the request's path: base path, access, method, CSRF,
 // then the page or action that answers.
+import { stripeTypesApiVersion } from '../generated/api-version.js';
 import type { Inbox } from '../inbox/types.js';
 import { checkAccess } from './authorize-request.js';
 import { sameOrigin } from './check-origin.js';
@@ -32,6 +33,11 @@ export interface ConsoleOptions {
    * behind a proxy that rewrites `Host`.
    */
   trustedOrigins?: readonly string[];
+  /**
+   * The Stripe API version the app's handlers are typed for: listed events in another version are
+   * flagged. Default: the version of the installed `stripe` types, as `createWebhookHandler`'s.
+   */
+  apiVersion?: string;
 }
 
 /** What an adapter knows about a request that a Web `Request` does not carry. */
@@ -58,6 +64,7 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
   if (!basePath.startsWith('/')) throw new ConsoleError('console_invalid_options', `basePath must start with "/", got "${basePath}": e.g. basePath: '/stripe'.`);
   const base = basePath.replace(/\/+$/, '');
   const tokens = createCsrfTokens();
+  const apiVersion = consoleApiVersion(options.apiVersion ?? stripeTypesApiVersion);
 
   return async (request, requestContext = {}) => {
     const url = new URL(request.url);
@@ -79,7 +86,7 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
     try {
       if (path === '/') {
         if (!read) return errorPage(context, 405, 'console_method_not_allowed', 'The list is read with GET.', { allow: 'GET, HEAD' });
-        return htmlResponse(await listPage(inbox, context, url.searchParams), 200, cookie, head);
+        return htmlResponse(await listPage(inbox, context, url.searchParams, apiVersion), 200, cookie, head);
       }
       const detail = /^\/events\/([^/]+)$/.exec(path);
       if (detail) {
@@ -123,6 +130,11 @@ async function readForm(request: Request): Promise<URLSearchParams | undefined> 
   if (Number(request.headers.get('content-length') ?? 0) > maxFormBytes) return undefined;
   const text = await request.text();
   return text.length > maxFormBytes ? undefined : new URLSearchParams(text);
+}
+
+function consoleApiVersion(version: string): string {
+  if (typeof version === 'string' && /^\d{4}-\d{2}-\d{2}/.test(version)) return version;
+  throw new ConsoleError('console_invalid_options', `apiVersion must be a Stripe API version such as '2026-10-28.endive' (got ${JSON.stringify(version)}); omit it for the version of the installed stripe types.`);
 }
 
 function decodePathSegment(segment: string): string | undefined {

@@ -1,0 +1,97 @@
+// The list page's health banner and API-version column over a real inbox (pg-boss on PGlite, a
+// worker whose handler fails for "broken" orders), read as HTML and in Chromium.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConsoleHandler } from '../../src/console/create-console-handler.js';
+import { stripeTypesApiVersion } from '../../src/generated/api-version.js';
+import { chromiumInstalled, launchChromium } from '../support/chromium.js';
+import { orderEvent, serveConsole, startConsoleApp, type ConsoleApp } from '../support/console-app.js';
+import type { RunningServer } from '../support/status-contract.js';
+import { ConsoleClient } from './console-client.js';
+
+const hostileVersion = '2024-06-20"><script>alert(1)</script>';
+const current = orderEvent('ok-current');
+const older = orderEvent('ok-older', { api_version: '2024-06-20' });
+const hostile = orderEvent('ok-hostile', { api_version: hostileVersion });
+const dead = orderEvent('broken-1');
+let app: ConsoleApp;
+const servers: RunningServer[] = [];
+
+beforeAll(async () => {
+  app = await startConsoleApp({ basePath: '/ops' });
+  await app.seed([current, older, hostile, dead]);
+}, 120_000);
+afterAll(async () => {
+  await Promise.all(servers.map((server) => server.close()));
+  await app?.close();
+});
+
+describe('the health banner', () => {
+  it('says what is wrong, each problem linking to its events: dead ones and the first drifted one', async () => {
+    const page = await new ConsoleClient(app.url).get('/');
+    expect(page.status).toBe(200);
+    const banner = /<section class="health warning" role="alert" aria-label="Health">([\s\S]*?)<\/section>/.exec(page.text)?.[1] ?? '';
+    expect(banner).toContain('<b>dead events</b>: 1 dead events (more than 0)');
+    expect(banner).toContain('<a href="/ops/?status=dead">Show dead events</a>');
+    expect(banner).toContain(`<b>API version drift</b>: 2 listed events have an api_version other than ${stripeTypesApiVersion}`);
+    // Newest first: the hostile event was enqueued after the older one.
+    expect(banner).toContain(`<a href="/ops/events/${hostile.id}">Show ${hostile.id}</a>`);
+    expect(banner).toContain('Oldest queued: <b>none</b> · Dead since the last replay: <b>1</b>');
+  });
+
+  it('shows each event\'s API version, flags those that differ, and escapes what the payload says', async () => {
+    const page = await new ConsoleClient(app.url).get('/');
+    expect(page.text).toContain('<th scope="col">API version</th>');
+    const cells = [...page.text.matchAll(/<td data-label="API version"( class="drift")?><code>(.*?)<\/code>/g)].map((match) => [match[2], match[1] !== undefined]);
+    expect(cells).toEqual([
+      [stripeTypesApiVersion, false], // broken-1, newest
+      ['2024-06-20&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;', true],
+      ['2024-06-20', true],
+      [stripeTypesApiVersion, false],
+    ]);
+    expect(page.text).not.toContain('<script>alert(1)');
+  });
+
+  it('judges drift against the apiVersion it is given, and refuses one that is not a version', async () => {
+    const console = createConsoleHandler({ inbox: app.inbox, basePath: '/old', apiVersion: '2024-06-20' });
+    const server = await serveConsole(console, '/old');
+    servers.push(server);
+    const page = await new ConsoleClient(server.url).get('/');
+    expect(page.text).toContain('<b>API version drift</b>: 3 listed events have an api_version other than 2024-06-20');
+    expect(page.text).toContain(`<a href="/old/events/${dead.id}">Show ${dead.id}</a>`);
+    expect(() => createConsoleHandler({ inbox: app.inbox, apiVersion: 'latest' })).toThrow(/apiVersion must be a Stripe API version/);
+  });
+});
+
+describe.skipIf(!chromiumInstalled)('the health banner in Chromium', () => {
+  it('is visible at the top of the list, above the counters', { timeout: 60_000 }, async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(`${app.url}/`);
+      const banner = page.getByRole('alert', { name: 'Health' });
+      expect(await banner.isVisible()).toBe(true);
+      expect(await banner.textContent()).toContain('API version drift: 2 listed events');
+      expect(await banner.textContent()).toContain('dead events: 1 dead events');
+      const [bannerBox, countersBox] = [await banner.boundingBox(), await page.getByRole('region', { name: 'Events by status' }).boundingBox()];
+      expect(bannerBox && countersBox && bannerBox.y < countersBox.y).toBe(true);
+      await page.getByRole('link', { name: 'Show dead events' }).click();
+      await page.waitForURL(/status=dead/);
+      expect(await page.locator('table.events tbody tr').count()).toBe(1);
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+describe('after the fix', () => {
+  it('shows no problem once the dead event is replayed and every listed event is in the expected version', { timeout: 60_000 }, async () => {
+    app.fix();
+    expect(await app.inbox.replay({ ids: [dead.id] })).toBe(1);
+    await app.statusOf(dead.id, 'done');
+    const page = await new ConsoleClient(app.url).get(`/?type=checkout.session.completed&q=${current.id}`);
+    expect(page.text).toContain('<section class="health" aria-label="Health">');
+    expect(page.text).not.toContain('role="alert"');
+    expect(page.text).not.toContain('API version drift');
+    expect(page.text).toContain('Dead since the last replay: <b>0</b>');
+  });
+});

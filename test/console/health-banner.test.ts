@@ -3,6 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsoleHandler } from '../../src/console/create-console-handler.js';
 import { stripeTypesApiVersion } from '../../src/generated/api-version.js';
+import { pgBossInbox } from '../../src/inbox/pg-boss/pg-boss-inbox.js';
+import { startPgBossOnPglite } from '../inbox/pg-boss-engines.js';
 import { chromiumInstalled, launchChromium } from '../support/chromium.js';
 import { orderEvent, serveConsole, startConsoleApp, type ConsoleApp } from '../support/console-app.js';
 import type { RunningServer } from '../support/status-contract.js';
@@ -59,6 +61,27 @@ describe('the health banner', () => {
     expect(page.text).toContain('<b>API version drift</b>: 3 listed events have an api_version other than 2024-06-20');
     expect(page.text).toContain(`<a href="/old/events/${dead.id}">Show ${dead.id}</a>`);
     expect(() => createConsoleHandler({ inbox: app.inbox, apiVersion: 'latest' })).toThrow(/apiVersion must be a Stripe API version/);
+  });
+});
+
+describe('a queue nobody works', () => {
+  it('reports the lag and the stall, linking to the queued events', { timeout: 60_000 }, async () => {
+    const setup = await startPgBossOnPglite();
+    try {
+      // No worker: the event stays queued. Received 10 minutes ago, past the 5-minute default.
+      const inbox = pgBossInbox(setup.boss, { db: setup.db, table: 'idle_events', queue: 'idle' });
+      await inbox.enqueue(orderEvent('waiting'));
+      await setup.db.query(`UPDATE idle_events SET received_at = now() - interval '10 minutes'`);
+      const server = await serveConsole(createConsoleHandler({ inbox, basePath: '/idle' }), '/idle');
+      servers.push(server);
+      const page = await new ConsoleClient(server.url).get('/');
+      expect(page.text).toMatch(/<li><b>lagging<\/b>: the oldest of 1 queued events has waited [^<]* <a href="\/idle\/\?status=queued">Show queued events<\/a><\/li>/);
+      expect(page.text).toMatch(/<li><b>stalled<\/b>: events wait and none was done ever[^<]* <a href="\/idle\/\?status=queued">Show queued events<\/a><\/li>/);
+      expect(page.text).toMatch(/Oldest queued: <b>1\d min<\/b>/);
+      await inbox.close();
+    } finally {
+      await setup.close();
+    }
   });
 });
 

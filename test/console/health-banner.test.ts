@@ -71,7 +71,7 @@ describe('a queue nobody works', () => {
       // No worker: the event stays queued. Received 10 minutes ago, past the 5-minute default.
       const inbox = pgBossInbox(setup.boss, { db: setup.db, table: 'idle_events', queue: 'idle' });
       await inbox.enqueue(orderEvent('waiting'));
-      await setup.db.query(`UPDATE idle_events SET received_at = now() - interval '10 minutes'`);
+      await (setup.db as { query(sql: string): Promise<unknown> }).query(`UPDATE idle_events SET received_at = now() - interval '10 minutes'`);
       const server = await serveConsole(createConsoleHandler({ inbox, basePath: '/idle' }), '/idle');
       servers.push(server);
       const page = await new ConsoleClient(server.url).get('/');

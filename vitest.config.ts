@@ -22,7 +22,7 @@ export const durabilityFiles = [
 ];
 
 /** The operator console in a real browser (Chromium): once per CI run (`npm run test:browser`). */
-export const browserFiles = ['test/console/browser.test.ts'];
+export const browserFiles = ['test/console/browser.test.ts', 'test/console/health-banner-browser.test.ts'];
 
 // Every other test file, including each new one, is in the fast suite (`npm run test:unit`).
 export default defineConfig({

@@ -2,6 +2,7 @@
 // it mounts in any framework. This file owns the request's path: base path, access, method, CSRF,
 // then the page or action that answers.
 import { InboxError } from '../inbox/inbox-error.js';
+import { stripeTypesApiVersion } from '../generated/api-version.js';
 import type { Inbox } from '../inbox/types.js';
 import { checkAccess } from './authorize-request.js';
 import { sameOrigin } from './check-origin.js';
@@ -37,6 +38,11 @@ export interface ConsoleOptions {
   trustedOrigins?: readonly string[];
   /** The largest replay form read, in bytes; a longer body is refused with 413 as it streams. Default 256 KiB. */
   maxFormBytes?: number;
+  /**
+   * The Stripe API version the app's handlers are typed for: listed events in another version are
+   * flagged. Default: the version of the installed `stripe` types, as `createWebhookHandler`'s.
+   */
+  apiVersion?: string;
 }
 
 /** What an adapter knows about a request that a Web `Request` does not carry. */
@@ -64,6 +70,7 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
   if (!Number.isInteger(maxFormBytes) || maxFormBytes < 1) throw new ConsoleError('console_invalid_options', `maxFormBytes must be a positive whole number of bytes, got ${String(maxFormBytes)}: e.g. maxFormBytes: 256 * 1024.`);
   const base = basePath.replace(/\/+$/, '');
   const tokens = createCsrfTokens();
+  const apiVersion = consoleApiVersion(options.apiVersion ?? stripeTypesApiVersion);
 
   return async (request, requestContext = {}) => {
     const url = new URL(request.url);
@@ -85,7 +92,7 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
     try {
       if (path === '/') {
         if (!read) return errorPage(context, 405, 'console_method_not_allowed', 'The list is read with GET.', { allow: 'GET, HEAD' });
-        return htmlResponse(await listPage(inbox, context, url.searchParams), 200, cookie, head);
+        return htmlResponse(await listPage(inbox, context, url.searchParams, apiVersion), 200, cookie, head);
       }
       const detail = /^\/events\/([^/]+)$/.exec(path);
       if (detail) {
@@ -128,6 +135,11 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
     const { count, page } = await replayAndReport(inbox, context, selection);
     return htmlResponse(page, 200, { 'x-replayed-count': String(count) });
   }
+}
+
+function consoleApiVersion(version: string): string {
+  if (typeof version === 'string' && /^\d{4}-\d{2}-\d{2}/.test(version)) return version;
+  throw new ConsoleError('console_invalid_options', `apiVersion must be a Stripe API version such as '2026-10-28.endive' (got ${JSON.stringify(version)}); omit it for the version of the installed stripe types.`);
 }
 
 function decodePathSegment(segment: string): string | undefined {

@@ -3,21 +3,31 @@
 import { inboxStatuses, type Inbox, type InboxEntry, type InboxStats } from '../inbox/types.js';
 import { formatAge, formatTime } from './format.js';
 import { html, type SafeHtml } from './html.js';
+import { healthBanner, readHealth } from './health-banner.js';
 import { csrfField, layout, type PageContext } from './layout.js';
+import { apiVersionCell, driftedIds, listedApiVersions, type ListedApiVersions } from './listed-api-versions.js';
 import { defaultPageSize, listHref, readListQuery, toListFilter, type ListQuery } from './list-query.js';
 import { timelineChart } from './timeline-chart.js';
 
 const hour = 3_600_000;
 
-export async function listPage(inbox: Inbox, context: PageContext, params: URLSearchParams): Promise<SafeHtml> {
+/** `apiVersion`: the version handlers are typed for; listed events in another one are flagged. */
+export async function listPage(inbox: Inbox, context: PageContext, params: URLSearchParams, apiVersion: string): Promise<SafeHtml> {
   const query = readListQuery(params);
   const since = Math.floor(context.now / hour) * hour - 23 * hour;
-  const [page, stats, timeline] = await Promise.all([inbox.list(toListFilter(query)), inbox.stats(), inbox.timeline({ since, until: context.now, bucketMs: hour })]);
+  const [page, stats, timeline, health] = await Promise.all([
+    inbox.list(toListFilter(query)),
+    inbox.stats(),
+    inbox.timeline({ since, until: context.now, bucketMs: hour }),
+    readHealth(inbox),
+  ]);
+  const versions = await listedApiVersions(inbox, page.items);
   const body = html`<h1>Webhook deliveries</h1>
+${healthBanner(context, health, { expected: apiVersion, ids: driftedIds(versions, apiVersion) })}
 ${counters(context, query, stats)}
 ${timelineChart(timeline, 'Last 24 hours')}
 ${filters(context, query)}
-${table(context, query, page.items)}
+${table(context, query, page.items, { versions, expected: apiVersion })}
 <nav class="pager" aria-label="Pages">
 ${query.cursor ? html`<a class="button secondary" href="${listHref(context.base, query, { cursor: '' })}">« Newest</a>` : ''}
 ${page.nextCursor ? html`<a class="button secondary" rel="next" href="${listHref(context.base, query, { cursor: page.nextCursor })}">Older »</a>` : html`<span class="muted">End of the list.</span>`}
@@ -47,7 +57,7 @@ ${query.limit === defaultPageSize ? '' : html`<input type="hidden" name="limit" 
 </form>`;
 }
 
-function table(context: PageContext, query: ListQuery, items: readonly InboxEntry[]): SafeHtml {
+function table(context: PageContext, query: ListQuery, items: readonly InboxEntry[], api: { versions: ListedApiVersions; expected: string }): SafeHtml {
   const disabled = context.readOnly ? html` disabled` : '';
   // The forms stand apart from the table (forms cannot nest): checkboxes join theirs by `form=`.
   const controls = html`<form id="replay-selection" method="post" action="${context.base}/replay">${csrfField(context)}</form>
@@ -67,12 +77,13 @@ ${context.readOnly ? html`<span class="muted">Read-only console: replays are tur
 <td data-label="Order"><code>${entry.orderId ?? '—'}</code></td>
 <td data-label="Age"><time datetime="${entry.receivedAt}" title="${formatTime(entry.receivedAt)}">${formatAge(entry.receivedAt, context.now)}</time></td>
 <td data-label="Attempts">${entry.attemptCount}</td>
+${apiVersionCell(api.versions.get(entry.id), api.expected)}
 </tr>`,
   );
   return html`${controls}
 <table class="events">
 <caption class="visually-hidden">Deliveries, newest first</caption>
-<thead><tr><th scope="col"><span class="visually-hidden">Select</span></th><th scope="col">Event</th><th scope="col">Status</th><th scope="col">Object</th><th scope="col">Order</th><th scope="col">Age</th><th scope="col">Attempts</th></tr></thead>
+<thead><tr><th scope="col"><span class="visually-hidden">Select</span></th><th scope="col">Event</th><th scope="col">Status</th><th scope="col">Object</th><th scope="col">Order</th><th scope="col">Age</th><th scope="col">Attempts</th><th scope="col">API version</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>

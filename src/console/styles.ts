@@ -46,6 +46,9 @@ pre{background:#0f172a;color:#e2e8f0;padding:12px;border-radius:6px;overflow:aut
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}
 dl.facts dt{color:var(--muted)}dl.facts dd{margin:0}
 .muted{color:var(--muted)}
+.health{margin-bottom:16px}.health ul.problems{margin:0 0 8px;padding-left:20px}.health p{margin:0}
+td.drift code{background:#fef3c7;color:#92400e;padding:0 4px;border-radius:4px}
+.flag{font-size:11px;font-weight:600;color:#991b1b;text-transform:uppercase}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (max-width:700px){
   main{padding:12px}

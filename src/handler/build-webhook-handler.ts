@@ -175,8 +175,7 @@ export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Veri
       else log.warn(`rejected a delivery: ${error.message}`, { code: error.code });
       return refuse(error.status, error.code);
     }
-    trace.verified(event);
-    apiVersionDrift.check(event);
+    trace.verified(event, apiVersionDrift.check(event));
 
     const outcome = await processDelivery(event, { logger: log, trace });
     if (outcome === 'stripe_client_required') return refuse(500, outcome);

@@ -7,8 +7,11 @@ export type DeliveryStep = 'verify' | 'claim' | 'dispatch' | 'complete' | 'relea
  * OpenTelemetry is there: without it, `untracedDelivery` does nothing and costs nothing.
  */
 export interface DeliveryTrace {
-  /** The event passed verification: its id, type, livemode and account become attributes. */
-  verified(event: VerifiedEventSummary): void;
+  /**
+   * The event passed verification: its id, type, livemode and account become attributes.
+   * `driftedApiVersion` is the event's `api_version` when it differs from the handler's.
+   */
+  verified(event: VerifiedEventSummary, driftedApiVersion?: string): void;
   /** The delivery was refused before dispatch (`method_not_allowed`, a verification code, ...). */
   rejected(code: string): void;
   /** Runs one step of the delivery, timed; the step's result or rejection passes through. */

@@ -53,6 +53,7 @@ export function createOtelTelemetry(api: Api, options: WebhookTelemetryOptions =
     // for the span (the metrics are still recorded).
     const recording = span.isRecording();
     let type: string | undefined;
+    let drifted: string | undefined;
     let outcome: string | undefined;
     let rejectedCode: string | undefined;
     let ended = false;
@@ -81,8 +82,9 @@ export function createOtelTelemetry(api: Api, options: WebhookTelemetryOptions =
     }
 
     return {
-      verified(event) {
+      verified(event, driftedApiVersion) {
         type = event.type;
+        drifted = driftedApiVersion;
         if (recording) span.setAttributes(eventAttributesOf(event));
       },
       rejected(code) {
@@ -113,7 +115,7 @@ export function createOtelTelemetry(api: Api, options: WebhookTelemetryOptions =
         }
         span.end();
         ended = true;
-        metrics.deliveries.add(() => ({ 'stripe.webhook.outcome': final, ...typeOnly(type) }), final, type);
+        metrics.deliveries.add(() => ({ 'stripe.webhook.outcome': final, ...typeOnly(type), ...driftOnly(drifted) }), final, seriesKey(type, drifted));
         if (final === 'duplicate') metrics.duplicates.add(() => typeOnly(type), type);
       },
     };
@@ -175,6 +177,18 @@ function eventAttributesOf(event: VerifiedEventSummary): Attributes {
 const untyped: Attributes = {};
 function typeOnly(type: string | undefined): Attributes {
   return type === undefined ? untyped : { 'stripe.event.type': type };
+}
+
+/**
+ * `stripe.api_version` only on a drifted event, so that the series stay bounded: one more per
+ * version Stripe actually sends that differs, never one per event.
+ */
+function driftOnly(version: string | undefined): Attributes {
+  return version === undefined ? untyped : { 'stripe.api_version': version };
+}
+/** A drifted event counts in its own series: its type and version (a type has no space) make the key. */
+function seriesKey(type: string | undefined, drifted: string | undefined): string | undefined {
+  return drifted === undefined ? type : `${type} ${drifted}`;
 }
 
 /** The attributes a receive span starts with: known before the body is read. */

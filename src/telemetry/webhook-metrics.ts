@@ -2,7 +2,10 @@ import type * as Otel from '@opentelemetry/api';
 
 /** The kit's instruments. Names follow OpenTelemetry's conventions: dotted, durations in seconds. */
 export interface WebhookMetrics {
-  /** Every delivery, by `stripe.webhook.outcome` (and `stripe.event.type` once verified). */
+  /**
+   * Every delivery, by `stripe.webhook.outcome` (and `stripe.event.type` once verified), and by
+   * `stripe.api_version` for an event whose API version differs from the handler's `apiVersion`.
+   */
   deliveries: Tally;
   /** Deliveries refused by verification, by `error.type` (the code in the 400/500 answer). */
   verificationFailures: Tally;

@@ -202,6 +202,28 @@ describe('metrics', () => {
   });
 });
 
+describe('API-version drift', () => {
+  it('counts an event whose api_version differs under stripe.api_version, and the others without it', async () => {
+    const url = await start({ apiVersion: '2026-10-28.endive' });
+    const drifted = { 'stripe.webhook.outcome': 'processed', 'stripe.api_version': '2024-06-20' };
+    const before = { drifted: await count('stripe.webhook.deliveries', drifted), untagged: await untaggedProcessed() };
+    const old = (orderId: string) => signedDelivery('checkout.session.completed', { api_version: '2024-06-20', data: { object: { metadata: { orderId } } } });
+    expectAnswer(await send(url, old('o_old_1')), 200, { received: true });
+    expectAnswer(await send(url, old('o_old_2')), 200, { received: true });
+    expectAnswer(await send(url, signedDelivery('checkout.session.completed', { api_version: '2026-10-28.endive' })), 200, { received: true });
+
+    expect(await count('stripe.webhook.deliveries', drifted)).toBe(before.drifted + 2);
+    expect(await untaggedProcessed()).toBe(before.untagged + 1);
+    // Bounded: a series per differing version, never one carrying the handler's own version.
+    const versions = new Set((await points('stripe.webhook.deliveries')).map((point) => point.attributes['stripe.api_version']));
+    expect([...versions].sort()).toEqual(['2024-06-20', undefined]);
+  });
+});
+const untaggedProcessed = async () =>
+  (await points('stripe.webhook.deliveries'))
+    .filter((point) => point.attributes['stripe.webhook.outcome'] === 'processed' && !('stripe.api_version' in point.attributes))
+    .reduce((sum, point) => sum + (point.value as number), 0);
+
 describe('a delivery that is not sampled', () => {
   it('asks the sampler for its one span and nothing more, and still records the metrics', async () => {
     // Samples nothing, and notes each span it is asked about.

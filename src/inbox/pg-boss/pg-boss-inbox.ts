@@ -4,10 +4,11 @@ import { InboxError, InboxLeaseLostError, isLeaseLost } from '../inbox-error.js'
 import { attemptOutcome, fillTimeline, resolveFilter, resolveTimeline } from '../list-filter.js';
 import { eventLogFields } from '../inbox-event.js';
 import { resolveInboxOptions } from '../resolve-inbox-options.js';
-import type { Inbox, InboxEntry, InboxOptions, InboxRecord, InboxStats } from '../types.js';
+import type { Inbox, InboxOptions, InboxRecord, InboxStats } from '../types.js';
 import type { InboxClaim, InboxDelivery, InboxEngine } from '../engine.js';
 import type { TransactionClient } from '../../types.js';
 import { inboxStatuses } from '../types.js';
+import { claimed, jobEvent, toEntry, parsePayload, type ClaimedRow, type ClaimRow, type EntryRow, type JobRow } from './event-log-rows.js';
 import { ensureEventLogStatement, eventLogStatements, type EventLogTables } from './event-log-sql.js';
 import { cursorAfter, entryColumns, filterQuery } from './list-query.js';
 import { pgBossHealth } from './health-sql.js';
@@ -50,13 +51,6 @@ export interface PgBossInboxOptions extends InboxOptions {
    * (on PGlite, the only one: keep handlers short there). Default `false`.
    */
   transactional?: boolean;
-}
-
-interface JobRow {
-  id?: string;
-  data: { eventId?: unknown; generation?: unknown };
-  retryCount: number;
-  retryLimit: number;
 }
 
 /**
@@ -296,74 +290,4 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
   }
 
   return inbox;
-}
-
-/** What a claim hands the worker: the row as it was before this attempt. */
-function claimed(row: ClaimedRow, stale: boolean, startedAt: Date | string | undefined): InboxClaim {
-  return {
-    state: 'claimed',
-    event: parsePayload(row.payload),
-    stale,
-    startedAt: new Date(startedAt ?? Date.now()),
-    receivedAt: new Date(row.received_at),
-    attempt: Number(row.attempt_count) + 1,
-    ...(row.trace_context ? { traceContext: row.trace_context } : {}),
-  };
-}
-
-interface ClaimedRow {
-  payload: Stripe.Event;
-  created: string;
-  trace_context: string | null;
-  received_at: Date | string;
-  attempt_count: number;
-  started_at?: Date | string;
-}
-
-interface ClaimRow {
-  status: string;
-  payload: Stripe.Event;
-  object_id: string | null;
-  created: string;
-  trace_context: string | null;
-  received_at: Date | string;
-  attempt_count: number;
-  leased: boolean | null;
-  lease_left_ms: number | null;
-}
-
-interface EntryRow {
-  event_id: string;
-  type: string;
-  status: InboxEntry['status'];
-  object_id: string | null;
-  order_ref: string | null;
-  received_us: string;
-  created: string | number;
-  received_at: Date | string;
-  updated_at: Date | string;
-  attempt_count: number;
-  seq: string | number;
-}
-
-function jobEvent(job: JobRow): { eventId: string; generation: number } {
-  return { eventId: String(job.data.eventId), generation: Number(job.data.generation ?? 0) };
-}
-
-function toEntry(row: EntryRow): InboxEntry {
-  return {
-    id: row.event_id,
-    type: row.type as InboxEntry['type'],
-    status: row.status,
-    objectId: row.object_id ?? undefined,
-    orderId: row.order_ref ?? undefined,
-    created: Number(row.created),
-    receivedAt: new Date(row.received_at).toISOString(),
-    updatedAt: new Date(row.updated_at).toISOString(),
-    attemptCount: Number(row.attempt_count),
-  };
-}
-
-function parsePayload(payload: Stripe.Event | string): Stripe.Event {
-  return typeof payload === 'string' ? (JSON.parse(payload) as Stripe.Event) : payload;
 }

@@ -14,7 +14,7 @@ import type { StripeApiStandIn } from '../support/stripe-api/events-server.js';
 export interface Path {
   name: string;
   deliver(id: string): Promise<string>;
-  /** Runs a cell this path has its own way of answering (a stop), or `undefined`. */
+  /** Runs a cell this path has its own way of answering (a stop, a replay), or `undefined`. */
   special?(situation: string, id: string): Promise<string | undefined>;
   /** Delivers to the same path over a store or engine that cannot be reached. */
   unreachable?(id: string): Promise<string>;

@@ -8,6 +8,7 @@ import type { HeaderBag, IdempotencyStore, VerifyOptions, WebhookLogger, Webhook
 import { WebhookVerificationError } from '../verify/errors.js';
 import { checkNotificationClient, type EventNotificationClient } from '../verify/notification-client.js';
 import { bodyNotRawError } from '../verify/read-payload.js';
+import { bodyNotRawAdvice } from './body-not-raw-advice.js';
 import { createInboxIngress } from '../inbox/enqueue-event.js';
 import type { Inbox } from '../inbox/types.js';
 import type { DeliveryTrace } from '../telemetry/delivery-trace.js';
@@ -159,7 +160,7 @@ export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Veri
     if (request.bodyTimedOut === true) return refuse(408, 'body_timeout', { connection: 'close' });
     const body = request.body;
     if (typeof body !== 'string' && !(body instanceof Uint8Array) && !(body instanceof ArrayBuffer)) {
-      const error = bodyNotRawError(body, request.framework);
+      const error = bodyNotRawError(body, request.framework && bodyNotRawAdvice[request.framework]);
       log.error(error.message, { code: error.code });
       return refuse(error.status, error.code);
     }

@@ -77,8 +77,9 @@ export function createHandlerRunner(router: WebhookRouter, handlerTimeoutMs: num
         handlerRejection = { error };
         throw error;
       });
-    const dispatched = transaction ? settle(() => transaction(dispatch, signal)) : dispatch();
-    const running: Promise<Settled> = (run.step ? run.step(() => dispatched) : dispatched).then(
+    // Started inside the step, so that the handlers run in its context (their spans nest under it).
+    const start = () => (transaction ? settle(() => transaction(dispatch, signal)) : dispatch());
+    const running: Promise<Settled> = (run.step ? run.step(start) : start()).then(
       (): Settled => ({ ok: true }),
       (error: unknown): Settled => ({ ok: false, error, handlers: handlerRejection !== undefined && handlerRejection.error === error }),
     );

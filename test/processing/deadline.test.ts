@@ -76,7 +76,7 @@ describe('sharedDeadline', () => {
   });
 
   it('lets the process exit when all its work settled, long before any deadline', async () => {
-    const deadline = fileURLToPath(new URL('../../src/handler/deadline.ts', import.meta.url));
+    const deadline = fileURLToPath(new URL('../../src/processing/deadline.ts', import.meta.url));
     const script = `const { sharedDeadline } = await import(${JSON.stringify(deadline)});
       const deadline = sharedDeadline(600000);
       for (let i = 0; i < 3; i++) await deadline(Promise.resolve(i));

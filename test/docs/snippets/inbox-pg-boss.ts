@@ -18,6 +18,6 @@ const router = createWebhookRouter().onCheckoutPaid(async (session) => fulfil(se
 const handler = createWebhookHandler({ secret: process.env.STRIPE_WEBHOOK_SECRET!, router, inbox });
 const worker = startInboxWorker({ inbox, router, concurrency: 8 });
 process.once('SIGTERM', async () => {
-  await worker.stop();                       // finishes what it holds, takes nothing new
+  await worker.stop({ graceMs: 10_000 });    // takes nothing new; aborts what still runs after 10 s
   await boss.stop();
 });

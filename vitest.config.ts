@@ -1,8 +1,9 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
- * Files that test databases and processes rather than the Node line: they kill PostgreSQL sessions,
- * SIGKILL workers and restart servers, and take minutes. CI runs them once (`npm run
+ * Files that test databases, engines and processes rather than the Node line: they kill PostgreSQL
+ * sessions, SIGKILL workers, restart servers, start the inbox engines and the example shops, and
+ * take minutes. CI runs them once (`npm run
  * test:durability`), on one Node line, while the fast suite runs on every supported line.
  */
 export const durabilityFiles = [
@@ -19,6 +20,21 @@ export const durabilityFiles = [
   'test/integration/nest-inbox.test.ts',
   'test/catch-up/catch-up-processes.test.ts',
   'test/examples/express-orders.test.ts',
+  // The inbox engines, the example shops and the guarantee matrix start pg-boss, BullMQ, worker
+  // processes and servers: what they prove does not change with the Node line either.
+  'test/inbox/pg-boss-inbox.test.ts',
+  'test/inbox/pg-boss-current-major.test.ts',
+  'test/inbox/ordering.test.ts',
+  'test/inbox/dead-letter-hook.test.ts',
+  'test/inbox/inbox-health.test.ts',
+  'test/inbox/worker-deadline.test.ts',
+  'test/catch-up/catch-up-inbox.test.ts',
+  'test/guarantees/guarantee-matrix.test.ts',
+  'test/examples/delivery-simulation.test.ts',
+  'test/examples/demo.test.ts',
+  'test/examples/fastify-orders.test.ts',
+  'test/examples/hono-orders.test.ts',
+  'test/examples/nest-orders.test.ts',
 ];
 
 /** The operator console in a real browser (Chromium): once per CI run (`npm run test:browser`). */

@@ -16,6 +16,6 @@ export default {
   validation: { notExported: true, invalidLink: true, invalidPath: false, notDocumented: true },
   tsconfig: 'tsconfig.build.json',
   disableSources: true,
-  highlightLanguages: ['bash', 'console', 'css', 'html', 'javascript', 'json', 'jsonc', 'json5', 'text', 'tsx', 'typescript', 'sh', 'shell', 'sql', 'mermaid'],
+  highlightLanguages: ['bash', 'console', 'css', 'html', 'javascript', 'json', 'jsonc', 'json5', 'text', 'tsx', 'typescript', 'sh', 'shell', 'sql', 'mermaid', 'yaml'],
   requiredToBeDocumented: ['Function', 'Class', 'Interface', 'TypeAlias', 'Variable', 'Enum', 'Namespace'],
 };

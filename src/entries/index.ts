@@ -72,6 +72,7 @@ export { CatchUpError, type CatchUpErrorCode } from '../catch-up/catch-up-error.
 export { parseSince, type Since } from '../catch-up/parse-since.js';
 export type { StripeReadClient, StripeListPage, ListedThinEvent } from '../catch-up/stripe-client.js';
 export { startInboxWorker, type InboxWorker, type InboxWorkerOptions, type InboxWorkerStopOptions } from '../inbox/start-inbox-worker.js';
+export type { DeadLetterHook } from '../inbox/dead-letter-hook.js';
 export { createHealthHandler, type HealthHandlerOptions } from '../inbox/create-health-handler.js';
 export { InboxError, InboxLeaseLostError, type InboxErrorCode } from '../inbox/inbox-error.js';
 export type * from '../inbox/types.js';

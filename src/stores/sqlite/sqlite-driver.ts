@@ -1,18 +1,32 @@
 /** The parts of Cloudflare D1's binding (`env.DB`) that the store uses. */
 export interface D1DatabaseLike {
-  prepare(query: string): { bind(...values: unknown[]): { all(): Promise<{ results?: unknown[] }> } };
+  /** Prepares a statement with `?` parameters. */
+  prepare(query: string): {
+    /** Binds the statement's parameters, in order. */
+    bind(...values: unknown[]): {
+      /** Runs the statement and resolves the rows it returns. */
+      all(): Promise<{ results?: unknown[] }>;
+    };
+  };
+  /** Runs several bound statements in one implicit transaction. */
   batch(statements: unknown[]): Promise<unknown>;
 }
 
 /** The parts of a synchronous driver's database that the store uses: node:sqlite, bun:sqlite, better-sqlite3. */
 export interface SyncSqliteDatabaseLike {
-  prepare(sql: string): { all(...params: never[]): unknown[] };
+  /** Prepares a statement with `?` parameters. */
+  prepare(sql: string): {
+    /** Runs the statement with its parameters, in order, and returns the rows it returns. */
+    all(...params: never[]): unknown[];
+  };
+  /** Runs SQL that returns nothing (the table's creation). */
   exec(sql: string): unknown;
 }
 
 /** What `sqliteStore` takes: a D1 binding or an open synchronous database. */
 export type SqliteDatabase = D1DatabaseLike | SyncSqliteDatabaseLike;
 
+/** The driver a store found behind the database it was given (`store.driver`). */
 export type SqliteDriverName = 'd1' | 'node:sqlite' | 'bun:sqlite' | 'better-sqlite3';
 
 /** One way to run the store's statements, whatever the driver. */

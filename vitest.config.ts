@@ -23,7 +23,6 @@ export const durabilityFiles = [
   // The inbox engines, the example shops and the guarantee matrix start pg-boss, BullMQ, worker
   // processes and servers: what they prove does not change with the Node line either.
   'test/inbox/pg-boss-inbox.test.ts',
-  'test/inbox/pg-boss-current-major.test.ts',
   'test/inbox/ordering.test.ts',
   'test/inbox/dead-letter-hook.test.ts',
   'test/inbox/inbox-health.test.ts',

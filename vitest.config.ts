@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
@@ -59,6 +60,10 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'fast',
+          // Vitest's default, one worker fewer than the cores, is a single worker on a 2-core
+          // machine, idle while a file waits on PostgreSQL, Redis or a child process. Every file
+          // keeps its own names, tables and ports, so two may run side by side.
+          maxWorkers: Math.max(2, availableParallelism() - 1),
           include: ['test/**/*.test.ts'],
           exclude: [...configDefaults.exclude, ...durabilityFiles, ...browserFiles],
         },

@@ -222,10 +222,11 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
 function workerHandlerTimeout(value: number | undefined, leaseMs: number): number {
   const ms = value ?? Math.floor(leaseMs * defaults.workerTimeoutShareOfLease);
   if (typeof ms !== 'number' || !(ms > 0) || ms >= leaseMs) {
-    throw new RangeError(
-      `startInboxWorker: handlerTimeoutMs must be a positive number of milliseconds below the inbox's leaseMs (${leaseMs}), got ${String(ms)}: ` +
-        'a handler still running when its lease ends may run twice. Lower handlerTimeoutMs, or raise leaseMs in pgBossInbox() or bullmqInbox().',
-    );
+    // A handler still running when its lease ends may run twice: the requirement says what to change.
+    const requirement =
+      `a positive number of milliseconds below the inbox's leaseMs (${leaseMs}), so that no handler outlives its lease and runs twice: ` +
+      'lower handlerTimeoutMs, or raise leaseMs in pgBossInbox() or bullmqInbox()';
+    throw invalidOption('range', 'startInboxWorker', 'handlerTimeoutMs', requirement, ms);
   }
   return ms;
 }

@@ -25,7 +25,7 @@ describe('stripeWebhookPlugin options, checked at register time', () => {
   it.each([
     ['no options', undefined, /`router` is required/],
     ['an empty path', { path: '/', secret: testSecret, router }, /`path` must be a non-empty path/],
-    ['a path that is not a string', { path: 42, secret: testSecret, router }, /`path` must be a non-empty path such as "\/v1\/webhook".*got number/],
+    ['a path that is not a string', { path: 42, secret: testSecret, router }, /`path` must be a non-empty path such as "\/v1\/webhook".*; got 42\./],
     ['no router', { secret: testSecret }, /`router` is required/],
     ['a handler that is not one', { handler: { handle() {} } }, /`handler` must come from `createWebhookHandler\(\)`/],
     ['a handler and options together', { handler: createWebhookHandler({ secret: testSecret, router }), secret: testSecret }, /either `handler` or the handler options/],

@@ -7,6 +7,7 @@ import { checkEndpoints } from '../src/catch-up/check-endpoints.js';
 import { ConsoleError } from '../src/console/console-error.js';
 import { createConsoleHandler } from '../src/console/create-console-handler.js';
 import { createWebhookHandler } from '../src/handler/create-webhook-handler.js';
+import { createHealthHandler } from '../src/inbox/create-health-handler.js';
 import { InboxError } from '../src/inbox/inbox-error.js';
 import { resolveFilter } from '../src/inbox/list-filter.js';
 import { pgBossInbox } from '../src/inbox/pg-boss/pg-boss-inbox.js';
@@ -62,6 +63,8 @@ describe.each([
   ['memoryStore', () => memoryStore({ maxEntries: 0 }), RangeError, undefined, 'memoryStore: `maxEntries` must be a positive integer; got 0.'],
   ['postgresStore', () => postgresStoreSchema('a b'), TypeError, undefined, /^postgresStore: `table` must be letters, digits and underscores .*; got "a b"\.$/],
   ['createWebhookHandler', () => createWebhookHandler({ secret, router, apiVersion: 'latest' }), TypeError, undefined, /^createWebhookHandler: `apiVersion` must be a Stripe API version such as '2026-10-28\.endive' .*; got "latest"\.$/],
+  ['createWebhookHandler router', () => createWebhookHandler({ secret } as never), TypeError, undefined, 'createWebhookHandler: `router` must be a router from `createWebhookRouter()`; got undefined.'],
+  ['createHealthHandler', () => createHealthHandler({ inbox: undefined as never }), TypeError, undefined, 'createHealthHandler: `inbox` must be the inbox of pgBossInbox(...) or bullmqInbox(...); got undefined.'],
   ['router.on type', () => router.on('' as never, () => {}), TypeError, undefined, 'router.on: `type` must be an event type such as "checkout.session.completed"; got "".'],
   ['router.onAny handler', () => router.onAny(undefined as never), TypeError, undefined, 'router.onAny: `handler` must be a function; got undefined.'],
   ['signPayload', () => signPayload({} as never, secret), TypeError, undefined, /^signPayload: `payload` must be the exact string that will be sent as the body .*; got an object\.$/],

@@ -82,7 +82,7 @@ export interface InboxWorker {
 export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
   const { router } = options;
   const inbox = inboxEngine(options.inbox, 'startInboxWorker');
-  if (typeof router?.dispatch !== 'function') throw new TypeError('startInboxWorker: `router` is required; create one with `createWebhookRouter()`.');
+  if (typeof router?.dispatch !== 'function') throw invalidOption('type', 'startInboxWorker', 'router', 'a router from `createWebhookRouter()`', router);
   const concurrency = wholeNumber('startInboxWorker', 'concurrency', options.concurrency, 1);
   const handlerTimeoutMs = workerHandlerTimeout(options.handlerTimeoutMs, inbox.leaseMs);
   const logger = resolveLogger(options.logger);

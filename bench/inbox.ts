@@ -66,6 +66,10 @@ export interface InboxEngineResult {
 }
 
 const targetRatio = 0.8;
+// A BullMQ job costs its bare worker one round trip; the at-most-once bookkeeping adds a claim and a
+// settle, so the kit's worker is held to the bare worker at a lower ratio and, beside it, to a
+// lean worker that makes the same two round trips by hand.
+const bullmqWorkerTargets = { bare: 0.6, byHand: 1 };
 const secret = 'whsec_inbox_bench_5d1e2f3a4b5c6d7e8f9a';
 const runTag = Math.random().toString(36).slice(2, 8);
 // A stalled drain is reported, never waited out: no completion for this long fails the run.
@@ -235,7 +239,9 @@ async function measureEngine(engine: InboxEngineBench, config: InboxConfig, prog
     ratioToKept: pairedRatio(worker.inbox, worker.kept),
     keptDetail: engine.keptDetail,
   };
-  result.targets.push({ label: `${engine.engine} worker`, target: ratioTarget(result.worker.ratio, 'the bare worker', 0) });
+  const bullmq = engine.engine === 'bullmq';
+  result.targets.push({ label: `${engine.engine} worker`, target: ratioTarget(result.worker.ratio, 'the bare worker', 0, bullmq ? bullmqWorkerTargets.bare : targetRatio) });
+  if (bullmq) result.targets.push({ label: 'bullmq worker vs by hand', target: ratioTarget(result.worker.ratioToKept, 'the worker by hand', 0, bullmqWorkerTargets.byHand) });
   progress(`inbox: ${engine.engine} worker ${Math.round(result.worker.inbox.median)}/s, bare ${Math.round(result.worker.bare.median)}/s`);
 
   result.latency = await measureLatency(engine, config);
@@ -291,8 +297,8 @@ async function measureLatency(engine: InboxEngineBench, config: InboxConfig): Pr
   }
 }
 
-function ratioTarget(ratio: Summary, against: string, failures: number): Target {
-  return { description: `>= ${targetRatio}x ${against} (${ratio.median.toFixed(2)}x)${failures > 0 ? `, ${failures} failed` : ''}`, met: ratio.median >= targetRatio && failures === 0 };
+function ratioTarget(ratio: Summary, against: string, failures: number, wanted = targetRatio): Target {
+  return { description: `>= ${wanted}x ${against} (${ratio.median.toFixed(2)}x)${failures > 0 ? `, ${failures} failed` : ''}`, met: ratio.median >= wanted && failures === 0 };
 }
 
 export async function runInboxBench(config: InboxConfig, progress: (line: string) => void): Promise<InboxEngineResult[]> {

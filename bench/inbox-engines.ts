@@ -4,8 +4,9 @@
 //   and its job, committed together where the engine allows), with a bare client;
 // - the bare worker: the engine's own worker, with the settings the kit's worker gives it, and a
 //   no-op job function;
-// - the kept worker: the bare worker whose job function makes, with the bare client, the log's own
-//   claim and settle for its event (the bookkeeping of at-most-once effects, written by hand).
+// - the kept worker: the leanest worker with the kit's guarantees, written by hand with the bare
+//   client (every attempt recorded, a lease token, the settle counting only while it holds, the job
+//   completed only after the settle).
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
@@ -155,7 +156,7 @@ SELECT count(*)::int AS settled FROM settled`;
         throw error;
       }
     },
-    bareDetail: `boss.work() as the kit calls it: batchSize 1, pollingIntervalSeconds ${pollingIntervalSeconds}, one registration per slot, notifyWorker after a job`,
+    bareDetail: `boss.work() with the kit's worker settings: batchSize 1, pollingIntervalSeconds ${pollingIntervalSeconds}, one registration per slot, notifyWorker after a job (a slot fetches again at once, as the kit's do), the queue's retry, expiry and dead letter`,
     async fillBare(count) {
       for (let start = 0; start < count; start += 1000) {
         const jobs = Array.from({ length: Math.min(1000, count - start) }, (_, index) => ({ name: 'bare', data: { eventId: `evt_bare_${start + index}`, generation: 0 }, ...jobOptions }));

@@ -32,8 +32,6 @@ export interface PgBossLike {
   offWork(nameOrOptions: string | { id: string }, options?: { id?: string; wait?: boolean }): Promise<unknown>;
   /** pg-boss `getDb`: its own connection, used when no `db` is given. */
   getDb(): unknown;
-  /** pg-boss `notifyWorker`: ends a worker's polling pause, so it fetches again at once. */
-  notifyWorker?(workerId: string): void;
   /** pg-boss `fail`: a job whose attempt failed goes to pg-boss's retries, backoff and dead letter. */
   fail(name: string, id: string, data?: object): Promise<unknown>;
 }

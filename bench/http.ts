@@ -45,16 +45,15 @@ export interface HttpFrameworkResult {
   skipped?: string;
   /** Next.js only: what installing and building its app took before the run (not measured time). */
   build?: NextBuild;
+  /** Ours with `store: false` against the hand-written handler: like for like. */
   target?: Target;
-  /** With the OpenTelemetry SDK registered vs without (Express only). */
-  telemetryTarget?: Target;
+  /** Ours with the default store, `memoryStore()`, against the hand-written handler: what an app gets unconfigured. */
+  defaultStoreTarget?: Target;
   /** Interleaved runs per contender, when not the section's (`repetitionScale`). */
   repetitions?: number;
 }
 
 const minRatio = 1.0;
-/** At most 5% more server CPU per request with the OpenTelemetry SDK registered. */
-const maxTelemetryCpu = 1.05;
 
 export async function runHttpBench(config: HttpConfig, progress: (line: string) => void): Promise<HttpFrameworkResult[]> {
   assertBuiltPackage();
@@ -117,30 +116,26 @@ export async function runHttpBench(config: HttpConfig, progress: (line: string) 
           signedDuringRun: variantRuns.reduce((sum, run) => sum + run.signedDuringRun, 0),
         };
       });
-      const ours = contenders.find((contender) => contender.variant === 'ours') as HttpContenderResult;
-      const ratio = ours.ratioToHandwritten.median;
+      const ratioOf = (variant: ServerVariant) => contenders.find((contender) => contender.variant === variant)?.ratioToHandwritten.median ?? Number.NaN;
+      const ratio = ratioOf('ours');
+      const defaultStoreRatio = ratioOf('ours-memory');
       const failures = contenders.reduce((sum, contender) => sum + contender.failures, 0);
-      // Judged on the server's CPU per request, which a busy machine disturbs far less than
-      // requests per second: the same work costs the same CPU time whoever else runs.
-      const telemetry = contenders.find((contender) => contender.variant === 'ours-telemetry')?.cpuToOurs?.median;
-      const sdkFloor = contenders.find((contender) => contender.variant === 'otel-floor')?.cpuToOurs?.median;
+      const failed = failures > 0 ? `; ${failures} failed requests` : '';
+      // The telemetry rows are information here: over HTTP their few microseconds drown in the
+      // spread of 5 runs. Their target is in the in-process row (bench/handler-overhead.ts).
       results.push({
         framework: name,
         contenders,
         build,
         ...(repetitions !== config.repetitions && { repetitions }),
         target: {
-          description: `ours (store: false) >= ${minRatio.toFixed(2)}x hand-written (${ratio.toFixed(2)}x)${failures > 0 ? `; ${failures} failed requests` : ''}`,
+          description: `ours (store: false) >= ${minRatio.toFixed(2)}x hand-written (${ratio.toFixed(2)}x)${failed}`,
           met: ratio >= minRatio && failures === 0,
         },
-        ...(telemetry !== undefined && {
-          telemetryTarget: {
-            description:
-              `telemetry on costs <= ${((maxTelemetryCpu - 1) * 100).toFixed(0)}% more server CPU per request than ours (${percentMore(telemetry)}` +
-              `${sdkFloor === undefined ? '' : `; the SDK's floor of one empty span and one histogram record costs ${percentMore(sdkFloor)}`})`,
-            met: telemetry <= maxTelemetryCpu,
-          },
-        }),
+        defaultStoreTarget: {
+          description: `ours (memoryStore(), the default) >= ${minRatio.toFixed(2)}x hand-written (${defaultStoreRatio.toFixed(2)}x)${failed}`,
+          met: defaultStoreRatio >= minRatio && failures === 0,
+        },
       });
       progress(`http ${name}: ours ${ratio.toFixed(2)}x hand-written`);
     } finally {
@@ -149,8 +144,6 @@ export async function runHttpBench(config: HttpConfig, progress: (line: string) 
   }
   return results;
 }
-
-const percentMore = (ratio: number) => `${((ratio - 1) * 100).toFixed(1)}%`;
 
 /** `bench/servers/<server>.ts <variant>` under tsx, on the built dist/. */
 function startServer(server: string, variant: ServerVariant): Promise<RunningServer> {
@@ -210,7 +203,7 @@ export function httpTable(results: readonly HttpFrameworkResult[], config: HttpC
         formatNumber(contender.p99.median),
         formatNumber(contender.cpuPerRequest.median),
         contender.variant === 'handwritten' ? 'baseline' : formatRatio(contender.ratioToHandwritten),
-        contender.variant === 'ours' ? formatTarget(result.target) : contender.variant === 'ours-telemetry' ? formatTarget(result.telemetryTarget) : '',
+        contender.variant === 'ours' ? formatTarget(result.target) : contender.variant === 'ours-memory' ? formatTarget(result.defaultStoreTarget) : '',
       ]);
     });
   }
@@ -228,7 +221,7 @@ export function httpTable(results: readonly HttpFrameworkResult[], config: HttpC
       ...results.flatMap((result) => (result.build ? [`${result.framework}: one \`next start\` process per contender, each hitting its own route of one \`next build\` (bench/next/); install and build took ${result.build.seconds.toFixed(0)} s${result.build.cached ? ' (cached: sources and package unchanged)' : ''}, before and outside the measurement.`] : [])),
       'Nest: hand-written and ceiling apps use { rawBody: true }; ours uses the default app (the module reads the raw body itself).',
       'server CPU µs/req: the server process\'s CPU time over the requests it answered (median of the runs); unlike requests/s it hardly moves when the machine is busy.',
-      '"ours" runs with @opentelemetry/api installed and no SDK registered (the kit sees no SDK and makes no span); "OpenTelemetry SDK registered" adds the SDK, spans batched to an exporter that drops them and metrics aggregated: its CPU per request over "ours" is the cost of telemetry.',
+      '"ours" runs with @opentelemetry/api installed and no SDK registered (the kit sees no SDK and makes no span); "OpenTelemetry SDK registered" adds the SDK, spans batched to an exporter that drops them and metrics aggregated: its CPU per request over "ours" is the cost of telemetry, shown as information (the target on it is in table 2b, measured in process).',
       'The SDK floor row is ours with telemetry off in an app with the same SDK, where a middleware starts and ends one span with no attributes and records one histogram value per request: the least any instrumentation that traces each delivery can cost.',
       ...results.flatMap((result) => {
         const ratioOf = (variant: ServerVariant) => result.contenders?.find((contender) => contender.variant === variant)?.cpuToOurs;

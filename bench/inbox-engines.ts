@@ -6,7 +6,9 @@
 //   no-op job function;
 // - the kept worker: the leanest worker with the kit's guarantees, written by hand with the bare
 //   client (every attempt recorded, a lease token, the settle counting only while it holds, the job
-//   completed only after the settle).
+//   completed only after the settle): on pg-boss a loop of its own that folds the claim into the
+//   fetch and the job's completion into the settle, on BullMQ a lean design of its own
+//   (`keptClaim`, `keptSettle`).
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
@@ -14,7 +16,7 @@ import pg from 'pg';
 import PgBoss from 'pg-boss';
 import type Stripe from 'stripe';
 import { bullmqInbox } from '../src/inbox/bullmq/bullmq-inbox.js';
-import { claimScript, insertScript, settleScript } from '../src/inbox/bullmq/event-log-scripts.js';
+import { insertScript } from '../src/inbox/bullmq/event-log-scripts.js';
 import { ensureEventLogStatement, eventLogStatements } from '../src/inbox/pg-boss/event-log-sql.js';
 import { pgBossInbox } from '../src/inbox/pg-boss/pg-boss-inbox.js';
 import type { Inbox } from '../src/inbox/types.js';
@@ -217,8 +219,11 @@ async function openBullmq(): Promise<InboxEngineBench> {
   const bareQueue = new Queue('bare', { connection, prefix });
   const keptQueue = new Queue('kept', { connection, prefix });
   const floorBase = `${prefix}:floor:inbox`;
-  const keptBase = `${prefix}:kept:inbox`;
-  const [insertSha, claimSha, settleSha] = (await Promise.all([insertScript, claimScript, settleScript].map((script) => connection.script('LOAD', script)))) as [string, string, string];
+  const keptBase = `${prefix}:kept`;
+  const insertSha = (await connection.script('LOAD', insertScript)) as string;
+  // The worker by hand keeps each event in a hash of its own design (payload, status, token), its
+  // lease in a key that expires, and its attempts in a list, with two scripts of its own.
+  const [keptClaimSha, keptSettleSha] = (await Promise.all([keptClaim, keptSettle].map((script) => connection.script('LOAD', script)))) as [string, string];
   const work = async (queue: string, concurrency: number, onJob: (job: { data: { eventId: string } }) => Promise<void>) => {
     const worker = new Worker(queue, onJob, { connection, prefix, concurrency, lockDuration: leaseMs, stalledInterval: Math.min(30_000, leaseMs), maxStalledCount: attempts });
     worker.on('error', () => undefined);
@@ -249,18 +254,24 @@ async function openBullmq(): Promise<InboxEngineBench> {
       }
     },
     workBare: (concurrency, onJob) => work('bare', concurrency, async () => onJob()),
-    keptDetail: "the bare worker, whose job function runs the log's claim and settle scripts (EVALSHA each) and parses the payload the claim returns",
+    keptDetail:
+      'the bare worker, whose job function claims its event with a lean script of its own (SET NX PX of a lease under a random token, the attempt appended with RPUSH, the payload returned and parsed) and settles it with another (status and outcome written only while GET of the lease still answers the token); the job completes once the settle is answered',
     async fillKept(events) {
-      for (const event of events) await connection.evalsha(insertSha, 0, keptBase, event.id, event.type, event.objectId, event.created, event.body, event.orderId, '');
+      const pipeline = connection.pipeline();
+      for (const event of events) pipeline.hset(`${keptBase}:e:${event.id}`, 'payload', event.body, 'status', 'queued');
+      await pipeline.exec();
       await keptQueue.addBulk(events.map((event) => ({ name: 'stripe-event', data: { eventId: event.id, generation: 0 }, opts: jobOptions })));
     },
     workKept: (concurrency, onJob) =>
       work('kept', concurrency, async (job) => {
         const token = randomUUID();
-        const [state, payload] = (await connection.evalsha(claimSha, 0, keptBase, job.data.eventId, token, leaseMs, '0')) as [string, string];
-        if (state === 'claimed') {
+        const id = job.data.eventId;
+        const keys = [`${keptBase}:e:${id}`, `${keptBase}:lease:${id}`, `${keptBase}:a:${id}`];
+        const payload = (await connection.evalsha(keptClaimSha, 3, ...keys, token, leaseMs)) as string | null;
+        if (payload !== null) {
           JSON.parse(payload);
-          await connection.evalsha(settleSha, 0, keptBase, job.data.eventId, token, 'done', '{"durationMs":0}');
+          // A lost lease fails the job, so that BullMQ retries it, as the kit's worker does.
+          if ((await connection.evalsha(keptSettleSha, 3, ...keys, token, 'done', '0')) !== 1) throw new Error(`the lease on ${id} was lost`);
         }
         onJob();
       }),
@@ -275,6 +286,23 @@ async function openBullmq(): Promise<InboxEngineBench> {
     },
   };
 }
+
+// KEYS: the event's hash, its lease, its attempts. ARGV: token, leaseMs. The payload, or nil when
+// the event is settled or another worker holds its lease.
+const keptClaim = `local status = redis.call('HGET', KEYS[1], 'status')
+if status ~= 'queued' and status ~= 'processing' and status ~= 'failed' then return nil end
+if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return nil end
+local t = redis.call('TIME')
+redis.call('RPUSH', KEYS[3], t[1] .. string.format('%03d', math.floor(t[2] / 1000)))
+redis.call('HSET', KEYS[1], 'status', 'processing')
+return redis.call('HGET', KEYS[1], 'payload')`;
+
+// KEYS: as the claim's. ARGV: token, status, durationMs. 1 once recorded, 0 when the lease is not the token's.
+const keptSettle = `if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+redis.call('LSET', KEYS[3], -1, redis.call('LINDEX', KEYS[3], -1) .. ' ' .. ARGV[2] .. ' ' .. ARGV[3])
+redis.call('HSET', KEYS[1], 'status', ARGV[2])
+redis.call('DEL', KEYS[2])
+return 1`;
 
 /** The floor's view of an event: what the log stores, from the body as it arrived. */
 export function floorEvent(event: Stripe.Event, body: string): FloorEvent {

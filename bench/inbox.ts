@@ -55,7 +55,7 @@ export interface InboxEngineResult {
     bare: Summary;
     ratio: Summary;
     bareDetail: string;
-    /** The bare worker plus the log's claim and settle, by hand: the bookkeeping's own cost. */
+    /** The leanest worker with the same guarantees, by hand: the bookkeeping's own cost. */
     kept: Summary;
     keptToBare: Summary;
     ratioToKept: Summary;
@@ -68,7 +68,11 @@ export interface InboxEngineResult {
 const targetRatio = 0.8;
 // pg-boss's worker makes the bare worker's two statements per job (the claim rides in the fetch,
 // the settle in the completion): what remains is the kit's own work per attempt.
-const workerTargets: Partial<Record<InboxEngine, number>> = { 'pg-boss': 0.9 };
+const pgBossWorkerTarget = 0.9;
+// A BullMQ job costs its bare worker one round trip; the at-most-once bookkeeping adds a claim and a
+// settle, so the kit's worker is held to the bare worker at a lower ratio and, beside it, to a
+// lean worker that makes the same two round trips by hand.
+const bullmqWorkerTargets = { bare: 0.6, byHand: 1 };
 const secret = 'whsec_inbox_bench_5d1e2f3a4b5c6d7e8f9a';
 const runTag = Math.random().toString(36).slice(2, 8);
 // A stalled drain is reported, never waited out: no completion for this long fails the run.
@@ -238,7 +242,9 @@ async function measureEngine(engine: InboxEngineBench, config: InboxConfig, prog
     ratioToKept: pairedRatio(worker.inbox, worker.kept),
     keptDetail: engine.keptDetail,
   };
-  result.targets.push({ label: `${engine.engine} worker`, target: ratioTarget(result.worker.ratio, 'the bare worker', 0, workerTargets[engine.engine]) });
+  const bullmq = engine.engine === 'bullmq';
+  result.targets.push({ label: `${engine.engine} worker`, target: ratioTarget(result.worker.ratio, 'the bare worker', 0, bullmq ? bullmqWorkerTargets.bare : pgBossWorkerTarget) });
+  if (bullmq) result.targets.push({ label: 'bullmq worker vs by hand', target: ratioTarget(result.worker.ratioToKept, 'the worker by hand', 0, bullmqWorkerTargets.byHand) });
   progress(`inbox: ${engine.engine} worker ${Math.round(result.worker.inbox.median)}/s, bare ${Math.round(result.worker.bare.median)}/s`);
 
   result.latency = await measureLatency(engine, config);
@@ -294,8 +300,8 @@ async function measureLatency(engine: InboxEngineBench, config: InboxConfig): Pr
   }
 }
 
-function ratioTarget(ratio: Summary, against: string, failures: number, target = targetRatio): Target {
-  return { description: `>= ${target}x ${against} (${ratio.median.toFixed(2)}x)${failures > 0 ? `, ${failures} failed` : ''}`, met: ratio.median >= target && failures === 0 };
+function ratioTarget(ratio: Summary, against: string, failures: number, wanted = targetRatio): Target {
+  return { description: `>= ${wanted}x ${against} (${ratio.median.toFixed(2)}x)${failures > 0 ? `, ${failures} failed` : ''}`, met: ratio.median >= wanted && failures === 0 };
 }
 
 export async function runInboxBench(config: InboxConfig, progress: (line: string) => void): Promise<InboxEngineResult[]> {
@@ -354,7 +360,7 @@ export function inboxTable(results: readonly InboxEngineResult[], config: InboxC
       'The hand-written ingress verifies and parses each body with stripe-node (constructEvent), then makes the floor\'s writes: the floor plus what no webhook ingress can skip.',
       ...results.flatMap((result) => (result.ingress ? [`${result.engine}: ingress with the inbox vs the hand-written ingress: ${formatRatio(result.ingress.ratioToHandwritten)} (paired)`] : [])),
       'The worker by hand is the leanest worker with the kit\'s guarantees written by hand for each engine ("By hand" above): every attempt recorded in the event log, a lease token, the settle counting only while the token holds, the job completed only after the settle.',
-      ...results.flatMap((result) => (result.worker ? [`${result.engine}: worker vs the bare worker with the claim and settle by hand: ${formatRatio(result.worker.ratioToKept)} (paired)`] : [])),
+      ...results.flatMap((result) => (result.worker ? [`${result.engine}: worker vs the worker by hand: ${formatRatio(result.worker.ratioToKept)} (paired)`] : [])),
       `Worker: a backlog of ${config.backlog} jobs per run, drained with a no-op handler; events/s from the first completion to the last (the kit's: the event marked done; the bare worker's: its function's end).`,
       `Latency: ${config.latencyDeliveries} deliveries to the same handler behind node:http, posted with fetch at the ingress concurrency while handlers that sleep 30 s hold every worker slot: the answer never waits for a handler.`,
       ...results.flatMap((result) =>

@@ -1,4 +1,4 @@
-// The benchmark: `node --expose-gc --import tsx bench/run.ts [--quick] [--only=verify,cold-start,http,stores,inbox]
+// The benchmark: `node --expose-gc --import tsx bench/run.ts [--quick] [--only=verify,cold-start,http,overhead,stores,inbox]
 // [--frameworks=express,fastify,nest-express,nest-fastify,hono,next] (next: opt-in, see bench/README.md) [--out=path] [--markdown=path]`. Runs each section with its contenders interleaved, prints the
 // tables with ratios and targets, and writes the results with the machine they ran on.
 import { execFileSync } from 'node:child_process';
@@ -7,6 +7,7 @@ import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ColdStartConfig } from './cold-start.js';
+import type { OverheadConfig } from './handler-overhead.js';
 import type { HttpConfig } from './http.js';
 import type { InboxConfig } from './inbox.js';
 import { writePerformanceMarkdown } from './performance-markdown.js';
@@ -16,13 +17,14 @@ import type { StoresConfig } from './stores.js';
 import type { VerifyConfig } from './verify.js';
 
 // The order of the results' numbered tables.
-const sections = ['verify', 'http', 'cold-start', 'stores', 'inbox'] as const;
+const sections = ['verify', 'http', 'overhead', 'cold-start', 'stores', 'inbox'] as const;
 type Section = (typeof sections)[number];
 
 interface Config {
   verify: VerifyConfig;
   'cold-start': ColdStartConfig;
   http: HttpConfig;
+  overhead: OverheadConfig;
   stores: StoresConfig;
   inbox: InboxConfig;
 }
@@ -32,6 +34,7 @@ const fullConfig: Config = {
   verify: { repetitions: 21, batchMs: 50, warmupMs: 300 },
   'cold-start': { repetitions: 25 },
   http: { repetitions: 5, durationSeconds: 2, warmupSeconds: 2, connections: 32 },
+  overhead: { repetitions: 50, deliveries: 1000, warmup: 5000 },
   stores: { repetitions: 7, durationSeconds: 1.5, concurrency: 64 },
   inbox: { repetitions: 5, durationSeconds: 1.5, concurrency: 16, workerConcurrency: 8, backlog: 1000, latencyDeliveries: 1000, warmup: 200 },
 };
@@ -39,6 +42,7 @@ const quickConfig: Config = {
   verify: { repetitions: 7, batchMs: 15, warmupMs: 100 },
   'cold-start': { repetitions: 4 },
   http: { repetitions: 2, durationSeconds: 0.3, warmupSeconds: 0.2, connections: 32 },
+  overhead: { repetitions: 3, deliveries: 1000, warmup: 1000 },
   stores: { repetitions: 2, durationSeconds: 0.3, concurrency: 64 },
   inbox: { repetitions: 2, durationSeconds: 0.3, concurrency: 16, workerConcurrency: 8, backlog: 150, latencyDeliveries: 150, warmup: 50 },
 };
@@ -137,8 +141,14 @@ async function main() {
       results.http = http;
       for (const framework of http) {
         targets.push({ section, label: framework.framework, target: framework.target ?? { description: `skipped: ${framework.skipped ?? ''}`, met: false } });
-        if (framework.telemetryTarget) targets.push({ section, label: `${framework.framework} telemetry`, target: framework.telemetryTarget });
+        if (framework.defaultStoreTarget) targets.push({ section, label: `${framework.framework} default store`, target: framework.defaultStoreTarget });
       }
+    } else if (section === 'overhead') {
+      const { overheadTable, runOverheadBench } = await import('./handler-overhead.js');
+      const overhead = await runOverheadBench(config.overhead, log);
+      tables.push(overheadTable(overhead, config.overhead));
+      results.overhead = overhead;
+      targets.push({ section, label: 'telemetry', target: overhead.telemetryTarget }, { section, label: 'memory store', target: overhead.storeTarget });
     } else if (section === 'inbox') {
       const { inboxTable, runInboxBench } = await import('./inbox.js');
       const inbox = await runInboxBench(config.inbox, log);

@@ -23,7 +23,35 @@ export const defaults = {
   workerTimeoutShareOfLease: 0.8,
   /** How long a stopping worker waits for running handlers before it aborts them. */
   graceMs: 30_000,
+  /** The engine's queue an inbox stores its jobs in. */
+  queue: 'stripe-events',
+  /** How many times an inbox retries a failed event after its first attempt, before it is dead. */
+  retryLimit: 8,
+  /** The inbox's first retry delay, doubled for each later retry when `backoff` is on. */
+  retryDelaySeconds: 10,
+  /** How many events one page of `inbox.list()` holds. */
+  listLimit: 50,
+  /** How old the oldest queued event may be before `inbox.health()` reports the inbox as behind: 5 minutes. */
+  maxLagMs: 5 * 60 * 1000,
+  /** How many expired rows a store's `cleanup()` deletes per statement, so no statement holds locks for long. */
+  cleanupBatchSize: 10_000,
+  /** The largest form the console reads (a replay of a selection of events): 256 KiB. */
+  maxFormBytes: 256 * 1024,
+  /** How long `simulateDeliveries` waits for an answer before the request has failed (and is retried). */
+  simulatedRequestTimeoutMs: 10_000,
 } as const;
+
+/** The longest delay a timer accepts (2^31 - 1 ms, about 24.8 days): Node and browsers fire a longer one at once. */
+export const maxTimerMs = 2_147_483_647;
+
+/**
+ * The one shape of a bad-option message: `entry: \`option\` must be requirement; got X.` Errors
+ * that carry a class and a code of their own (`CatchUpError`, `InboxError`, `ConsoleError`,
+ * `SimulationError`) take their message from here, so every refusal reads the same.
+ */
+export function optionMessage(entry: string, option: string, requirement: string, ...given: [unknown?]): string {
+  return `${entry}: \`${option}\` must be ${requirement}${given.length > 0 ? `; got ${describeGiven(given[0])}` : ''}.`;
+}
 
 /**
  * A bad option: a `TypeError` when it has the wrong type or is missing, a `RangeError` when its
@@ -31,7 +59,7 @@ export const defaults = {
  * was given: `memoryStore: \`maxEntries\` must be a positive integer; got 0.`
  */
 export function invalidOption(kind: 'type' | 'range', entry: string, option: string, requirement: string, ...given: [unknown?]): TypeError | RangeError {
-  const message = `${entry}: \`${option}\` must be ${requirement}${given.length > 0 ? `; got ${describeGiven(given[0])}` : ''}.`;
+  const message = optionMessage(entry, option, requirement, ...given);
   return kind === 'type' ? new TypeError(message) : new RangeError(message);
 }
 
@@ -51,9 +79,26 @@ export function wholeNumber(entry: string, option: string, value: number | undef
   return count;
 }
 
+/** A timer's delay: whole milliseconds a timer can wait for (see `maxTimerMs`). */
+export function timerMs(entry: string, option: string, value: number | undefined, fallback: number): number {
+  const ms = value ?? fallback;
+  if (!Number.isInteger(ms) || ms < 1 || ms > maxTimerMs) throw invalidOption('range', entry, option, `a whole number of milliseconds from 1 to ${maxTimerMs}`, ms);
+  return ms;
+}
+
+/**
+ * `apiVersion`: one of Stripe's dated API versions (`2026-10-28.endive`). `refuse` builds the error
+ * for an entry point whose errors carry a class and code of their own; a `TypeError` otherwise.
+ */
+export function stripeApiVersion(entry: string, value: unknown, refuse: (message: string) => Error = (message) => new TypeError(message)): string {
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value)) return value;
+  throw refuse(optionMessage(entry, 'apiVersion', "a Stripe API version such as '2026-10-28.endive' (leave it out for the version of the installed stripe types)", value));
+}
+
 function describeGiven(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value);
   if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) return String(value);
   if (typeof value === 'function') return 'a function';
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'an invalid Date' : value.toISOString();
   return Array.isArray(value) ? 'an array' : `an ${typeof value}`;
 }

@@ -125,7 +125,7 @@ export type ClaimResult = 'claimed' | 'in_progress' | 'done';
  * Remembers which events were processed, so each is handled once even when Stripe delivers it
  * again or to several instances at once.
  *
- * The webhook handler passes a fresh `token` (a random UUID) with every claim and the same token
+ * The webhook handler passes a fresh `token` (a UUID, new for each claim) with every claim and the same token
  * to that claim's `complete` and `release`, so that each claim owns its lease. A store written
  * before tokens existed (the three methods with two and one parameters) keeps working: it simply
  * ignores them.

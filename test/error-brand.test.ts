@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 
 // Each error class, with a factory for an instance: `is()` must recognize an instance made by
@@ -11,6 +12,7 @@ const classes = [
   { file: '../src/inbox/inbox-error.js', name: 'InboxError', args: ['inbox_unavailable', 'down'] },
   { file: '../src/inbox/inbox-error.js', name: 'InboxLeaseLostError', args: ['evt_1', 1000] },
   { file: '../src/console/console-error.js', name: 'ConsoleError', args: ['console_invalid_options', 'bad'] },
+  { file: '../src/testing/simulation-options.js', name: 'SimulationError', args: ['invalid_option', 'bad'] },
 ] as const;
 
 interface ErrorClass {
@@ -48,4 +50,17 @@ it('a subclass is its parent class too, from any copy', async () => {
   vi.resetModules();
   const copy = await import('../src/inbox/inbox-error.js');
   expect(InboxError.is(new copy.InboxLeaseLostError('evt_1', 1000))).toBe(true);
+  expect(copy.InboxLeaseLostError.is(new InboxError('inbox_unavailable', 'down'))).toBe(false);
+});
+
+it('every error class a public entry exports is in the list above', async () => {
+  const entries = readdirSync(new URL('../src/entries/', import.meta.url)).filter((file) => file.endsWith('.ts'));
+  const exported = new Set<string>();
+  for (const entry of entries) {
+    const path = new URL(`../src/entries/${entry}`, import.meta.url).href;
+    for (const [name, value] of Object.entries((await import(/* @vite-ignore */ path)) as Record<string, unknown>)) {
+      if (typeof value === 'function' && (value as { prototype: unknown }).prototype instanceof Error) exported.add(name);
+    }
+  }
+  expect([...exported].sort()).toEqual([...new Set(classes.map(({ name }) => name))].sort());
 });

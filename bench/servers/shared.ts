@@ -6,6 +6,7 @@ import Stripe from 'stripe';
 // The package by its name: bench/http.ts runs the servers against the built dist/, as installed.
 import { createWebhookRouter } from 'stripe-webhook-kit';
 import type { WebhookHandlerOptions } from 'stripe-webhook-kit';
+import { benchOpenTelemetry } from '../otel-sdk.js';
 import { benchSecret } from '../payloads.js';
 
 /**
@@ -106,21 +107,12 @@ export function ourOptions(variant: ServerVariant): WebhookHandlerOptions {
   return { secret, router, ...(likeForLike ? { store: false as const } : {}), ...(variant === 'otel-floor' ? { telemetry: false as const } : {}) };
 }
 
-/**
- * Registers the OpenTelemetry SDK as an app does at start-up: spans built, batched and handed to
- * an exporter (one that drops them: the network is left out), metrics aggregated for a reader.
- */
+/** Registers the bench's OpenTelemetry SDK (bench/otel-sdk.ts) globally, as an app does at start-up. */
 export async function registerOpenTelemetry(): Promise<void> {
   const { metrics, trace } = await import('@opentelemetry/api');
-  const { BasicTracerProvider, BatchSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
-  const { MeterProvider, MetricReader } = await import('@opentelemetry/sdk-metrics');
-  const dropping = { export: (_spans: unknown, done: (result: { code: number }) => void) => done({ code: 0 }), shutdown: async () => {} };
-  trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(dropping)] }));
-  class HeldReader extends MetricReader {
-    protected async onForceFlush(): Promise<void> {}
-    protected async onShutdown(): Promise<void> {}
-  }
-  metrics.setGlobalMeterProvider(new MeterProvider({ readers: [new HeldReader()] }));
+  const { meterProvider, tracerProvider } = await benchOpenTelemetry();
+  trace.setGlobalTracerProvider(tracerProvider);
+  metrics.setGlobalMeterProvider(meterProvider);
 }
 
 /**

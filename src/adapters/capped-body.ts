@@ -1,6 +1,7 @@
 // What every adapter that reads a body itself shares: the size cap (413) and the time limit (408).
 import type { HeaderBag } from '../types.js';
 import { readHeader } from '../handler/build-webhook-handler.js';
+import { defaults, timerMs } from '../options.js';
 
 /**
  * True when the request's Content-Length already says the body is over `maxBodyBytes`, so an
@@ -66,16 +67,9 @@ export interface BodyReadOptions {
   bodyTimeoutMs?: number;
 }
 
-/** How long an adapter waits for a body to finish arriving, unless `bodyTimeoutMs` says otherwise. */
-export const defaultBodyTimeoutMs = 10_000;
-
 /** `bodyTimeoutMs` checked when the adapter is built, so a bad value fails at startup. */
 export function resolveBodyTimeout(value: unknown, adapter: string): number {
-  if (value === undefined) return defaultBodyTimeoutMs;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 2_147_483_647) {
-    throw new RangeError(`${adapter}: bodyTimeoutMs must be a whole number of milliseconds from 1 to 2147483647, got ${JSON.stringify(value) ?? typeof value}: e.g. bodyTimeoutMs: 10_000.`);
-  }
-  return value;
+  return timerMs(adapter, 'bodyTimeoutMs', value as number | undefined, defaults.bodyTimeoutMs);
 }
 
 /** The part of a Node request stream the body deadline listens to. */

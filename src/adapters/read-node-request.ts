@@ -1,4 +1,5 @@
-import { announcesTooLarge, armBodyDeadline, createBodyCollector, defaultBodyTimeoutMs } from './capped-body.js';
+import { defaults } from '../options.js';
+import { announcesTooLarge, armBodyDeadline, createBodyCollector } from './capped-body.js';
 import type { WebhookRequest } from '../types.js';
 
 /**
@@ -34,7 +35,7 @@ const encoder = new TextEncoder();
  * did: a consumed stream never ends again, so waiting on it would hang the request forever.
  * Resolves `undefined` when the client hung up before its body arrived.
  */
-export async function readNodeRequest(request: NodeRequestLike, maxBodyBytes: number, bodyTimeoutMs = defaultBodyTimeoutMs): Promise<WebhookRequest | undefined> {
+export async function readNodeRequest(request: NodeRequestLike, maxBodyBytes: number, bodyTimeoutMs: number = defaults.bodyTimeoutMs): Promise<WebhookRequest | undefined> {
   const base = { method: request.method ?? 'GET', headers: request.headers };
   if (isRaw(request.body)) return { ...base, body: request.body };
   if (isRaw(request.rawBody)) return { ...base, body: request.rawBody };

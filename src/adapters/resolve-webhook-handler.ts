@@ -6,6 +6,7 @@ import {
   type WebhookHandlerOptions,
 } from '../handler/build-webhook-handler.js';
 import type { WebhookFramework } from '../types.js';
+import { invalidOption } from '../options.js';
 
 /**
  * The framework an adapter serves, when another adapter mounts it (Nest mounts the Express
@@ -46,7 +47,7 @@ export function resolveWebhookHandler(input: unknown, { adapter, build, crypto, 
   const options = input as Record<string, unknown>;
   if ('handler' in options) {
     if (!isWebhookHandler(options.handler)) {
-      throw new TypeError(`${adapter}: \`handler\` must come from \`createWebhookHandler()\`; or pass its options (\`secret\`, \`router\`, ...) instead.`);
+      throw invalidOption('type', adapter, 'handler', 'a handler from `createWebhookHandler()`, or left out for its options (`secret`, `router`, ...)', options.handler);
     }
     if ('secret' in options || 'router' in options) {
       throw new TypeError(`${adapter}: pass either \`handler\` or the handler options (\`secret\`, \`router\`, ...), not both.`);

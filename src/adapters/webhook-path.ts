@@ -1,3 +1,4 @@
+import { invalidOption } from '../options.js';
 export const defaultWebhookPath = '/v1/webhook';
 
 /**
@@ -8,15 +9,7 @@ export const defaultWebhookPath = '/v1/webhook';
 export function normalizeWebhookPath(path: unknown, adapter: string): string {
   if (path === undefined) return defaultWebhookPath;
   if (typeof path !== 'string' || path.trim() !== path || path.replace(/^\/+/, '') === '') {
-    throw new TypeError(`${adapter}: \`path\` must be a non-empty path such as "/v1/webhook" (the default), got ${describePath(path)}.`);
+    throw invalidOption('type', adapter, 'path', 'a non-empty path such as "/v1/webhook" (the default)', path);
   }
   return `/${path.replace(/^\/+/, '')}`;
-}
-
-function describePath(path: unknown): string {
-  try {
-    return typeof path === 'string' ? JSON.stringify(path) : typeof path;
-  } catch {
-    return typeof path;
-  }
 }

@@ -3,6 +3,7 @@ import type { ProcessOutcome } from '../processing/process-event.js';
 import { describeError } from '../router/create-webhook-router.js';
 import { defaultLogger, resolveLogger } from '../logger.js';
 import type { WebhookLogger } from '../types.js';
+import { optionMessage } from '../options.js';
 import { CatchUpError } from './catch-up-error.js';
 import { createCatchUpWarnings } from './catch-up-warnings.js';
 import { eventsOldestFirst } from './event-window.js';
@@ -108,7 +109,7 @@ export async function catchUp(options: CatchUpOptions): Promise<CatchUpResult> {
   const logger = options.logger === undefined ? (handler?.logger ?? defaultLogger) : resolveLogger(options.logger);
   const until = Math.floor(now() / 1000);
   const since = parseSince(options.since, now());
-  if (since > until) throw new CatchUpError('invalid_since', `catchUp: since (${new Date(since * 1000).toISOString()}) is in the future.`);
+  if (since > until) throw new CatchUpError('invalid_since', optionMessage('catchUp', 'since', 'a time in the past', new Date(since * 1000)));
   const snapshotTypes = options.router && snapshotTypesOf(options.router);
   const routerTypes = snapshotTypes && snapshotTypes.length > 0 ? snapshotTypes : undefined;
   const types = options.types ? options.types.filter((type) => !isThinType(type)) : routerTypes;
@@ -156,15 +157,15 @@ export async function catchUp(options: CatchUpOptions): Promise<CatchUpResult> {
 }
 
 function validate(options: CatchUpOptions) {
-  if (typeof options !== 'object' || options === null) throw invalid('pass an options object with `stripe`, `since` and `handler`');
+  if (typeof options !== 'object' || options === null) throw invalid('options', 'an object with `stripe`, `since` and `handler` or `inbox`', options);
   const { stripe, handler, inbox } = options;
-  if (typeof stripe?.events?.list !== 'function') throw invalid('`stripe` must be a stripe-node client: new Stripe(key)');
-  if (handler !== undefined && inbox !== undefined) throw invalid('give `handler` or `inbox`, not both');
-  if (handler !== undefined && typeof handler.process !== 'function') throw invalid('`handler` must come from createWebhookHandler()');
-  if (inbox !== undefined && typeof inbox.enqueue !== 'function') throw invalid('`inbox` must have an enqueue(event) method');
-  if (options.types !== undefined && options.types.length === 0) throw invalid('`types` is empty: list the event types to read, or omit it to read the router\'s types');
+  if (typeof stripe?.events?.list !== 'function') throw invalid('stripe', 'a stripe-node client: new Stripe(key)', stripe);
+  if (handler !== undefined && inbox !== undefined) throw invalid('inbox', 'left out when `handler` is given (give one of them, not both)');
+  if (handler !== undefined && typeof handler.process !== 'function') throw invalid('handler', 'a handler from createWebhookHandler()', handler);
+  if (inbox !== undefined && typeof inbox.enqueue !== 'function') throw invalid('inbox', 'an inbox with an enqueue(event) method, from pgBossInbox() or bullmqInbox()', inbox);
+  if (options.types !== undefined && options.types.length === 0) throw invalid('types', "a non-empty list of event types, or left out to read the router's types", options.types);
   if (handler === undefined && inbox === undefined && options.dryRun !== true) {
-    throw invalid('give `handler` (from createWebhookHandler) or `inbox`, or set `dryRun: true` to only list the events');
+    throw invalid('handler', 'given (from createWebhookHandler), or `inbox` instead, or `dryRun: true` to only list the events', handler);
   }
   return { stripe, handler, inbox };
 }
@@ -204,7 +205,7 @@ function isThinType(type: string): boolean {
 
 function notificationClient(stripe: StripeReadClient, handler: CatchUpHandler | undefined): StripeReadClient & Required<Pick<StripeReadClient, 'parseEventNotificationWithoutVerification'>> {
   if (handler && typeof stripe.parseEventNotificationWithoutVerification !== 'function') {
-    throw invalid('running thin events through a handler needs stripe-node 23 or later (`parseEventNotificationWithoutVerification`)');
+    throw invalid('stripe', 'a client of stripe-node 23 or later (with `parseEventNotificationWithoutVerification`) to run thin events through a handler', stripe);
   }
   return stripe as StripeReadClient & Required<Pick<StripeReadClient, 'parseEventNotificationWithoutVerification'>>;
 }
@@ -213,6 +214,6 @@ function buildNotification(stripe: Required<Pick<StripeReadClient, 'parseEventNo
   return stripe.parseEventNotificationWithoutVerification(payload);
 }
 
-function invalid(detail: string): CatchUpError {
-  return new CatchUpError('invalid_options', `catchUp: ${detail}.`);
+function invalid(option: string, requirement: string, ...given: [unknown?]): CatchUpError {
+  return new CatchUpError('invalid_options', optionMessage('catchUp', option, requirement, ...given));
 }

@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import { optionMessage } from '../options.js';
 import { CatchUpError } from './catch-up-error.js';
 import { clientApiVersion, describeStripeError, type StripeReadClient } from './stripe-client.js';
 import { snapshotTypesOf } from './snapshot-types.js';
@@ -61,11 +62,11 @@ const permission = 'Webhook Endpoints: read';
 export async function checkEndpoints(options: CheckEndpointsOptions): Promise<EndpointCheckResult> {
   const { stripe } = options;
   if (typeof stripe?.webhookEndpoints?.list !== 'function') {
-    throw new CatchUpError('invalid_options', 'checkEndpoints: `stripe` must be a stripe-node client: new Stripe(key).');
+    throw new CatchUpError('invalid_options', optionMessage('checkEndpoints', 'stripe', 'a stripe-node client: new Stripe(key)', stripe));
   }
   const types = [...(options.types ?? (options.router ? snapshotTypesOf(options.router) : []))].sort();
   if (options.types === undefined && options.router === undefined) {
-    throw new CatchUpError('invalid_options', 'checkEndpoints: give `router` (its handled types are checked) or `types`.');
+    throw new CatchUpError('invalid_options', optionMessage('checkEndpoints', 'types', 'a list of event types, or `router` given instead (its handled types are checked)', undefined));
   }
   const apiVersion = options.apiVersion ?? clientApiVersion(stripe);
   const wantedUrl = options.url === undefined ? undefined : normalizeUrl(options.url);

@@ -1,3 +1,4 @@
+import { optionMessage } from '../options.js';
 import { CatchUpError } from './catch-up-error.js';
 
 /** A point in time: a `Date`, Unix seconds, an ISO 8601 date, or a duration back from now (`'72h'`). */
@@ -13,16 +14,16 @@ const unitSeconds: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w
 export function parseSince(since: Since, now: number = Date.now()): number {
   if (since instanceof Date) {
     const ms = since.getTime();
-    if (Number.isNaN(ms)) throw invalid('is an invalid Date');
+    if (Number.isNaN(ms)) throw invalid(since);
     return Math.floor(ms / 1000);
   }
   if (typeof since === 'number') {
-    if (!Number.isFinite(since) || since < 0) throw invalid(`must be Unix seconds, got ${since}`);
+    if (!Number.isFinite(since) || since < 0) throw invalid(since);
     // Milliseconds are the usual mistake (Date.now()): they are 1000 times too large for seconds.
-    if (since > 1e11) throw invalid(`looks like milliseconds (${since}); pass Unix seconds: Math.floor(ms / 1000), or a Date`);
+    if (since > 1e11) throw invalid(since, 'Unix seconds, not milliseconds: Math.floor(ms / 1000), or a Date');
     return Math.floor(since);
   }
-  if (typeof since !== 'string') throw invalid('must be a Date, Unix seconds, or a duration such as "72h"');
+  if (typeof since !== 'string') throw invalid(since);
   const duration = /^(\d+)\s*([smhdw])$/i.exec(since.trim());
   if (duration) {
     const seconds = Number(duration[1]) * (unitSeconds[(duration[2] as string).toLowerCase()] as number);
@@ -32,9 +33,9 @@ export function parseSince(since: Since, now: number = Date.now()): number {
     const ms = Date.parse(since);
     if (!Number.isNaN(ms)) return Math.floor(ms / 1000);
   }
-  throw invalid(`"${since}" is neither a duration (90m, 72h, 7d, 2w) nor an ISO date (2026-11-01T00:00:00Z)`);
+  throw invalid(since);
 }
 
-function invalid(detail: string): CatchUpError {
-  return new CatchUpError('invalid_since', `catchUp: since ${detail}.`);
+function invalid(given: unknown, requirement = 'a Date, Unix seconds, a duration back from now (90m, 72h, 7d, 2w) or an ISO date (2026-11-01T00:00:00Z)'): CatchUpError {
+  return new CatchUpError('invalid_since', optionMessage('catchUp', 'since', requirement, given));
 }

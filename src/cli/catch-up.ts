@@ -63,7 +63,7 @@ export async function catchUpCommand(args: readonly string[], io: CliIo, userAge
   } catch (error) {
     reporter.interrupted();
     if (!CatchUpError.is(error)) throw error;
-    throw error.code === 'invalid_since' ? usageError(`--since ${error.message.replace(/^catchUp: since /, '')}`) : new CliError(error.message, 1);
+    throw error.code === 'invalid_since' ? usageError(`--since ${error.message.replace(/^catchUp: `since` /, '')}`) : new CliError(error.message, 1);
   }
   reporter.summary(result, dryRun);
   return result.failed === 0 ? 0 : 1;

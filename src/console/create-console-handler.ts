@@ -3,6 +3,7 @@
 // then the page or action that answers.
 import { InboxError } from '../inbox/inbox-error.js';
 import { stripeTypesApiVersion } from '../generated/api-version.js';
+import { defaults, optionMessage, stripeApiVersion } from '../options.js';
 import type { Inbox } from '../inbox/types.js';
 import { checkAccess } from './authorize-request.js';
 import { sameOrigin } from './check-origin.js';
@@ -54,23 +55,23 @@ export interface ConsoleRequestContext {
 /** The console: answers every request under its base path. */
 export type ConsoleHandler = (request: Request, context?: ConsoleRequestContext) => Promise<Response>;
 
-const defaultMaxFormBytes = 256 * 1024;
+const entry = 'createConsoleHandler';
 
 /**
  * The operator console of an inbox: deliveries with their status, filters, one event's payload
  * and attempts, and replay of one event, a selection or every dead event.
  */
 export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
-  const { inbox, readOnly = false, trustedOrigins = [], maxFormBytes = defaultMaxFormBytes } = options;
+  const { inbox, readOnly = false, trustedOrigins = [], maxFormBytes = defaults.maxFormBytes } = options;
   if (typeof inbox?.list !== 'function' || typeof inbox.get !== 'function' || typeof inbox.replay !== 'function') {
-    throw new ConsoleError('console_invalid_options', 'createConsoleHandler needs { inbox }: pass the inbox of pgBossInbox(...) or bullmqInbox(...).');
+    throw refuse(optionMessage(entry, 'inbox', 'the inbox of pgBossInbox(...) or bullmqInbox(...)', inbox));
   }
   const basePath = options.basePath ?? '/';
-  if (!basePath.startsWith('/')) throw new ConsoleError('console_invalid_options', `basePath must start with "/", got "${basePath}": e.g. basePath: '/stripe'.`);
-  if (!Number.isInteger(maxFormBytes) || maxFormBytes < 1) throw new ConsoleError('console_invalid_options', `maxFormBytes must be a positive whole number of bytes, got ${String(maxFormBytes)}: e.g. maxFormBytes: 256 * 1024.`);
+  if (typeof basePath !== 'string' || !basePath.startsWith('/')) throw refuse(optionMessage(entry, 'basePath', "a path that starts with \"/\", such as '/stripe'", basePath));
+  if (!Number.isInteger(maxFormBytes) || maxFormBytes < 1) throw refuse(optionMessage(entry, 'maxFormBytes', 'a positive whole number of bytes, such as 256 * 1024', maxFormBytes));
   const base = basePath.replace(/\/+$/, '');
   const tokens = createCsrfTokens();
-  const apiVersion = consoleApiVersion(options.apiVersion ?? stripeTypesApiVersion);
+  const apiVersion = stripeApiVersion(entry, options.apiVersion ?? stripeTypesApiVersion, refuse);
 
   return async (request, requestContext = {}) => {
     const url = new URL(request.url);
@@ -137,9 +138,8 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
   }
 }
 
-function consoleApiVersion(version: string): string {
-  if (typeof version === 'string' && /^\d{4}-\d{2}-\d{2}/.test(version)) return version;
-  throw new ConsoleError('console_invalid_options', `apiVersion must be a Stripe API version such as '2026-10-28.endive' (got ${JSON.stringify(version)}); omit it for the version of the installed stripe types.`);
+function refuse(message: string): ConsoleError {
+  return new ConsoleError('console_invalid_options', message);
 }
 
 function decodePathSegment(segment: string): string | undefined {

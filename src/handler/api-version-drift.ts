@@ -1,3 +1,4 @@
+import { stripeApiVersion } from '../options.js';
 import type { WebhookLogger } from '../types.js';
 
 /**
@@ -10,9 +11,7 @@ import type { WebhookLogger } from '../types.js';
  * expected version comes from, so that the advice fits.
  */
 export function createApiVersionDrift(expected: string, logger: Pick<WebhookLogger, 'warn'>, source: string, expectedFrom: string) {
-  if (typeof expected !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(expected)) {
-    throw new TypeError(`${source}: apiVersion must be a Stripe API version such as '2026-10-28.endive' (got ${JSON.stringify(expected)}); omit it for the version of the installed stripe types.`);
-  }
+  stripeApiVersion(source, expected);
   const seen = new Set<string>();
   return {
     /** The event's version when it differs from the expected one, else undefined; warns the first time. */

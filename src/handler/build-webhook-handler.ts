@@ -121,9 +121,7 @@ export function handlerCrypto(handler: WebhookHandler): HandlerCrypto | undefine
 /** Builds the handler around a verifier: `node:crypto` for Node, Web Crypto for the Web adapter. */
 export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Verifier, crypto: HandlerCrypto): WebhookHandler {
   if (typeof options !== 'object' || options === null) throw new TypeError('createWebhookHandler: pass an options object with `secret` and `router`.');
-  if (typeof options.router?.dispatch !== 'function') {
-    throw new TypeError('createWebhookHandler: `router` is required; create one with `createWebhookRouter()`.');
-  }
+  if (typeof options.router?.dispatch !== 'function') throw invalidOption('type', 'createWebhookHandler', 'router', 'a router from `createWebhookRouter()`', options.router);
   const maxBodyBytes = options.maxBodyBytes ?? defaults.maxBodyBytes;
   if (!(maxBodyBytes > 0)) throw invalidOption('range', 'createWebhookHandler', 'maxBodyBytes', 'a positive number of bytes', maxBodyBytes);
   const leaseMs = positiveMs('createWebhookHandler', 'leaseMs', options.leaseMs, defaults.leaseMs);

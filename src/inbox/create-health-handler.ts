@@ -1,6 +1,7 @@
 // createHealthHandler: the inbox's health as one `(Request) => Promise<Response>` function, for
 // load balancers, Kubernetes probes and uptime monitors. Web APIs only, so it mounts in any
 // framework the way the console does.
+import { invalidOption } from '../options.js';
 import { resolveHealthOptions, type InboxHealth, type InboxHealthOptions } from './inbox-health.js';
 import type { Inbox } from './types.js';
 
@@ -22,7 +23,7 @@ const headers = { 'content-type': 'application/json; charset=utf-8', 'cache-cont
  */
 export function createHealthHandler(options: HealthHandlerOptions): (request: Request) => Promise<Response> {
   const { inbox } = options;
-  if (typeof inbox?.health !== 'function') throw new TypeError('createHealthHandler needs { inbox }: pass the inbox of pgBossInbox(...) or bullmqInbox(...).');
+  if (typeof inbox?.health !== 'function') throw invalidOption('type', 'createHealthHandler', 'inbox', 'the inbox of pgBossInbox(...) or bullmqInbox(...)', inbox);
   const limits = resolveHealthOptions(options);
   return async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') {

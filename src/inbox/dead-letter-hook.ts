@@ -1,4 +1,5 @@
 import { describeError } from '../router/create-webhook-router.js';
+import { invalidOption } from '../options.js';
 import type { WebhookLogger } from '../types.js';
 import type { Inbox, InboxAttempt, InboxEvent } from './types.js';
 
@@ -23,7 +24,7 @@ export interface DeadLetterNotifier {
  * event and its attempts are read back from the log, so both ways hand over the same record.
  */
 export function deadLetterNotifier(inbox: Pick<Inbox, 'get'>, hook: DeadLetterHook | undefined, logger: WebhookLogger): DeadLetterNotifier {
-  if (hook !== undefined && typeof hook !== 'function') throw new TypeError('startInboxWorker: onDead must be a function (event, attempts) => void.');
+  if (hook !== undefined && typeof hook !== 'function') throw invalidOption('type', 'startInboxWorker', 'onDead', 'a function (event, attempts) => void', hook);
   const running = new Set<Promise<void>>();
   return {
     notify({ id }) {

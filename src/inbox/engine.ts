@@ -1,4 +1,5 @@
 import type { TransactionClient } from '../types.js';
+import { invalidOption } from '../options.js';
 import type { Inbox, InboxEvent } from './types.js';
 
 // The engine's side of an inbox: what `startInboxWorker` drives and the engines implement. It is
@@ -103,7 +104,7 @@ export interface InboxEngine extends Inbox {
 export function inboxEngine(inbox: Inbox, entry: string): InboxEngine {
   const engine = inbox as Partial<InboxEngine> | undefined;
   if (typeof engine?.consume !== 'function' || typeof engine.claim !== 'function' || typeof engine.settle !== 'function') {
-    throw new TypeError(`${entry}: \`inbox\` must be an inbox made by pgBossInbox() or bullmqInbox().`);
+    throw invalidOption('type', entry, 'inbox', 'an inbox made by pgBossInbox() or bullmqInbox()', inbox);
   }
   return engine as InboxEngine;
 }

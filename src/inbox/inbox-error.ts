@@ -28,6 +28,12 @@ export class InboxLeaseLostError extends InboxError {
 
   constructor(eventId: string, leaseMs: number) {
     super('lease_lost', `event ${eventId}: the handlers outlived the lease (leaseMs ${leaseMs}) and another worker took the event over; raise leaseMs above your slowest handler.`);
+    setErrorBrand(this, 'InboxLeaseLostError');
+  }
+
+  /** `true` for an `InboxLeaseLostError` from any copy of this package; `InboxError.is()` is `true` for it too. */
+  static override is(value: unknown): value is InboxLeaseLostError {
+    return hasErrorBrand(value, 'InboxLeaseLostError');
   }
 }
 

@@ -1,3 +1,4 @@
+import { defaults, optionMessage } from '../options.js';
 import { InboxError } from './inbox-error.js';
 
 /** What `inbox.health()` judges against. */
@@ -50,10 +51,10 @@ export interface InboxHealthReading {
 
 /** Checks the options once, with their defaults. */
 export function resolveHealthOptions(options: InboxHealthOptions = {}): Required<InboxHealthOptions> {
-  const maxLagMs = options.maxLagMs ?? 300_000;
+  const maxLagMs = options.maxLagMs ?? defaults.maxLagMs;
   const maxDead = options.maxDead ?? 0;
-  if (!(Number.isFinite(maxLagMs) && maxLagMs >= 0)) throw new InboxError('invalid_options', `inbox.health: maxLagMs must be 0 or more milliseconds (got ${String(maxLagMs)}).`);
-  if (!(Number.isInteger(maxDead) && maxDead >= 0)) throw new InboxError('invalid_options', `inbox.health: maxDead must be a whole number, 0 or more (got ${String(maxDead)}).`);
+  if (!(Number.isFinite(maxLagMs) && maxLagMs >= 0)) throw new InboxError('invalid_options', optionMessage('inbox.health', 'maxLagMs', '0 or more milliseconds', maxLagMs));
+  if (!(Number.isInteger(maxDead) && maxDead >= 0)) throw new InboxError('invalid_options', optionMessage('inbox.health', 'maxDead', 'a whole number, 0 or more', maxDead));
   return { maxLagMs, maxDead };
 }
 

@@ -1,3 +1,4 @@
+import { defaults, optionMessage } from '../options.js';
 import { InboxError } from './inbox-error.js';
 import type { InboxSettlement } from './engine.js';
 import { inboxStatuses, type InboxListFilter, type InboxStatus, type InboxTimelineOptions } from './types.js';
@@ -19,19 +20,18 @@ export interface ResolvedFilter {
   cursor: string | undefined;
 }
 
-const defaultLimit = 50;
 const maxLimit = 1000;
 
 export function resolveFilter(filter: InboxListFilter = {}): ResolvedFilter {
   const statuses = filter.status === undefined ? undefined : typeof filter.status === 'string' ? [filter.status] : [...filter.status];
   for (const status of statuses ?? []) {
-    if (!inboxStatuses.includes(status)) throw invalid(`unknown status ${JSON.stringify(status)}; use one of ${inboxStatuses.join(', ')}`);
+    if (!inboxStatuses.includes(status)) throw invalid('inbox.list', 'status', `one of ${inboxStatuses.join(', ')}`, status);
   }
-  const limit = filter.limit ?? defaultLimit;
-  if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) throw invalid(`limit must be an integer from 1 to ${maxLimit}`);
+  const limit = filter.limit ?? defaults.listLimit;
+  if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) throw invalid('inbox.list', 'limit', `an integer from 1 to ${maxLimit}`, limit);
   if (filter.cursor !== undefined && (typeof filter.cursor !== 'string' || !/^[0-9]+(\.[0-9]+)?$/.test(filter.cursor))) throw invalidCursor();
   const text = (value: string | undefined, name: string) => {
-    if (value !== undefined && (typeof value !== 'string' || value === '')) throw invalid(`${name} must be a non-empty string`);
+    if (value !== undefined && (typeof value !== 'string' || value === '')) throw invalid('inbox.list', name, 'a non-empty string', value);
     return value;
   };
   return {
@@ -50,7 +50,7 @@ export function resolveFilter(filter: InboxListFilter = {}): ResolvedFilter {
 
 /** A cursor that no page of this engine could have given. */
 export function invalidCursor(): InboxError {
-  return invalid('cursor must be the `nextCursor` of a previous page');
+  return invalid('inbox.list', 'cursor', 'the `nextCursor` of a previous page');
 }
 
 /** The most buckets one `timeline()` answers: a year of hours, a week of minutes. */
@@ -58,15 +58,15 @@ const maxBuckets = 10_080;
 
 /** `timeline()`'s options checked once for both engines: bucket starts in epoch ms. */
 export function resolveTimeline(options: InboxTimelineOptions, now = Date.now()): { since: number; until: number; bucketMs: number; buckets: number } {
-  const since = toDate(options?.since, 'since')?.getTime();
-  const until = toDate(options.until, 'until')?.getTime() ?? now;
+  const entry = 'inbox.timeline';
+  const since = toDate(options?.since, 'since', entry)?.getTime();
+  const until = toDate(options.until, 'until', entry)?.getTime() ?? now;
   const { bucketMs } = options;
-  const fail = (message: string) => new InboxError('invalid_options', `inbox.timeline: ${message}.`);
-  if (since === undefined) throw fail('since is required (a Date or epoch milliseconds)');
-  if (!Number.isInteger(bucketMs) || bucketMs < 60_000) throw fail('bucketMs must be an integer of at least 60000 (one minute)');
-  if (until <= since) throw fail('until must be after since');
+  if (since === undefined) throw invalid(entry, 'since', 'a Date or epoch milliseconds', since);
+  if (!Number.isInteger(bucketMs) || bucketMs < 60_000) throw invalid(entry, 'bucketMs', 'an integer of at least 60000 (one minute)', bucketMs);
+  if (until <= since) throw invalid(entry, 'until', 'after `since`', new Date(until));
   const buckets = Math.ceil((until - since) / bucketMs);
-  if (buckets > maxBuckets) throw fail(`that is ${buckets} buckets, more than ${maxBuckets}; use a wider bucketMs or a shorter range`);
+  if (buckets > maxBuckets) throw invalid(entry, 'bucketMs', `wide enough for at most ${maxBuckets} buckets over the range (a shorter range works too); ${buckets} buckets would be needed`, bucketMs);
   return { since, until, bucketMs, buckets };
 }
 
@@ -79,15 +79,15 @@ export function fillTimeline(range: ReturnType<typeof resolveTimeline>, counts: 
   }));
 }
 
-function toDate(value: Date | number | undefined, name: string): Date | undefined {
+function toDate(value: Date | number | undefined, name: string, entry = 'inbox.list'): Date | undefined {
   if (value === undefined) return undefined;
   const date = value instanceof Date ? value : new Date(value);
-  if (Number.isNaN(date.getTime())) throw invalid(`${name} must be a Date or epoch milliseconds`);
+  if (Number.isNaN(date.getTime())) throw invalid(entry, name, 'a Date or epoch milliseconds', value);
   return date;
 }
 
-function invalid(message: string): InboxError {
-  return new InboxError('invalid_options', `inbox.list: ${message}.`);
+function invalid(entry: string, option: string, requirement: string, ...given: [unknown?]): InboxError {
+  return new InboxError('invalid_options', optionMessage(entry, option, requirement, ...given));
 }
 
 const maxStackLength = 4000;

@@ -1,4 +1,4 @@
-import { defaults } from '../options.js';
+import { defaults, optionMessage } from '../options.js';
 import { InboxError } from './inbox-error.js';
 import type { InboxOptions } from './types.js';
 
@@ -11,21 +11,19 @@ export interface ResolvedInboxOptions {
 
 /** Checks the options both engines share, once, when the inbox is made. */
 export function resolveInboxOptions(maker: string, options: InboxOptions): ResolvedInboxOptions {
-  const queue = options.queue ?? 'stripe-events';
-  if (typeof queue !== 'string' || !/^[A-Za-z0-9_.-]{1,100}$/.test(queue)) {
-    throw invalid(maker, `queue must be 1 to 100 letters, digits, "_", "-" or "." (got ${JSON.stringify(queue)})`);
-  }
-  const limit = options.retry?.limit ?? 8;
-  const delaySeconds = options.retry?.delaySeconds ?? 10;
-  if (!Number.isInteger(limit) || limit < 0) throw invalid(maker, 'retry.limit must be a whole number of retries (0 or more)');
-  if (!(delaySeconds >= 0)) throw invalid(maker, 'retry.delaySeconds must be 0 or more');
+  const queue = options.queue ?? defaults.queue;
+  if (typeof queue !== 'string' || !/^[A-Za-z0-9_.-]{1,100}$/.test(queue)) throw invalid(maker, 'queue', '1 to 100 letters, digits, "_", "-" or "."', queue);
+  const limit = options.retry?.limit ?? defaults.retryLimit;
+  const delaySeconds = options.retry?.delaySeconds ?? defaults.retryDelaySeconds;
+  if (!Number.isInteger(limit) || limit < 0) throw invalid(maker, 'retry.limit', 'a whole number of retries (0 or more)', limit);
+  if (typeof delaySeconds !== 'number' || !(delaySeconds >= 0)) throw invalid(maker, 'retry.delaySeconds', '0 or more seconds', delaySeconds);
   const ordering = options.ordering ?? 'none';
-  if (ordering !== 'none' && ordering !== 'per-object') throw invalid(maker, `ordering must be 'none' or 'per-object'`);
+  if (ordering !== 'none' && ordering !== 'per-object') throw invalid(maker, 'ordering', "'none' or 'per-object'", ordering);
   const leaseMs = options.leaseMs ?? defaults.leaseMs;
-  if (!Number.isInteger(leaseMs) || leaseMs < 1000) throw invalid(maker, 'leaseMs must be a whole number of milliseconds, at least 1000');
+  if (!Number.isInteger(leaseMs) || leaseMs < 1000) throw invalid(maker, 'leaseMs', 'a whole number of milliseconds, at least 1000', leaseMs);
   return { queue, retry: { limit, delaySeconds, backoff: options.retry?.backoff ?? true }, ordering, leaseMs };
 }
 
-function invalid(maker: string, message: string): InboxError {
-  return new InboxError('invalid_options', `${maker}: ${message}.`);
+function invalid(maker: string, option: string, requirement: string, given: unknown): InboxError {
+  return new InboxError('invalid_options', optionMessage(maker, option, requirement, given));
 }

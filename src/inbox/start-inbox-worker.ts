@@ -82,7 +82,7 @@ export interface InboxWorker {
 export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
   const { router } = options;
   const inbox = inboxEngine(options.inbox, 'startInboxWorker');
-  if (typeof router?.dispatch !== 'function') throw new TypeError('startInboxWorker: `router` is required; create one with `createWebhookRouter()`.');
+  if (typeof router?.dispatch !== 'function') throw invalidOption('type', 'startInboxWorker', 'router', 'a router from `createWebhookRouter()`', router);
   const concurrency = wholeNumber('startInboxWorker', 'concurrency', options.concurrency, 1);
   const handlerTimeoutMs = workerHandlerTimeout(options.handlerTimeoutMs, inbox.leaseMs);
   const logger = resolveLogger(options.logger);
@@ -223,10 +223,11 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
 function workerHandlerTimeout(value: number | undefined, leaseMs: number): number {
   const ms = value ?? Math.floor(leaseMs * defaults.workerTimeoutShareOfLease);
   if (typeof ms !== 'number' || !(ms > 0) || ms >= leaseMs) {
-    throw new RangeError(
-      `startInboxWorker: handlerTimeoutMs must be a positive number of milliseconds below the inbox's leaseMs (${leaseMs}), got ${String(ms)}: ` +
-        'a handler still running when its lease ends may run twice. Lower handlerTimeoutMs, or raise leaseMs in pgBossInbox() or bullmqInbox().',
-    );
+    // A handler still running when its lease ends may run twice: the requirement says what to change.
+    const requirement =
+      `a positive number of milliseconds below the inbox's leaseMs (${leaseMs}), so that no handler outlives its lease and runs twice: ` +
+      'lower handlerTimeoutMs, or raise leaseMs in pgBossInbox() or bullmqInbox()';
+    throw invalidOption('range', 'startInboxWorker', 'handlerTimeoutMs', requirement, ms);
   }
   return ms;
 }

@@ -32,14 +32,21 @@ export function sharedDeadline(ms: number): Deadline {
   if (noLimit(ms)) return Object.assign(<T>(work: Promise<T>) => work, { ms });
   const waiters = deadlineList(ms);
   const deadline = <T>(work: Promise<T>) =>
-    new Promise<T | typeof timedOut>((resolve) => {
+    new Promise<T | typeof timedOut>((resolve, reject) => {
       const waiter = waiters.add(() => resolve(timedOut));
-      // Settled in time: the answer takes the work's own outcome, value or rejection.
-      const settled = () => {
-        waiters.remove(waiter);
-        resolve(work);
-      };
-      work.then(settled, settled);
+      // Settled in time: the answer takes the work's own outcome, value or rejection. Passed on
+      // as it is, not as `resolve(work)`, which would wait two more turns for the settled work.
+      work.then(
+        (value) => {
+          waiters.remove(waiter);
+          resolve(value);
+        },
+        (error: unknown) => {
+          waiters.remove(waiter);
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the work's own rejection, as it is
+          reject(error);
+        },
+      );
     });
   return Object.assign(deadline, { ms });
 }
@@ -97,10 +104,12 @@ function deadlineList(ms: number) {
   };
 }
 
-/** Runs `step` and turns a synchronous throw into a rejection, so one `catch` sees both. */
-export function settle<T>(step: () => T | Promise<T>): Promise<T> {
-  return new Promise<T>((resolve) => resolve(step()));
-}
+/**
+ * Runs `step` and turns a synchronous throw into a rejection, so one `catch` sees both. A step's
+ * own promise is passed on as it is: wrapping it in another costs every store call and dispatch
+ * two more turns of the event loop.
+ */
+export { settled as settle } from '../telemetry/delivery-trace.js';
 
 /** Resolves after `ms`, without keeping a Node process alive for it. */
 export function pause(ms: number): Promise<void> {

@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import type { StripeEventOf, StripeEventType, TransactionClient, WebhookContext, WebhookLogger } from '../types.js';
 import { describeError } from '../describe-error.js';
 import { guardLogger } from '../logger.js';
+import { invalidOption } from '../options.js';
 import { createContext } from './context.js';
 import type { CheckoutSessionEventType } from './checkout-event-type.js';
 import { thinCheckoutTypes, withCheckoutSession } from './thin-checkout.js';
@@ -78,13 +79,13 @@ export function createWebhookRouter(): WebhookRouter {
   const errorHandlers: ErrorHandler[] = [];
 
   const add = (type: string, handler: AnyEventHandler) => {
-    if (typeof type !== 'string' || type.length === 0) throw new TypeError('router.on: the event type must be a non-empty string.');
+    if (typeof type !== 'string' || type.length === 0) throw invalidOption('type', 'router.on', 'type', 'an event type such as "checkout.session.completed"', type);
     const handlers = byType.get(type) ?? [];
     handlers.push(handler);
     byType.set(type, handlers);
   };
   const requireFunction = (method: string, handler: unknown) => {
-    if (typeof handler !== 'function') throw new TypeError(`router.${method}: the handler must be a function.`);
+    if (typeof handler !== 'function') throw invalidOption('type', `router.${method}`, 'handler', 'a function', handler);
   };
 
   const router: WebhookRouter = {

@@ -20,12 +20,14 @@ export interface MemoryStore extends IdempotencyStore {
   readonly size: number;
 }
 
-interface Entry {
-  state: 'in_progress' | 'done';
+/** An event whose handlers run: when its lease ends, and the token of the claim that holds it. */
+interface Lease {
   expiresAt: number;
-  /** The lease's owner, when the claim carried a token. */
-  token?: string | undefined;
+  token: string | undefined;
 }
+
+/** Until when an entry holds: a lease's end, or (a done event's entry is that number alone) the end of its retention. */
+const expiresAtOf = (entry: Lease | number) => (typeof entry === 'number' ? entry : entry.expiresAt);
 
 /**
  * Deduplicates within one process. Enough for a single instance; several instances need a shared
@@ -37,13 +39,14 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const retentionMs = positiveMs('memoryStore', 'retentionMs', options.retentionMs, defaults.retentionMs, { infinite: true });
   const now = options.now ?? Date.now;
 
-  // Insertion order is age order: every write re-inserts its key at the end.
-  const entries = new Map<string, Entry>();
+  // Insertion order is age order: a claim adds its id at the end, and marking it done keeps it
+  // in place (its claim was moments before). Done events, nearly every entry, are a number each
+  // rather than an object: at 100,000 entries that is less for the garbage collector to walk.
+  const entries = new Map<string, Lease | number>();
   let writesSinceSweep = 0;
 
-  const write = (eventId: string, entry: Entry) => {
-    entries.delete(eventId);
-    entries.set(eventId, entry);
+  /** Bounds the map after `set` added an id to it. */
+  const added = () => {
     forgetOldest(entries, maxEntries);
     // Expired ids are swept once per quarter of the map's size in writes (at least 1,024), so a
     // sweep costs a few checks per write however large the map is.
@@ -53,7 +56,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const sweepExpired = () => {
     writesSinceSweep = 0;
     const time = now();
-    for (const [eventId, entry] of entries) if (entry.expiresAt <= time) entries.delete(eventId);
+    for (const [eventId, entry] of entries) if (expiresAtOf(entry) <= time) entries.delete(eventId);
   };
 
   return {
@@ -64,20 +67,28 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     async claim(eventId, leaseMs, token): Promise<ClaimResult> {
       const time = now();
       const entry = entries.get(eventId);
-      if (entry && entry.expiresAt > time) {
-        if (entry.state === 'done') return 'done';
-        return token !== undefined && entry.token === token ? 'claimed' : 'in_progress';
+      if (entry !== undefined) {
+        if (typeof entry === 'number') {
+          if (entry > time) return 'done';
+        } else if (entry.expiresAt > time) {
+          return token !== undefined && entry.token === token ? 'claimed' : 'in_progress';
+        }
+        // Expired: claimed again below, as the newest entry.
+        entries.delete(eventId);
       }
-      write(eventId, { state: 'in_progress', expiresAt: time + leaseMs, token });
+      entries.set(eventId, { expiresAt: time + leaseMs, token });
+      added();
       return 'claimed';
     },
     async complete(eventId) {
-      write(eventId, { state: 'done', expiresAt: now() + retentionMs });
+      const size = entries.size;
+      entries.set(eventId, now() + retentionMs);
+      if (entries.size > size) added();
     },
     // With a token, only that claim's lease: a newer claim (taken after it ran out) stays.
     async release(eventId, token) {
       const entry = entries.get(eventId);
-      if (entry?.state === 'in_progress' && (token === undefined || entry.token === token)) entries.delete(eventId);
+      if (typeof entry === 'object' && (token === undefined || entry.token === token)) entries.delete(eventId);
     },
   };
 }

@@ -7,7 +7,7 @@ import { claimStatement, cleanupStatement, completeStatement, markDoneStatement,
 import { createTransactionRunner } from './postgres/transaction-runner.js';
 import { createStatementBatcher } from './postgres/statement-batcher.js';
 import { defaultTableName, parseTableName } from './postgres/table-name.js';
-import { invalidOption, wholeNumber } from '../options.js';
+import { defaults, invalidOption, wholeNumber } from '../options.js';
 import { durableRetentionMs } from './retention.js';
 import { advisedError } from './postgres/postgres-advice.js';
 import { IdempotencyStoreError, causeText } from './store-error.js';
@@ -212,8 +212,8 @@ export function postgresStore(client: PostgresClient, options: PostgresStoreOpti
       const remembered = tokens.take(eventId);
       await run(`release event ${describeId(eventId)}`, sql.release, [await eventKey(eventId), ownToken ?? remembered ?? null]);
     },
-    async cleanup({ batchSize = 10_000 } = {}) {
-      wholeNumber('postgresStore.cleanup', 'batchSize', batchSize, 10_000);
+    async cleanup(options = {}) {
+      const batchSize = wholeNumber('postgresStore.cleanup', 'batchSize', options.batchSize, defaults.cleanupBatchSize);
       let removed = 0;
       for (;;) {
         const [row] = (await run('clean up expired events', sql.cleanup, [batchSize])) as Array<{ removed: number }>;

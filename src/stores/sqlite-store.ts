@@ -2,6 +2,7 @@ import type { ClaimResult, IdempotencyStore } from '../types.js';
 import { describeId, eventKey } from './event-key.js';
 import { plainIdentifier } from './identifier.js';
 import { createLeaseTokens } from './lease-tokens.js';
+import { defaults, invalidOption, wholeNumber } from '../options.js';
 import { durableRetentionMs } from './retention.js';
 import { sqliteDriver, type SqliteDatabase, type SqliteDriverName } from './sqlite/sqlite-driver.js';
 import { storeError, tableMissing } from './sqlite/sqlite-errors.js';
@@ -58,9 +59,7 @@ export function sqliteStore(db: SqliteDatabase, options: SqliteStoreOptions = {}
   const driver = sqliteDriver(db);
   const table = options.table ?? defaultTable;
   if (typeof table !== 'string' || !plainIdentifier.test(table) || table.length > 63) {
-    throw new TypeError(
-      `sqliteStore: invalid table name ${JSON.stringify(table)}. Use letters, digits and underscores, not starting with a digit, at most 63 characters: "webhook_events".`,
-    );
+    throw invalidOption('type', 'sqliteStore', 'table', 'letters, digits and underscores (not starting with a digit, at most 63 characters), such as "webhook_events"', table);
   }
   const retentionMs = durableRetentionMs('sqliteStore', options.retentionMs);
   const tokens = createLeaseTokens();
@@ -97,7 +96,7 @@ export function sqliteStore(db: SqliteDatabase, options: SqliteStoreOptions = {}
       await run('check the table', sql.ready, []);
     },
     async claim(eventId, leaseMs, ownToken): Promise<ClaimResult> {
-      if (!(leaseMs > 0)) throw new RangeError('sqliteStore: leaseMs must be a positive number of milliseconds.');
+      if (!(leaseMs > 0)) throw invalidOption('range', 'sqliteStore.claim', 'leaseMs', 'a positive number of milliseconds', leaseMs);
       // A caller without tokens of its own gets one remembered per event id (the older API).
       const token = ownToken ?? tokens.create();
       const [row] = await run(`claim event ${describeId(eventId)}`, sql.claim, [await eventKey(eventId), token, leaseMs]);
@@ -116,8 +115,8 @@ export function sqliteStore(db: SqliteDatabase, options: SqliteStoreOptions = {}
       const owner = ownToken ?? token;
       await run(`release event ${describeId(eventId)}`, sql.release, [await eventKey(eventId), owner, owner]);
     },
-    async cleanup({ batchSize = 10_000 } = {}) {
-      if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('sqliteStore: cleanup batchSize must be a positive integer.');
+    async cleanup(options = {}) {
+      const batchSize = wholeNumber('sqliteStore.cleanup', 'batchSize', options.batchSize, defaults.cleanupBatchSize);
       let removed = 0;
       for (;;) {
         const batch = (await run('clean up expired events', sql.cleanup, [batchSize])).length;

@@ -52,40 +52,60 @@ export function createOtelTelemetry(api: Api, options: WebhookTelemetryOptions =
     // Not sampled, or no SDK behind the API: nothing is exported, so nothing is worth measuring
     // for the span (the metrics are still recorded).
     const recording = span.isRecording();
+    // What the delivery learns goes to the span in one `setAttributes` at its end: each call into
+    // the span checks and copies on its own, and a span is exported only once it has ended.
+    const attributes: Attributes = {};
     let type: string | undefined;
     let drifted: string | undefined;
     let outcome: string | undefined;
     let rejectedCode: string | undefined;
     let ended = false;
+
     // A step may end after the answer (handlers that outlive handlerTimeoutMs): an ended span
-    // takes nothing more.
-    const note = (key: string, value: Otel.AttributeValue) => {
-      if (recording && !ended) span.setAttribute(key, value);
+    // takes nothing more. Timed without an async function: a step that answers at once (the
+    // synchronous verifier) is timed at once, and one that returns a promise gains one callback.
+    const stepEnded = (name: DeliveryStep, started: number, error: unknown, result?: unknown) => {
+      const elapsed = performance.now() - started;
+      if (name === 'dispatch') metrics.handlerDuration.record(elapsed / 1000, typeOnly(type));
+      if (!recording || ended) return;
+      attributes[`stripe.webhook.${name}.duration_ms`] = elapsed;
+      if (name === 'claim' && error === undefined) attributes['stripe.webhook.claim'] = claimOf(result);
+      // A refused verification is the delivery's `error.type`; anything else is an exception of
+      // the step, recorded with its stack as it is logged: each handler's, when several ran.
+      if (error !== undefined && name !== 'verify') for (const one of errorsOf(error)) span.recordException(one);
     };
 
-    async function timed<T>(name: DeliveryStep, run: () => T | Promise<T>): Promise<T> {
+    function timed<T>(name: DeliveryStep, run: () => T | Promise<T>): Promise<T> {
       const started = performance.now();
+      let result: T | Promise<T>;
       try {
-        const result = await run();
-        if (name === 'claim') note('stripe.webhook.claim', claimOf(result));
-        return result;
+        result = run();
       } catch (error) {
-        // A refused verification is the delivery's `error.type`; anything else is an exception
-        // of the step, recorded with its stack as it is logged: each handler's, when several ran.
-        if (name !== 'verify' && recording && !ended) for (const one of errorsOf(error)) span.recordException(one);
-        throw error;
-      } finally {
-        const elapsed = performance.now() - started;
-        note(`stripe.webhook.${name}.duration_ms`, elapsed);
-        if (name === 'dispatch') metrics.handlerDuration.record(elapsed / 1000, typeOnly(type));
+        stepEnded(name, started, error ?? null);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- what the step threw, as it threw it
+        return Promise.reject(error);
       }
+      if (!isThenable(result)) {
+        stepEnded(name, started, undefined, result);
+        return Promise.resolve(result);
+      }
+      return Promise.resolve(result).then(
+        (value) => {
+          stepEnded(name, started, undefined, value);
+          return value;
+        },
+        (error: unknown) => {
+          stepEnded(name, started, error ?? null);
+          throw error;
+        },
+      );
     }
 
     return {
       verified(event, driftedApiVersion) {
         type = event.type;
         drifted = driftedApiVersion;
-        if (recording) span.setAttributes(eventAttributesOf(event));
+        if (recording) addEventAttributes(attributes, event);
       },
       rejected(code) {
         rejectedCode = code;
@@ -109,8 +129,10 @@ export function createOtelTelemetry(api: Api, options: WebhookTelemetryOptions =
       end(status, thrown) {
         const final = outcome ?? (thrown === undefined ? 'unknown' : 'error');
         if (recording) {
-          span.setAttributes({ 'stripe.webhook.outcome': final, 'http.response.status_code': status });
-          if (rejectedCode !== undefined) span.setAttribute('error.type', rejectedCode);
+          attributes['stripe.webhook.outcome'] = final;
+          attributes['http.response.status_code'] = status;
+          if (rejectedCode !== undefined) attributes['error.type'] = rejectedCode;
+          span.setAttributes(attributes);
           if (status >= 500) failSpan(api, span, thrown, rejectedCode ?? final);
         }
         span.end();
@@ -168,10 +190,19 @@ export function createOtelTelemetry(api: Api, options: WebhookTelemetryOptions =
 
 /** The attributes that say which event a span is about. */
 function eventAttributesOf(event: VerifiedEventSummary): Attributes {
-  const attributes: Attributes = { 'messaging.message.id': event.id, 'stripe.event.type': event.type, 'stripe.livemode': event.livemode };
+  return addEventAttributes({}, event);
+}
+function addEventAttributes(attributes: Attributes, event: VerifiedEventSummary): Attributes {
+  attributes['messaging.message.id'] = event.id;
+  attributes['stripe.event.type'] = event.type;
+  attributes['stripe.livemode'] = event.livemode;
   const account = event.account ?? event.context;
   if (typeof account === 'string' && account !== '') attributes['stripe.account'] = account;
   return attributes;
+}
+
+function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
 }
 
 const untyped: Attributes = {};

@@ -1,3 +1,4 @@
+import { invalidOption } from '../options.js';
 import { hmacSha256Hex } from '../verify/hmac-sha256-hex.js';
 import { nodeCrypto } from '../verify/node-crypto.js';
 
@@ -12,8 +13,8 @@ export interface SignPayloadOptions {
  * (`t=<unix>,v1=<hex hmac-sha256 of "<t>.<payload>">`).
  */
 export function signPayload(payload: string, secret: string, options: SignPayloadOptions = {}): string {
-  if (typeof payload !== 'string') throw new TypeError('signPayload: the payload must be the exact string that will be sent as the body.');
-  if (typeof secret !== 'string' || secret.length === 0) throw new TypeError('signPayload: the secret must be a non-empty string (whsec_...).');
+  if (typeof payload !== 'string') throw invalidOption('type', 'signPayload', 'payload', 'the exact string that will be sent as the body (JSON.stringify it once, and send that string)', payload);
+  if (typeof secret !== 'string' || secret.length === 0) throw invalidOption('type', 'signPayload', 'secret', "the endpoint's signing secret, a non-empty string (whsec_...)", secret);
   const timestamp = Math.floor(options.timestamp ?? Date.now() / 1000);
   const signed = `${timestamp}.${payload}`;
   const crypto = nodeCrypto();

@@ -1,5 +1,7 @@
 import type Stripe from 'stripe';
+import { hasErrorBrand, setErrorBrand } from '../error-brand.js';
 import type { SimulatedDelivery } from './simulated-delivery.js';
+import { defaults, optionMessage } from '../options.js';
 import { defaultSpeedup, stripeMaxAttempts } from './stripe-retry-schedule.js';
 
 /** How failed deliveries are retried: Stripe's live-mode schedule, compressed in time. */
@@ -50,6 +52,12 @@ export class SimulationError extends Error {
     message: string,
   ) {
     super(message);
+    setErrorBrand(this, 'SimulationError');
+  }
+
+  /** `true` for a `SimulationError` from any copy of this package (ESM or CJS), where `instanceof` fails. */
+  static is(value: unknown): value is SimulationError {
+    return hasErrorBrand(value, 'SimulationError');
   }
 }
 
@@ -74,22 +82,22 @@ const toleranceSeconds = 300;
 /** Checks every option once, before anything is sent, and fills in the defaults. */
 export function resolveSimulationOptions(options: SimulateDeliveriesOptions): ResolvedSimulation {
   const url = parseUrl(options.url);
-  if (typeof options.secret !== 'string' || options.secret === '') invalid('secret must be the endpoint signing secret your app verifies with (whsec_...)');
+  if (typeof options.secret !== 'string' || options.secret === '') invalid('secret', 'the endpoint signing secret your app verifies with (whsec_...)', options.secret);
   const events = sortedEvents(options.events);
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
-  if (!Number.isSafeInteger(seed)) invalid(`seed must be a whole number, got ${String(seed)}`);
+  if (!Number.isSafeInteger(seed)) invalid('seed', 'a whole number', seed);
   const duplicates = options.duplicates ?? 0;
-  if (typeof duplicates !== 'number' || !(duplicates >= 0 && duplicates <= 1)) invalid(`duplicates must be a share between 0 and 1, e.g. 0.3, got ${String(duplicates)}`);
+  if (typeof duplicates !== 'number' || !(duplicates >= 0 && duplicates <= 1)) invalid('duplicates', 'a share between 0 and 1, such as 0.3', duplicates);
   const concurrency = wholeNumber('concurrency', options.concurrency, 1);
   const retry = options.retry ?? 'compressed';
-  if (retry !== 'compressed' && retry !== 'none' && (typeof retry !== 'object' || retry === null)) invalid(`retry must be 'compressed', 'none' or { maxAttempts, speedup }, got ${String(retry)}`);
+  if (retry !== 'compressed' && retry !== 'none' && (typeof retry !== 'object' || retry === null)) invalid('retry', "'compressed', 'none' or { maxAttempts, speedup }", retry);
   const retryOptions = typeof retry === 'object' ? retry : {};
   const maxAttempts = retry === 'none' ? 1 : wholeNumber('retry.maxAttempts', retryOptions.maxAttempts, stripeMaxAttempts);
   const speedup = retryOptions.speedup ?? defaultSpeedup;
-  if (typeof speedup !== 'number' || !(speedup >= 1) || !Number.isFinite(speedup)) invalid(`retry.speedup must be a number of at least 1, got ${String(speedup)}`);
+  if (typeof speedup !== 'number' || !(speedup >= 1) || !Number.isFinite(speedup)) invalid('retry.speedup', 'a number of at least 1', speedup);
   const timeLimitMs = options.timeLimitMs ?? Number.POSITIVE_INFINITY;
-  if (typeof timeLimitMs !== 'number' || !(timeLimitMs > 0)) invalid(`timeLimitMs must be a positive number of milliseconds, got ${String(timeLimitMs)}`);
-  const timeoutMs = wholeNumber('timeoutMs', options.timeoutMs, 10_000);
+  if (typeof timeLimitMs !== 'number' || !(timeLimitMs > 0)) invalid('timeLimitMs', 'a positive number of milliseconds', timeLimitMs);
+  const timeoutMs = wholeNumber('timeoutMs', options.timeoutMs, defaults.simulatedRequestTimeoutMs);
   return {
     url,
     secret: options.secret,
@@ -106,8 +114,8 @@ export function resolveSimulationOptions(options: SimulateDeliveriesOptions): Re
   };
 }
 
-function invalid(message: string): never {
-  throw new SimulationError('invalid_option', `simulateDeliveries: ${message}.`);
+function invalid(option: string, requirement: string, ...given: [unknown?]): never {
+  throw new SimulationError('invalid_option', optionMessage('simulateDeliveries', option, requirement, ...given));
 }
 
 function parseUrl(value: string | URL): URL {
@@ -117,16 +125,16 @@ function parseUrl(value: string | URL): URL {
   } catch {
     // reported below
   }
-  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) invalid(`url must be an http:// or https:// URL such as http://127.0.0.1:3000/v1/webhook, got ${String(value)}`);
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) invalid('url', 'an http:// or https:// URL such as http://127.0.0.1:3000/v1/webhook', value);
   return url;
 }
 
 function sortedEvents(events: readonly Stripe.Event[]): Stripe.Event[] {
-  if (!Array.isArray(events) || events.length === 0) invalid('events must be a non-empty array of Stripe events, e.g. checkoutScenario(\'card\', { orderId })');
+  if (!Array.isArray(events) || events.length === 0) invalid('events', "a non-empty array of Stripe events, such as checkoutScenario('card', { orderId })", events);
   for (const [index, event] of events.entries()) {
     const { id, type, created } = (event ?? {}) as Partial<Stripe.Event>;
     if (typeof id !== 'string' || typeof type !== 'string' || typeof created !== 'number') {
-      invalid(`events[${index}] is not a Stripe event: it needs a string id and type and a numeric created (build events with createTestEvent)`);
+      invalid(`events[${index}]`, 'a Stripe event, with a string id and type and a numeric created (build events with createTestEvent)', event);
     }
   }
   // Array.prototype.sort is stable: events created in the same second keep the order given.
@@ -136,13 +144,13 @@ function sortedEvents(events: readonly Stripe.Event[]): Stripe.Event[] {
 
 function wholeNumber(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 1) invalid(`${name} must be a whole number of at least 1, got ${String(value)}`);
+  if (!Number.isSafeInteger(value) || value < 1) invalid(name, 'a whole number of at least 1', value);
   return value;
 }
 
 function resolveSignedAt(signedAt: number | undefined, events: readonly Stripe.Event[]): number {
   if (signedAt !== undefined) {
-    if (!Number.isSafeInteger(signedAt) || signedAt < 0) invalid(`signedAt must be Unix seconds, e.g. ${Math.floor(Date.now() / 1000)}, got ${String(signedAt)}`);
+    if (!Number.isSafeInteger(signedAt) || signedAt < 0) invalid('signedAt', `Unix seconds, such as ${Math.floor(Date.now() / 1000)}`, signedAt);
     return signedAt;
   }
   const newest = Math.max(...events.map((event) => event.created));

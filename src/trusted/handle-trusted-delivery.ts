@@ -1,7 +1,7 @@
 import { resolveLogger } from '../logger.js';
 import type { WebhookRouter } from '../router/create-webhook-router.js';
 import { createEventProcessor, type ProcessOutcome } from '../processing/process-event.js';
-import { defaults } from '../options.js';
+import { defaults, invalidOption } from '../options.js';
 import { deliveryProcessor, isWebhookHandler, type WebhookHandler } from '../handler/build-webhook-handler.js';
 import { createNotificationResolver } from '../handler/thin-notifications.js';
 import type { IdempotencyStore, WebhookLogger } from '../types.js';
@@ -99,7 +99,7 @@ type DeliveryRun = (delivery: VerifiedDelivery) => Promise<TrustedDeliveryResult
 
 function handlerProcessor({ handler, ...rest }: TrustedHandlerOptions): DeliveryRun {
   const run = isWebhookHandler(handler) ? deliveryProcessor(handler) : undefined;
-  if (!run) throw new TypeError('handleTrustedDelivery: `handler` must come from createWebhookHandler() (or createFetchHandler).');
+  if (!run) throw invalidOption('type', 'handleTrustedDelivery', 'handler', 'a handler from createWebhookHandler() (or createFetchHandler)', handler);
   const others = Object.entries(rest).filter(([, value]) => value !== undefined).map(([key]) => key);
   if (others.length > 0) {
     throw new TypeError(`handleTrustedDelivery: give \`handler\` alone (its store or inbox, router and Stripe client are used); drop ${others.map((key) => `\`${key}\``).join(', ')}.`);
@@ -116,7 +116,7 @@ function optionsProcessor(options: TrustedStoreOptions | TrustedInboxOptions): D
     throw new TypeError('handleTrustedDelivery: give `store` or `inbox`, not both (with an inbox, its workers deduplicate).');
   }
   if (options.inbox !== undefined && typeof options.inbox?.enqueue !== 'function') {
-    throw new TypeError('handleTrustedDelivery: `inbox` must be an inbox made by pgBossInbox() or bullmqInbox().');
+    throw invalidOption('type', 'handleTrustedDelivery', 'inbox', 'an inbox made by pgBossInbox() or bullmqInbox()', options.inbox);
   }
   if (options.store === undefined && options.inbox === undefined) {
     throw new TypeError(

@@ -1,4 +1,5 @@
 import type { ThinEventNotification, ThinEventPayload } from '../event-types.js';
+import { invalidOption } from '../options.js';
 
 /**
  * The part of a stripe-node client (`new Stripe(key)`, version 23 or later) that turns a verified
@@ -16,10 +17,10 @@ export function checkNotificationClient(stripe: unknown, where: string): asserts
   if (stripe === undefined) return;
   const parse = typeof stripe === 'object' && stripe !== null ? (stripe as Record<string, unknown>).parseEventNotificationWithoutVerification : undefined;
   if (typeof parse !== 'function') {
-    throw new TypeError(
-      `${where}: \`stripe\` must be a stripe-node client (\`new Stripe(process.env.STRIPE_SECRET_KEY)\`) of version 23 or later, ` +
-        'which has `parseEventNotificationWithoutVerification()`; upgrade with `npm install stripe@latest`.',
-    );
+    const requirement =
+      'a stripe-node client (`new Stripe(process.env.STRIPE_SECRET_KEY)`) of version 23 or later, ' +
+      'which has `parseEventNotificationWithoutVerification()` (upgrade with `npm install stripe@latest`)';
+    throw invalidOption('type', where, 'stripe', requirement, stripe);
   }
 }
 

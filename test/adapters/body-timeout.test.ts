@@ -66,7 +66,7 @@ describe.each(nestSetups)('Nest (%s)', (_name, setup) => {
 describe('bodyTimeoutMs', () => {
   it('is checked when the adapter is built, with the fix in the message', () => {
     for (const bad of [0, -1, 1.5, '10s', Number.POSITIVE_INFINITY]) {
-      expect(() => stripeWebhookMiddleware({ secret: testSecret, router: createWebhookRouter(), bodyTimeoutMs: bad as number })).toThrow(/bodyTimeoutMs must be a whole number of milliseconds .* e\.g\. bodyTimeoutMs: 10_000/);
+      expect(() => stripeWebhookMiddleware({ secret: testSecret, router: createWebhookRouter(), bodyTimeoutMs: bad as number })).toThrow(/stripeWebhookMiddleware: `bodyTimeoutMs` must be a whole number of milliseconds from 1 to 2147483647; got /);
     }
   });
 });

@@ -23,11 +23,11 @@ async function deliver(app: Awaited<ReturnType<typeof registered>>, url = '/v1/w
 
 describe('stripeWebhookPlugin options, checked at register time', () => {
   it.each([
-    ['no options', undefined, /`router` is required/],
+    ['no options', undefined, /`router` must be a router from `createWebhookRouter\(\)`; got undefined\./],
     ['an empty path', { path: '/', secret: testSecret, router }, /`path` must be a non-empty path/],
-    ['a path that is not a string', { path: 42, secret: testSecret, router }, /`path` must be a non-empty path such as "\/v1\/webhook".*got number/],
-    ['no router', { secret: testSecret }, /`router` is required/],
-    ['a handler that is not one', { handler: { handle() {} } }, /`handler` must come from `createWebhookHandler\(\)`/],
+    ['a path that is not a string', { path: 42, secret: testSecret, router }, /`path` must be a non-empty path such as "\/v1\/webhook".*; got 42\./],
+    ['no router', { secret: testSecret }, /`router` must be a router from `createWebhookRouter\(\)`/],
+    ['a handler that is not one', { handler: { handle() {} } }, /`handler` must be a handler from `createWebhookHandler\(\)`.*; got an object\./],
     ['a handler and options together', { handler: createWebhookHandler({ secret: testSecret, router }), secret: testSecret }, /either `handler` or the handler options/],
     ['a maxBodyBytes that is not positive', { secret: testSecret, router, maxBodyBytes: 0 }, /maxBodyBytes/],
   ])('refuses %s', async (_what, options, message) => {

@@ -249,9 +249,9 @@ describe('catchUp', () => {
   });
 
   it('refuses a missing handler, empty types, a since in the future and a since in milliseconds, each with its fix', async () => {
-    await expect(catchUp({ stripe, since: '1h' } as never)).rejects.toMatchObject({ code: 'invalid_options', message: expect.stringContaining('set `dryRun: true`') });
-    await expect(catchUp({ stripe, since: '1h', types: [], dryRun: true })).rejects.toMatchObject({ code: 'invalid_options', message: expect.stringContaining('`types` is empty') });
-    await expect(catchUp({ stripe, since: now + 60, dryRun: true, now: clock })).rejects.toMatchObject({ code: 'invalid_since', message: expect.stringContaining('in the future') });
+    await expect(catchUp({ stripe, since: '1h' } as never)).rejects.toMatchObject({ code: 'invalid_options', message: expect.stringContaining('`dryRun: true` to only list the events') });
+    await expect(catchUp({ stripe, since: '1h', types: [], dryRun: true })).rejects.toMatchObject({ code: 'invalid_options', message: expect.stringContaining('catchUp: `types` must be a non-empty list of event types') });
+    await expect(catchUp({ stripe, since: now + 60, dryRun: true, now: clock })).rejects.toMatchObject({ code: 'invalid_since', message: expect.stringContaining('catchUp: `since` must be a time in the past') });
     await expect(catchUp({ stripe, since: now * 1000, dryRun: true, now: clock })).rejects.toMatchObject({ code: 'invalid_since', message: expect.stringContaining('Math.floor(ms / 1000)') });
   });
 });

@@ -23,13 +23,13 @@ describe('parseSince', () => {
   });
 
   it.each([
-    ['72', /neither a duration .* nor an ISO date/],
-    ['3 days', /neither a duration/],
-    ['yesterday', /neither a duration/],
-    [-5, /must be Unix seconds/],
-    [Number.NaN, /must be Unix seconds/],
-    [now, /looks like milliseconds .* Math\.floor\(ms \/ 1000\)/],
-    [new Date('nope'), /invalid Date/],
+    ['72', /^catchUp: `since` must be a Date, Unix seconds, a duration .* or an ISO date .*; got "72"\.$/],
+    ['3 days', /; got "3 days"\.$/],
+    ['yesterday', /; got "yesterday"\.$/],
+    [-5, /must be a Date, Unix seconds.*; got -5\.$/],
+    [Number.NaN, /must be a Date, Unix seconds.*; got NaN\.$/],
+    [now, /must be Unix seconds, not milliseconds: Math\.floor\(ms \/ 1000\), or a Date; got \d+\.$/],
+    [new Date('nope'), /; got an invalid Date\.$/],
   ])('refuses %j, saying what it accepts', (since, message) => {
     expect(() => parseSince(since, now)).toThrow(message);
     try {

@@ -134,7 +134,7 @@ describe('catch-up', () => {
       [['--api-key', testSecret, '--since', '1h'], 2, /is a webhook signing secret; .* Events: read/],
       [['--api-key', api.apiKey, '--api-base', `${api.url}/v1`, '--since', '1h'], 2, /must be a host without a path/],
       [[...account()], 2, /missing --since/],
-      [[...account(), '--since', '3 days'], 2, /--since "3 days" is neither a duration/],
+      [[...account(), '--since', '3 days'], 2, /--since must be a Date, Unix seconds, a duration .*; got "3 days"\./],
       [[...account(), '--since', '1h', '--types', 'checkout.session.complete'], 2, /"checkout\.session\.complete" is not a Stripe event type; did you mean "checkout\.session\.completed"\?/],
     ];
     for (const [args, code, message] of cases) {

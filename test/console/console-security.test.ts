@@ -113,7 +113,7 @@ describe('bodies', () => {
     expect(bytesRead()).toBeLessThan(16 * megabyte);
     const announced = await rawRequest(`${url}/replay`, { method: 'POST', headers: { origin, 'content-type': form, 'content-length': String(40 * megabyte) }, chunk: Buffer.alloc(megabyte, 97), chunks: 40 });
     expect([announced.status, announced.code]).toEqual([413, 'console_form_too_large']);
-    expect(() => createConsoleHandler({ inbox: app.inbox, maxFormBytes: 0 })).toThrow(/maxFormBytes must be a positive whole number/);
+    expect(() => createConsoleHandler({ inbox: app.inbox, maxFormBytes: 0 })).toThrow(/createConsoleHandler: `maxFormBytes` must be a positive whole number of bytes.*; got 0\./);
   }, 60_000);
 });
 

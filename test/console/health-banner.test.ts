@@ -60,7 +60,7 @@ describe('the health banner', () => {
     const page = await new ConsoleClient(server.url).get('/');
     expect(page.text).toContain('<b>API version drift</b>: 3 listed events have an api_version other than 2024-06-20');
     expect(page.text).toContain(`<a href="/old/events/${dead.id}">Show ${dead.id}</a>`);
-    expect(() => createConsoleHandler({ inbox: app.inbox, apiVersion: 'latest' })).toThrow(/apiVersion must be a Stripe API version/);
+    expect(() => createConsoleHandler({ inbox: app.inbox, apiVersion: 'latest' })).toThrow(/createConsoleHandler: `apiVersion` must be a Stripe API version/);
   });
 });
 

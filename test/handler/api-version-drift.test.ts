@@ -61,6 +61,6 @@ describe('API-version drift per event', () => {
   });
 
   it('refuses an apiVersion that is not a version, at build time', () => {
-    expect(() => createWebhookHandler({ secret, router: createWebhookRouter(), logger: false, apiVersion: 'latest' })).toThrow(/apiVersion must be a Stripe API version/);
+    expect(() => createWebhookHandler({ secret, router: createWebhookRouter(), logger: false, apiVersion: 'latest' })).toThrow(/createWebhookHandler: `apiVersion` must be a Stripe API version/);
   });
 });

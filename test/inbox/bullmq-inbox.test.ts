@@ -66,7 +66,9 @@ describe.skipIf(!redis)('bullmqInbox on BullMQ and Redis', () => {
   });
 
   it("answers 500 inbox_unavailable while Redis is down, with BullMQ's maxRetriesPerRequest: null, and the worker still stops", async () => {
-    const server = await startPrivateRedis();
+    // Ports of its own: the durability suite, which CI runs beside this one, restarts its servers
+    // on theirs.
+    const server = await startPrivateRedis({ ports: [16440, 16449] });
     // The documented client: it waits for Redis to come back instead of failing a command.
     const waiting = new Redis(server.url, { maxRetriesPerRequest: null });
     waiting.on('error', () => undefined);

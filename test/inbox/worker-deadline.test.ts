@@ -21,7 +21,7 @@ function deadlineCases(open: (name: string) => Inbox) {
   it('refuses a handlerTimeoutMs not below leaseMs, saying what to change', () => {
     const inbox = open('refused');
     expect(() => startInboxWorker({ inbox, router: createWebhookRouter(), handlerTimeoutMs: inbox.leaseMs, logger: false })).toThrow(
-      /handlerTimeoutMs must be a positive number of milliseconds below the inbox's leaseMs \(1000\).*Lower handlerTimeoutMs, or raise leaseMs/,
+      /`handlerTimeoutMs` must be a positive number of milliseconds below the inbox's leaseMs \(1000\).*lower handlerTimeoutMs, or raise leaseMs/,
     );
   });
 

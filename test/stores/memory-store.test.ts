@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { createWebhookHandler } from '../../src/handler/create-webhook-handler.js';
+import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
 import { memoryStore } from '../../src/stores/memory-store.js';
+import type { IdempotencyStore } from '../../src/types.js';
+import { paidCheckout, testSecret } from '../support/deliveries.js';
 
 function clock(start = 1_000_000) {
   let time = start;
@@ -85,6 +89,52 @@ describe('memoryStore', () => {
     // 1,000 ms of retention at one event per 10 ms keeps about 100, plus at most one sweep interval.
     expect(store.size).toBeLessThanOrEqual(100 + 1024);
     expect(store.size).toBeGreaterThanOrEqual(100);
+  });
+
+  it('remembers an event marked done after its claim was forgotten', async () => {
+    const store = memoryStore({ maxEntries: 100 });
+    expect(await store.claim('evt_slow', 60_000)).toBe('claimed');
+    // A handler slow enough for 200 other events to push its claim out of a store of 100.
+    for (let i = 0; i < 200; i++) {
+      await store.claim(`evt_${i}`, 60_000);
+      await store.complete(`evt_${i}`);
+    }
+    expect(await store.claim('evt_slow', 60_000, 'another delivery')).toBe('claimed');
+    await store.complete('evt_slow');
+    expect(await store.claim('evt_slow', 60_000)).toBe('done');
+    expect(store.size).toBeLessThanOrEqual(100);
+  });
+
+  it('gives a lease up only to its own token, and a done event to no release', async () => {
+    const store = memoryStore();
+    expect(await store.claim('evt_1', 60_000, 'token-a')).toBe('claimed');
+    await store.release('evt_1', 'token-b');
+    expect(await store.claim('evt_1', 60_000, 'token-c')).toBe('in_progress');
+    expect(await store.claim('evt_1', 60_000, 'token-a')).toBe('claimed');
+    await store.complete('evt_1', 'token-a');
+    await store.release('evt_1', 'token-a');
+    expect(await store.claim('evt_1', 60_000, 'token-c')).toBe('done');
+  });
+
+  it("is claimed by the handler with a UUID new for each delivery, and settled with that claim's", async () => {
+    const inner = memoryStore();
+    const seen: Array<{ call: string; eventId: string; token: string | undefined }> = [];
+    const store: IdempotencyStore = {
+      claim: (eventId, leaseMs, token) => (seen.push({ call: 'claim', eventId, token }), inner.claim(eventId, leaseMs, token)),
+      complete: (eventId, token) => (seen.push({ call: 'complete', eventId, token }), inner.complete(eventId, token)),
+      release: (eventId, token) => (seen.push({ call: 'release', eventId, token }), inner.release(eventId, token)),
+    };
+    const handler = createWebhookHandler({ secret: testSecret, router: createWebhookRouter(), store, logger: false, telemetry: false });
+    for (const orderId of ['order_1', 'order_2', 'order_3']) {
+      const { body, headers } = paidCheckout(orderId);
+      expect((await handler.handle({ method: 'POST', headers, body })).status).toBe(200);
+    }
+    const claims = seen.filter((one) => one.call === 'claim');
+    expect(claims).toHaveLength(3);
+    for (const { token } of claims) expect(token).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new Set(claims.map((one) => one.token)).size).toBe(3);
+    expect(seen.filter((one) => one.call === 'complete')).toEqual(claims.map((one) => ({ ...one, call: 'complete' })));
+    expect(inner.size).toBe(3);
   });
 
   it('validates its options', () => {

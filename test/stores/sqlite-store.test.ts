@@ -27,7 +27,7 @@ describe('sqliteStore refuses what it cannot use, saying what to pass', () => {
   it('refuses a table name that is not a plain identifier', () => {
     const db = { prepare() {}, exec() {} } as unknown as SqliteDatabase;
     for (const table of ['events; DROP TABLE users', '1events', 'main.events', 'x'.repeat(64)]) {
-      expect(() => sqliteStore(db, { table }), table).toThrow(/invalid table name.*letters, digits and underscores/);
+      expect(() => sqliteStore(db, { table }), table).toThrow(/sqliteStore: `table` must be letters, digits and underscores/);
     }
     expect(() => sqliteStore(db, { retentionMs: 0 })).toThrow(RangeError);
   });

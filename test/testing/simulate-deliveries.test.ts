@@ -211,14 +211,14 @@ describe('simulateDeliveries: options', () => {
   const url = 'http://127.0.0.1:9/v1/webhook';
 
   it.each([
-    [{ duplicates: 1.5 }, /duplicates must be a share between 0 and 1/],
-    [{ concurrency: 0 }, /concurrency must be a whole number of at least 1/],
-    [{ events: [] }, /events must be a non-empty array/],
-    [{ events: [{ id: 'evt_1' }] }, /events\[0\] is not a Stripe event/],
-    [{ url: 'ftp://example.com' }, /url must be an http/],
-    [{ secret: '' }, /secret must be the endpoint signing secret/],
-    [{ retry: { maxAttempts: 0 } }, /retry.maxAttempts must be a whole number/],
-    [{ seed: 1.5 }, /seed must be a whole number/],
+    [{ duplicates: 1.5 }, /`duplicates` must be a share between 0 and 1/],
+    [{ concurrency: 0 }, /`concurrency` must be a whole number of at least 1/],
+    [{ events: [] }, /`events` must be a non-empty array/],
+    [{ events: [{ id: 'evt_1' }] }, /`events\[0\]` must be a Stripe event/],
+    [{ url: 'ftp://example.com' }, /`url` must be an http/],
+    [{ secret: '' }, /`secret` must be the endpoint signing secret/],
+    [{ retry: { maxAttempts: 0 } }, /`retry.maxAttempts` must be a whole number/],
+    [{ seed: 1.5 }, /`seed` must be a whole number/],
   ])('refuses %o before sending anything', async (override, message) => {
     const options = { url, secret: testSecret, events, ...override } as Parameters<typeof simulateDeliveries>[0];
     await expect(simulateDeliveries(options)).rejects.toThrow(message);

@@ -1,4 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
+import { invalidOption } from '../../options.js';
 import type { StripeEventOf, StripeEventType, WebhookContext } from '../../types.js';
 
 /** The metadata key under which the kit's method decorators list what a method handles. */
@@ -51,7 +52,7 @@ export function OnStripeEvent<T extends StripeEventType>(type: T | readonly T[],
 export function endpointOf(decorator: string, options: StripeEndpointOptions | undefined): string | undefined {
   const endpoint = options?.endpoint;
   if (endpoint !== undefined && (typeof endpoint !== 'string' || endpoint === '')) {
-    throw new TypeError(`${decorator}: \`endpoint\` must be the \`name\` given to StripeWebhookModule.forRoot, got ${JSON.stringify(endpoint)}.`);
+    throw invalidOption('type', decorator, 'endpoint', 'the `name` given to StripeWebhookModule.forRoot (e.g. "connect")', endpoint);
   }
   return endpoint;
 }

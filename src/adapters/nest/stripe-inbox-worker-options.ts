@@ -1,6 +1,7 @@
 import type { FactoryProvider, ModuleMetadata } from '@nestjs/common';
 import type { InboxWorkerOptions } from '../../inbox/start-inbox-worker.js';
 import { resolveLogger } from '../../logger.js';
+import { invalidOption, wholeNumber } from '../../options.js';
 import type { WebhookLogger } from '../../types.js';
 import { resolveName } from './stripe-webhook-options.js';
 import { nestWebhookLogger } from './nest-webhook-logger.js';
@@ -52,15 +53,12 @@ export interface ResolvedWorkerOptions {
  */
 export function resolveWorkerOptions(options: Omit<StripeInboxWorkerModuleOptions, 'endpoint'>, entry: WorkerModuleEntry): ResolvedWorkerOptions {
   if (typeof options !== 'object' || options === null || typeof (options.inbox as { consume?: unknown } | undefined)?.consume !== 'function') {
-    throw new TypeError(
-      `${entry}: pass the same \`inbox\` as the webhook's, e.g. \`${entry}({ inbox: pgBossInbox(boss), concurrency: 8 })\` ` +
-        '(pgBossInbox from "stripe-webhook-kit/pg-boss", bullmqInbox from "stripe-webhook-kit/bullmq").',
-    );
+    const requirement =
+      `the same inbox as the webhook's, e.g. \`${entry}({ inbox: pgBossInbox(boss), concurrency: 8 })\` ` +
+      '(pgBossInbox from "stripe-webhook-kit/pg-boss", bullmqInbox from "stripe-webhook-kit/bullmq")';
+    throw invalidOption('type', entry, 'inbox', requirement, (options as { inbox?: unknown } | null | undefined)?.inbox);
   }
-  const concurrency = options.concurrency ?? 1;
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new RangeError(`${entry}: \`concurrency\` (jobs run at once in this process) must be a positive integer, got ${JSON.stringify(options.concurrency)}.`);
-  }
+  const concurrency = wholeNumber(entry, 'concurrency', options.concurrency, 1);
   const logger = options.logger ?? nestWebhookLogger('StripeInboxWorker');
   return { inbox: options.inbox, concurrency, logger, moduleLogger: resolveLogger(logger) };
 }
@@ -70,6 +68,6 @@ export function resolveWorkerEndpoint(endpoint: unknown, entry: WorkerModuleEntr
   try {
     return resolveName(endpoint);
   } catch {
-    throw new TypeError(`${entry}: \`endpoint\` must be the \`name\` given to StripeWebhookModule.forRoot (e.g. "connect"), got ${JSON.stringify(endpoint)}.`);
+    throw invalidOption('type', entry, 'endpoint', 'the `name` given to StripeWebhookModule.forRoot (e.g. "connect")', endpoint);
   }
 }

@@ -1,6 +1,7 @@
 import type { FactoryProvider, ModuleMetadata } from '@nestjs/common';
 import { isWebhookHandler, type WebhookHandler, type WebhookHandlerOptions } from '../../handler/build-webhook-handler.js';
 import { createWebhookHandler } from '../../handler/create-webhook-handler.js';
+import { invalidOption } from '../../options.js';
 import type { WebhookRouter } from '../../router/create-webhook-router.js';
 import type { BodyReadOptions } from '../capped-body.js';
 import { resolveWebhookHandler } from '../resolve-webhook-handler.js';
@@ -72,7 +73,7 @@ const routeOptionKeys: readonly (keyof StripeWebhookRouteOptions)[] = ['name', '
 export function resolveName(name: unknown): string | undefined {
   if (name === undefined) return undefined;
   if (typeof name !== 'string' || !/^[\w.-]+$/.test(name)) {
-    throw new TypeError(`StripeWebhookModule: \`name\` must be a word such as "connect" (letters, digits, "_", "-", "."), got ${JSON.stringify(name)}.`);
+    throw invalidOption('type', 'StripeWebhookModule', 'name', 'a word such as "connect" (letters, digits, "_", "-", ".")', name);
   }
   return name;
 }
@@ -84,10 +85,8 @@ export function resolveName(name: unknown): string | undefined {
 export function resolvePath(path: unknown, entry: ModuleEntry): string {
   const literal = normalizeWebhookPath(path, entry).slice(1).replace(/\/+$/, '');
   if (literal === '' || /[:*?(){}]/.test(literal)) {
-    throw new TypeError(
-      `${entry}: \`path\` must be a literal path such as "v1/webhook" (the default), without parameters or wildcards ` +
-        `(the module reads the raw body before Nest routes the request, by path); got ${JSON.stringify(path)}.`,
-    );
+    // The module reads the raw body before Nest routes the request, by path: a pattern would match nothing.
+    throw invalidOption('type', entry, 'path', 'a literal path such as "v1/webhook" (the default), without parameters or wildcards', path);
   }
   return literal;
 }
@@ -95,7 +94,7 @@ export function resolvePath(path: unknown, entry: ModuleEntry): string {
 export function resolveDecorators(decorators: unknown): readonly MethodDecorator[] {
   if (decorators === undefined) return [];
   if (!Array.isArray(decorators) || !decorators.every((one) => typeof one === 'function')) {
-    throw new TypeError('StripeWebhookModule: `decorators` must be an array of method decorators, e.g. `[UseGuards(IpAllowListGuard)]`.');
+    throw invalidOption('type', 'StripeWebhookModule', 'decorators', 'an array of method decorators, e.g. `[UseGuards(IpAllowListGuard)]`', decorators);
   }
   return decorators as readonly MethodDecorator[];
 }

@@ -10,7 +10,7 @@ import type { Inbox, InboxEntry, InboxOptions, InboxStats } from '../types.js';
 import type { InboxClaim, InboxEngine } from '../engine.js';
 import { inboxStatuses } from '../types.js';
 import { claimScript, insertScript, markDeadScript, purgeScript, requeueScript, settleScript } from './event-log-scripts.js';
-import { listPageScript, timelineScript } from './list-scripts.js';
+import { eventScript, listPageScript, timelineScript } from './list-scripts.js';
 import { bullmqHealth } from './health-script.js';
 import { runScript, type RedisLike } from './run-script.js';
 
@@ -67,13 +67,6 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
   // arrival (two concurrent deliveries, a retried enqueue); a deferred run needs an id of its own.
   const addJob = async (eventId: string, generation: number, delay = 0, suffix = '') =>
     (await openQueue()).add('stripe-event', { eventId, generation }, { jobId: `${eventId}.g${generation}${suffix}`, attempts, backoff, delay, removeOnComplete: true, removeOnFail: 10_000 });
-
-  async function hgetall(key: string): Promise<Record<string, string>> {
-    const flat = (await redis.eval(`return redis.call('HGETALL', KEYS[1])`, 1, key)) as string[];
-    const hash: Record<string, string> = {};
-    for (let index = 0; index + 1 < flat.length; index += 2) hash[flat[index] as string] = flat[index + 1] as string;
-    return hash;
-  }
 
   async function markEnqueued(eventId: string) {
     await redis.eval(`redis.call('HSET', KEYS[1], 'enqueued', 1)`, 1, `${base}:e:${eventId}`);
@@ -171,10 +164,11 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
     },
 
     async get(eventId) {
-      const hash = await hgetall(`${base}:e:${eventId}`);
+      const [flat, attempts] = (await script(eventScript, eventId)) as [string[], string[]];
+      const hash = fields(flat);
       if (!hash.status) return undefined;
-      const { seq: _seq, ...entry } = toEntry([eventId, hash.type ?? '', hash.status, hash.object ?? '', hash.order ?? '', hash.created ?? '0', hash.receivedAt ?? '0', hash.updatedAt ?? '0', parseAttempts(hash.attempts).length, Number(hash.seq)]);
-      return { ...entry, event: JSON.parse(hash.payload ?? '{}') as Stripe.Event, attempts: parseAttempts(hash.attempts) };
+      const { seq: _seq, ...entry } = toEntry([eventId, hash.type ?? '', hash.status, hash.object ?? '', hash.order ?? '', hash.created ?? '0', hash.receivedAt ?? '0', hash.updatedAt ?? '0', attempts.length, Number(hash.seq)]);
+      return { ...entry, event: JSON.parse(hash.payload ?? '{}') as Stripe.Event, attempts: attempts.map(parseAttempt) };
     },
 
     async replay({ includeDone = false, ...selection }) {
@@ -211,7 +205,7 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
 
     async stats() {
       const counts = Object.fromEntries(inboxStatuses.map((status) => [status, 0])) as InboxStats;
-      const stored = await hgetall(`${base}:counts`);
+      const stored = fields((await redis.eval(`return redis.call('HGETALL', KEYS[1])`, 1, `${base}:counts`)) as string[]);
       for (const status of inboxStatuses) counts[status] = Math.max(0, Number(stored[status] ?? 0));
       return counts;
     },
@@ -260,11 +254,17 @@ function toEntry([id, type, status, object, order, created, receivedAt, updatedA
   };
 }
 
-function parseAttempts(text: string | undefined) {
-  // cjson encodes an empty Lua table as {}, not [].
-  const parsed = JSON.parse(text ?? '[]') as unknown;
-  const attempts = Array.isArray(parsed) ? (parsed as Array<{ startedAt: number | string; durationMs?: number; error?: string; stack?: string }>) : [];
-  return attempts.map((attempt) => ({ ...attempt, startedAt: new Date(Number(attempt.startedAt)).toISOString() }));
+/** A hash as HGETALL flattens it: name, value, name, value. */
+function fields(flat: string[]): Record<string, string> {
+  const hash: Record<string, string> = {};
+  for (let index = 0; index + 1 < flat.length; index += 2) hash[flat[index] as string] = flat[index + 1] as string;
+  return hash;
+}
+
+/** One entry of `<base>:a:<id>`, as the claim wrote it and its settle completed it. */
+function parseAttempt(text: string) {
+  const attempt = JSON.parse(text) as { startedAt: number; durationMs?: number; error?: string; stack?: string };
+  return { ...attempt, startedAt: new Date(attempt.startedAt).toISOString() };
 }
 
 // Statuses an operator filters on that few events have at a time; `done` may be most of the log.

@@ -1,6 +1,8 @@
 /*
  * The kit's event log on Redis, beside BullMQ's keys, under `<base>` = `<prefix>:<queue>:inbox`:
- * - `<base>:e:<id>`: a hash per event (payload, status, attempts as JSON, lease, generation);
+ * - `<base>:e:<id>`: a hash per event (payload, status, lease, generation);
+ * - `<base>:a:<id>`: the event's attempts, a list of one JSON object each: a claim appends one and
+ *   its settle completes it in place, so that neither rewrites the attempts before it;
  * - `<base>:all`: a sorted set of event ids by arrival sequence, for listing newest first;
  * - index sets of ids by the same sequence, so that a filtered page reads only what it shows:
  *   `<base>:s:<status>`, `<base>:t:<type>`, `<base>:io:<object id>`, `<base>:or:<order reference>`;
@@ -19,20 +21,26 @@
 
 const now = `local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 // A status change moves the event between the status sets and counts, in or out of `tf`, and in
-// or out of its object's `oq` (the queued events of the object by `created`).
+// or out of its object's `oq` (the queued events of the object by `created`). The caller passes
+// the fields it has already read, so that the hash is read once per script.
 const move = `local failing = { failed = true, dead = true, discarded = true }
-local function move(base, id, key, from, to)
-  local seq, at, object, created = unpack(redis.call('HMGET', key, 'seq', 'receivedAt', 'object', 'created'))
+local function move(base, id, from, to, seq, at, object, created)
   if from then redis.call('HINCRBY', base .. ':counts', from, -1) redis.call('ZREM', base .. ':s:' .. from, id) end
   redis.call('HINCRBY', base .. ':counts', to, 1)
   redis.call('ZADD', base .. ':s:' .. to, seq, id)
-  if failing[to] then redis.call('ZADD', base .. ':tf', at, id) else redis.call('ZREM', base .. ':tf', id) end
+  if failing[to] then redis.call('ZADD', base .. ':tf', at, id) elseif from and failing[from] then redis.call('ZREM', base .. ':tf', id) end
   -- For inbox.health()'s lastDoneAt (health-script.ts).
   if to == 'done' then redis.call('HSET', base .. ':counts', 'doneAt', now) end
   if object and object ~= '' then
     if to == 'queued' then redis.call('ZADD', base .. ':oq:' .. object, created, id)
     elseif from == 'queued' then redis.call('ZREM', base .. ':oq:' .. object, id) end
   end
+end`;
+// An attempt is stored as the claim wrote it, `{"startedAt":<ms>}`, until its outcome is spliced
+// in: the outcome comes as JSON from the worker, so no script decodes or re-encodes either.
+const outcome = `local function withOutcome(attempt, json)
+  if json == '{}' then return attempt end
+  return string.sub(attempt, 1, -2) .. ',' .. string.sub(json, 2)
 end`;
 
 /** The member of `<base>:time` for a sequence: zero-padded, so ties in time sort by sequence. */
@@ -53,14 +61,13 @@ local key = base .. ':e:' .. id
 if redis.call('EXISTS', key) == 1 then return {0, tonumber(redis.call('HGET', key, 'enqueued') or '1')} end
 local seq = redis.call('INCR', base .. ':seq')
 redis.call('HSET', key, 'type', ARGV[3], 'object', object, 'order', order, 'trace', ARGV[8], 'created', ARGV[5], 'payload', ARGV[6],
-  'attempts', '[]', 'generation', 0, 'enqueued', 0, 'receivedAt', now, 'updatedAt', now, 'seq', seq)
+  'generation', 0, 'enqueued', 0, 'receivedAt', now, 'updatedAt', now, 'seq', seq, 'status', 'queued')
 redis.call('ZADD', base .. ':all', seq, id)
 redis.call('ZADD', base .. ':t:' .. ARGV[3], seq, id)
 if object ~= '' then redis.call('ZADD', base .. ':io:' .. object, seq, id) end
 if order ~= '' then redis.call('ZADD', base .. ':or:' .. order, seq, id) end
 redis.call('ZADD', base .. ':time', now, timeMember(seq))
-redis.call('HSET', key, 'status', 'queued')
-move(base, id, key, nil, 'queued')
+move(base, id, nil, 'queued', seq, now, object, ARGV[5])
 return {1, 0}`;
 
 /**
@@ -71,53 +78,49 @@ export const claimScript = `${now}
 ${move}
 local base, id, token, lease = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 local key = base .. ':e:' .. id
-local status = redis.call('HGET', key, 'status')
+local status, leased, object, created, seq, at, payload, trace = unpack(redis.call('HMGET', key, 'status', 'leaseUntil', 'object', 'created', 'seq', 'receivedAt', 'payload', 'trace'))
 if not status then return {'missing'} end
 -- A job was delivered for the event: from now on a duplicate delivery adds none (see insertScript).
-redis.call('HSET', key, 'enqueued', 1)
-if status == 'done' or status == 'discarded' or status == 'dead' then return {'settled'} end
-if status == 'processing' then
-  local leased = tonumber(redis.call('HGET', key, 'leaseUntil') or '0')
-  if leased > now then return {'busy', leased - now + 100} end
-end
+if status == 'done' or status == 'discarded' or status == 'dead' then redis.call('HSET', key, 'enqueued', 1) return {'settled'} end
+if status == 'processing' and tonumber(leased or '0') > now then redis.call('HSET', key, 'enqueued', 1) return {'busy', tonumber(leased) - now + 100} end
 local stale = 0
-local object = redis.call('HGET', key, 'object')
 if ARGV[5] == '1' and object ~= '' then
   local okey = base .. ':o:' .. object
-  local holder = redis.call('HGET', okey, 'holder')
-  local held = tonumber(redis.call('HGET', okey, 'leaseUntil') or '0')
-  if holder and holder ~= '' and holder ~= id and held > now then return {'busy', 200} end
+  local holder, held, doneCreated = unpack(redis.call('HMGET', okey, 'holder', 'leaseUntil', 'doneCreated'))
   -- Of the events waiting for the object, the oldest by created runs first, whatever order their
-  -- jobs come in: an older one still queued goes before this one.
-  if #redis.call('ZRANGEBYSCORE', base .. ':oq:' .. object, '-inf', '(' .. redis.call('HGET', key, 'created'), 'LIMIT', 0, 1) > 0 then return {'busy', 200} end
+  -- jobs come in: another holding it, or an older one still queued, goes before this one.
+  if (holder and holder ~= '' and holder ~= id and tonumber(held or '0') > now)
+    or #redis.call('ZRANGEBYSCORE', base .. ':oq:' .. object, '-inf', '(' .. created, 'LIMIT', 0, 1) > 0 then
+    redis.call('HSET', key, 'enqueued', 1)
+    return {'busy', 200}
+  end
   redis.call('HSET', okey, 'holder', id, 'leaseUntil', now + lease)
-  if tonumber(redis.call('HGET', key, 'created')) < tonumber(redis.call('HGET', okey, 'doneCreated') or '0') then stale = 1 end
+  if tonumber(created) < tonumber(doneCreated or '0') then stale = 1 end
 end
-local attempts = cjson.decode(redis.call('HGET', key, 'attempts'))
-attempts[#attempts + 1] = { startedAt = now }
-redis.call('HSET', key, 'status', 'processing', 'token', token, 'leaseUntil', now + lease, 'updatedAt', now, 'attempts', cjson.encode(attempts))
-move(base, id, key, status, 'processing')
-return {'claimed', redis.call('HGET', key, 'payload'), stale, redis.call('HGET', key, 'receivedAt'), #attempts, redis.call('HGET', key, 'trace') or ''}`;
+local attempt = redis.call('RPUSH', base .. ':a:' .. id, string.format('{"startedAt":%.0f}', now))
+redis.call('HSET', key, 'status', 'processing', 'token', token, 'leaseUntil', now + lease, 'updatedAt', now, 'enqueued', 1)
+move(base, id, status, 'processing', seq, at, object, created)
+return {'claimed', payload, stale, at, attempt, trace or ''}`;
 
 /** ARGV: base, id, token, status, outcome JSON. Returns 1 when recorded, 0 when the lease was lost. */
 export const settleScript = `${now}
 ${move}
+${outcome}
 local base, id, token, status = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local key = base .. ':e:' .. id
-if redis.call('HGET', key, 'token') ~= token or redis.call('HGET', key, 'status') ~= 'processing' then return 0 end
-local attempts = cjson.decode(redis.call('HGET', key, 'attempts'))
-local last = attempts[#attempts]
-for k, v in pairs(cjson.decode(ARGV[5])) do last[k] = v end
-redis.call('HSET', key, 'status', status, 'updatedAt', now, 'attempts', cjson.encode(attempts))
+local owner, current, object, created, seq, at = unpack(redis.call('HMGET', key, 'token', 'status', 'object', 'created', 'seq', 'receivedAt'))
+if owner ~= token or current ~= 'processing' then return 0 end
+local attempts = base .. ':a:' .. id
+redis.call('LSET', attempts, -1, withOutcome(redis.call('LINDEX', attempts, -1), ARGV[5]))
+redis.call('HSET', key, 'status', status, 'updatedAt', now)
 redis.call('HDEL', key, 'token', 'leaseUntil')
-move(base, id, key, 'processing', status)
-local object = redis.call('HGET', key, 'object')
+move(base, id, 'processing', status, seq, at, object, created)
 if object ~= '' then
   local okey = base .. ':o:' .. object
-  if redis.call('HGET', okey, 'holder') == id then
+  local holder, doneCreated = unpack(redis.call('HMGET', okey, 'holder', 'doneCreated'))
+  if holder == id then
     redis.call('HSET', okey, 'holder', '', 'leaseUntil', 0)
-    local created = tonumber(redis.call('HGET', key, 'created'))
-    if status == 'done' and created > tonumber(redis.call('HGET', okey, 'doneCreated') or '0') then redis.call('HSET', okey, 'doneCreated', created) end
+    if status == 'done' and tonumber(created) > tonumber(doneCreated or '0') then redis.call('HSET', okey, 'doneCreated', created) end
   end
 end
 return 1`;
@@ -125,40 +128,42 @@ return 1`;
 /** ARGV: base, id, generation, reason JSON. Marks an event dead whose job the engine gave up on; returns its type, or 0 if it was not marked. */
 export const markDeadScript = `${now}
 ${move}
+${outcome}
 local base, id = ARGV[1], ARGV[2]
 local key = base .. ':e:' .. id
-local status = redis.call('HGET', key, 'status')
+local status, generation, type, object, created, seq, at = unpack(redis.call('HMGET', key, 'status', 'generation', 'type', 'object', 'created', 'seq', 'receivedAt'))
 if not status or status == 'done' or status == 'discarded' or status == 'dead' then return 0 end
-if redis.call('HGET', key, 'generation') ~= ARGV[3] then return 0 end
-local attempts = cjson.decode(redis.call('HGET', key, 'attempts'))
-local last = attempts[#attempts]
-if last and not last.durationMs and not last.error then for k, v in pairs(cjson.decode(ARGV[4])) do last[k] = v end end
-redis.call('HSET', key, 'status', 'dead', 'updatedAt', now, 'attempts', cjson.encode(attempts))
+if generation ~= ARGV[3] then return 0 end
+-- The last attempt gets the reason only if its worker never recorded an outcome.
+local attempts = base .. ':a:' .. id
+local last = redis.call('LINDEX', attempts, -1)
+if last and string.match(last, '^{"startedAt":%d+}$') then redis.call('LSET', attempts, -1, withOutcome(last, ARGV[4])) end
+redis.call('HSET', key, 'status', 'dead', 'updatedAt', now)
 redis.call('HDEL', key, 'token', 'leaseUntil')
-move(base, id, key, status, 'dead')
-return redis.call('HGET', key, 'type')`;
+move(base, id, status, 'dead', seq, at, object, created)
+return type`;
 
 /** ARGV: base, id, includeDone ('1'/'0'). Re-queues an event no worker holds (a done one only with includeDone); returns its new generation, or -1. */
 export const requeueScript = `${now}
 ${move}
 local base, id = ARGV[1], ARGV[2]
 local key = base .. ':e:' .. id
-local status = redis.call('HGET', key, 'status')
+local status, leased, object, created, seq, at = unpack(redis.call('HMGET', key, 'status', 'leaseUntil', 'object', 'created', 'seq', 'receivedAt'))
 if not status then return -1 end
-if status == 'processing' and tonumber(redis.call('HGET', key, 'leaseUntil') or '0') > now then return -1 end
+if status == 'processing' and tonumber(leased or '0') > now then return -1 end
 if status == 'done' and ARGV[3] ~= '1' then return -1 end
 redis.call('HSET', key, 'status', 'queued', 'updatedAt', now)
-move(base, id, key, status, 'queued')
+move(base, id, status, 'queued', seq, at, object, created)
 return redis.call('HINCRBY', key, 'generation', 1)`;
 
-/** ARGV: base, id, olderThan (ms). Deletes a settled event received before olderThan, and its index entries. */
+/** ARGV: base, id, olderThan (ms). Deletes a settled event received before olderThan, its attempts and its index entries. */
 export const purgeScript = `${timeMember}
 local base, id = ARGV[1], ARGV[2]
 local key = base .. ':e:' .. id
 local status, at, seq, type, object, order = unpack(redis.call('HMGET', key, 'status', 'receivedAt', 'seq', 'type', 'object', 'order'))
 if not (status == 'done' or status == 'discarded' or status == 'dead') then return 0 end
 if tonumber(at) >= tonumber(ARGV[3]) then return 0 end
-redis.call('DEL', key)
+redis.call('DEL', key, base .. ':a:' .. id)
 for _, index in ipairs({ ':all', ':s:' .. status, ':t:' .. type, ':tf' }) do redis.call('ZREM', base .. index, id) end
 if object and object ~= '' then redis.call('ZREM', base .. ':io:' .. object, id) end
 if order and order ~= '' then redis.call('ZREM', base .. ':or:' .. order, id) end

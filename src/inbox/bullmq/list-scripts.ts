@@ -64,15 +64,19 @@ while true do
     local id, seq = batch[i][1], batch[i][2]
     before = seq
     examined = examined + 1
-    local h = redis.call('HMGET', base .. ':e:' .. id, 'type', 'status', 'object', 'order', 'created', 'receivedAt', 'updatedAt', 'attempts')
+    local h = redis.call('HMGET', base .. ':e:' .. id, 'type', 'status', 'object', 'order', 'created', 'receivedAt', 'updatedAt')
     if matches(id, h) then
-      rows[#rows + 1] = { id, h[1], h[2], h[3] or '', h[4] or '', h[5], h[6], h[7], #cjson.decode(h[8]), seq }
+      rows[#rows + 1] = { id, h[1], h[2], h[3] or '', h[4] or '', h[5], h[6], h[7], redis.call('LLEN', base .. ':a:' .. id), seq }
       if #rows >= wanted then return {rows, fmt(seq)} end
     end
   end
   if not full and take == #batch then return {rows, ''} end
   if examined >= budget then return {rows, fmt(before)} end
 end`;
+
+/** ARGV: base, id. Returns {hash as HGETALL flattens it, attempts}: one event for `inbox.get()`. */
+export const eventScript = `local key = ARGV[1] .. ':e:' .. ARGV[2]
+return {redis.call('HGETALL', key), redis.call('LRANGE', ARGV[1] .. ':a:' .. ARGV[2], 0, -1)}`;
 
 /**
  * ARGV: base, since (ms), bucketMs, buckets, until (ms). Returns {received, failed} per bucket,

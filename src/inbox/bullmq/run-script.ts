@@ -9,12 +9,19 @@ export interface RedisLike {
 }
 
 const scriptHashes = new Map<string, Promise<string>>();
+// The hashes once known: a worker runs two scripts per job, and awaiting a settled promise for
+// each would cost a turn of the microtask queue.
+const knownHashes = new Map<string, string>();
 
 /** Hex SHA-1 of a script, as Redis names it in its cache (Web Crypto: the subpath imports no Node module). */
 function scriptHash(text: string): Promise<string> {
   let hash = scriptHashes.get(text);
   if (!hash) {
-    hash = globalThis.crypto.subtle.digest('SHA-1', new TextEncoder().encode(text)).then((digest) => [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join(''));
+    hash = globalThis.crypto.subtle.digest('SHA-1', new TextEncoder().encode(text)).then((digest) => {
+      const hex = [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+      knownHashes.set(text, hex);
+      return hex;
+    });
     scriptHashes.set(text, hash);
   }
   return hash;
@@ -27,10 +34,12 @@ function scriptHash(text: string): Promise<string> {
  */
 export async function runScript(redis: RedisLike, text: string, ...args: Array<string | number>): Promise<unknown> {
   if (typeof redis.evalsha !== 'function') return redis.eval(text, 0, ...args);
-  try {
-    return await redis.evalsha(await scriptHash(text), 0, ...args);
-  } catch (error) {
-    if (!String((error as Error | undefined)?.message).startsWith('NOSCRIPT')) throw error;
-    return redis.eval(text, 0, ...args);
-  }
+  const evalsha = redis.evalsha.bind(redis);
+  const byHash = (hash: string) =>
+    evalsha(hash, 0, ...args).catch((error: unknown) => {
+      if (!String((error as Error | undefined)?.message).startsWith('NOSCRIPT')) throw error;
+      return redis.eval(text, 0, ...args);
+    });
+  const known = knownHashes.get(text);
+  return known === undefined ? scriptHash(text).then(byHash) : byHash(known);
 }

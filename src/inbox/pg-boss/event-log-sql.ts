@@ -1,4 +1,4 @@
-import { healthIndexStatement } from './health-sql.js';
+import { healthCountersStatement, healthIndexStatement } from './health-sql.js';
 import { entryColumns } from './list-query.js';
 
 /*
@@ -66,6 +66,7 @@ BEGIN
     ${eventLogSchema(tables).join(';\n    ')};
   END IF;
   ${healthIndexStatement(tables)};
+  ${healthCountersStatement(tables)};
 END
 $swk_inbox$`;
 }

@@ -1,3 +1,4 @@
+import { invalidOption } from '../../options.js';
 import { InboxError } from '../inbox-error.js';
 import { freeClaim, settleStatement, type EventLogTables } from './event-log-sql.js';
 import type { SqlClient } from './sql-client.js';
@@ -59,7 +60,7 @@ export interface JobStatements {
 /** pg-boss's schema (as it names it: unquoted) from its options; the default is pg-boss's. */
 export function pgBossSchema(schema: unknown): string {
   if (typeof schema === 'string' && /^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) return schema;
-  throw new InboxError('invalid_options', `pgBossInbox: schema must be the schema pg-boss runs in (letters, digits and "_"), got ${JSON.stringify(schema)}.`);
+  throw invalidOption('type', 'pgBossInbox', 'schema', 'the name of the schema pg-boss runs in (letters, digits and "_")', schema);
 }
 
 /**

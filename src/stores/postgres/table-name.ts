@@ -1,3 +1,4 @@
+import { invalidOption } from '../../options.js';
 import { plainIdentifier } from '../identifier.js';
 
 /** A validated table name, ready to be placed in SQL. */
@@ -18,13 +19,16 @@ export const defaultTableName = 'stripe_webhook_events';
 
 /** Validates `schema.table` or `table`; throws a `TypeError` that says what is allowed. */
 export function parseTableName(name: unknown): TableName {
-  if (typeof name !== 'string') throw new TypeError(`postgresStore: \`table\` must be a string, got ${typeof name}.`);
-  const parts = name.split('.');
-  const valid = parts.length <= 2 && parts.every((part) => plainIdentifier.test(part) && part.length <= maxIdentifierBytes);
-  if (!valid) {
-    throw new TypeError(
-      `postgresStore: invalid table name ${JSON.stringify(name)}. Use letters, digits and underscores (not starting with a digit, ` +
-        `at most ${maxIdentifierBytes} characters), optionally prefixed by a schema: "webhook_events" or "billing.webhook_events".`,
+  const parts = typeof name === 'string' ? name.split('.') : [];
+  const valid = parts.length >= 1 && parts.length <= 2 && parts.every((part) => plainIdentifier.test(part) && part.length <= maxIdentifierBytes);
+  if (typeof name !== 'string' || !valid) {
+    throw invalidOption(
+      'type',
+      'postgresStore',
+      'table',
+      `letters, digits and underscores (not starting with a digit, at most ${maxIdentifierBytes} characters), ` +
+        'optionally prefixed by a schema: "webhook_events" or "billing.webhook_events"',
+      name,
     );
   }
   const table = parts[parts.length - 1] as string;

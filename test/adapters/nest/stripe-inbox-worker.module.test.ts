@@ -47,10 +47,10 @@ describe('StripeInboxWorkerModule options', () => {
   const inbox = { consume() {} } as unknown as Inbox;
 
   it.each([
-    ['no options', undefined, /StripeInboxWorkerModule\.forRoot: pass the same `inbox` as the webhook's/],
+    ['no options', undefined, /StripeInboxWorkerModule\.forRoot: `inbox` must be the same inbox as the webhook's/],
     ['no inbox', {}, /pgBossInbox from "stripe-webhook-kit\/pg-boss"/],
-    ['a handler instead of an inbox', { inbox: { handle() {} } }, /pass the same `inbox`/],
-    ['a concurrency of 0', { inbox, concurrency: 0 }, /`concurrency` .* must be a positive integer, got 0/],
+    ['a handler instead of an inbox', { inbox: { handle() {} } }, /`inbox` must be the same inbox/],
+    ['a concurrency of 0', { inbox, concurrency: 0 }, /`concurrency` must be a positive integer; got 0\./],
     ['a fractional concurrency', { inbox, concurrency: 1.5 }, /must be a positive integer/],
     ['an endpoint that is not a name', { inbox, endpoint: 'a b' }, /`endpoint` must be the `name` given to StripeWebhookModule\.forRoot/],
   ])('forRoot refuses %s where it is imported', (_label, options, message) => {
@@ -61,7 +61,7 @@ describe('StripeInboxWorkerModule options', () => {
     expect(() => StripeInboxWorkerModule.forRootAsync({} as never)).toThrow(/StripeInboxWorkerModule\.forRootAsync: pass `useFactory`/);
     const imported = StripeInboxWorkerModule.forRootAsync({ useFactory: () => ({}) as StripeInboxWorkerModuleOptions });
     await expect(NestFactory.createApplicationContext(workerModule(imported), { logger: false, abortOnError: false })).rejects.toThrow(
-      /StripeInboxWorkerModule\.forRootAsync: pass the same `inbox`/,
+      /StripeInboxWorkerModule\.forRootAsync: `inbox` must be the same inbox/,
     );
   });
 });

@@ -1,0 +1,156 @@
+// inbox.health() on pg-boss reads its counts from counters that triggers on the event log keep:
+// they must equal a count of the log after every move an event makes (insert, claim, settle, fail,
+// dead, replay, retention delete), under concurrent workers, and for a log made before the counters
+// existed. The statements are the engine's own, run on PGlite and on PostgreSQL.
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseTableName } from '../../src/stores/postgres/table-name.js';
+import { ensureEventLogStatement, eventLogSchema, eventLogStatements, type EventLogTables } from '../../src/inbox/pg-boss/event-log-sql.js';
+import { pgBossHealth } from '../../src/inbox/pg-boss/health-sql.js';
+import { toSqlDatabase, type SqlClient } from '../../src/inbox/pg-boss/sql-client.js';
+import { pgUrl, serviceAvailable, uniqueName } from '../support/services.js';
+
+const postgres = await serviceAvailable('PostgreSQL');
+type Counts = Record<'queued' | 'processing' | 'failed' | 'dead', number>;
+
+function tablesFor(name: string): EventLogTables {
+  return { events: parseTableName(name).quoted, objects: parseTableName(`${name}_objects`).quoted, name };
+}
+
+/** What health reports, and what a full count of the log says: the two must always agree. */
+async function countsOf(db: SqlClient, tables: EventLogTables): Promise<{ health: Counts; log: Counts }> {
+  const health = await pgBossHealth(tables, { maxLagMs: 3_600_000, maxDead: 1_000_000 }, async (text) => (await db.query(text)).rows);
+  const log: Counts = { queued: 0, processing: 0, failed: 0, dead: 0 };
+  const { rows } = await db.query(`SELECT status, count(*)::int AS n FROM ${tables.events} GROUP BY status`);
+  for (const row of rows as { status: string; n: number }[]) if (row.status in log) log[row.status as keyof Counts] = Number(row.n);
+  return { health: { queued: health.queued, processing: health.processing, failed: health.failed, dead: health.dead }, log };
+}
+
+async function expectCounts(db: SqlClient, tables: EventLogTables, expected: Counts) {
+  const { health, log } = await countsOf(db, tables);
+  expect(log).toEqual(expected);
+  expect(health).toEqual(expected);
+}
+
+function eventRow(id: string) {
+  return [id, 'invoice.paid', `in_${id}`, null, 1_700_000_000, JSON.stringify({ id, object: 'event', type: 'invoice.paid' }), null];
+}
+
+function countsContract(open: () => Promise<{ db: SqlClient; name: (base: string) => string }>) {
+  it('counts stay exact through insert, claim, settle, fail, dead, replay and retention delete', async () => {
+    const { db, name } = await open();
+    const tables = tablesFor(name('moves'));
+    const sql = eventLogStatements(tables);
+    await db.query(ensureEventLogStatement(tables));
+    await expectCounts(db, tables, { queued: 0, processing: 0, failed: 0, dead: 0 });
+
+    const ids = ['evt_a', 'evt_b', 'evt_c', 'evt_d', 'evt_e', 'evt_f'];
+    for (const id of ids) await db.query(sql.insert, eventRow(id));
+    // A duplicate delivery inserts nothing and counts nothing.
+    await db.query(sql.insert, eventRow('evt_a'));
+    await expectCounts(db, tables, { queued: 6, processing: 0, failed: 0, dead: 0 });
+
+    for (const id of ['evt_a', 'evt_b', 'evt_c', 'evt_d']) await db.query(sql.claimFree, [id, `token_${id}`, 60_000]);
+    await expectCounts(db, tables, { queued: 2, processing: 4, failed: 0, dead: 0 });
+
+    const settle = (id: string, status: string, token = `token_${id}`) => db.query(sql.settle, [id, token, status, JSON.stringify({ durationMs: 1 })]);
+    await settle('evt_a', 'done');
+    await settle('evt_b', 'failed');
+    await settle('evt_c', 'dead');
+    await settle('evt_d', 'discarded');
+    // A settle whose lease was lost changes nothing.
+    await settle('evt_e', 'done', 'token_of_nobody');
+    await expectCounts(db, tables, { queued: 2, processing: 0, failed: 1, dead: 1 });
+
+    // The engine gave up on a queued event's job.
+    await db.query(sql.markDead, ['evt_e', JSON.stringify({ error: 'gave up' }), 0]);
+    await expectCounts(db, tables, { queued: 1, processing: 0, failed: 1, dead: 2 });
+
+    // A replay re-queues the failed and dead events in one statement, the done one when asked.
+    await db.query(sql.requeue, [['evt_b', 'evt_c', 'evt_e'], false]);
+    await expectCounts(db, tables, { queued: 4, processing: 0, failed: 0, dead: 0 });
+    await db.query(sql.requeue, [['evt_a'], true]);
+    await expectCounts(db, tables, { queued: 5, processing: 0, failed: 0, dead: 0 });
+
+    // Retention deletes done, discarded and dead events only.
+    await db.query(sql.claimFree, ['evt_a', 'token_again', 60_000]);
+    await settle('evt_a', 'dead', 'token_again');
+    await db.query(sql.claimFree, ['evt_b', 'token_again', 60_000]);
+    await settle('evt_b', 'done', 'token_again');
+    await expectCounts(db, tables, { queued: 3, processing: 0, failed: 0, dead: 1 });
+    const { rows } = await db.query(sql.purge, [new Date(Date.now() + 3_600_000)]);
+    expect(rows).toEqual([{ purged: 3 }]);
+    await expectCounts(db, tables, { queued: 3, processing: 0, failed: 0, dead: 0 });
+
+    await db.query(`TRUNCATE ${tables.events}`);
+    await expectCounts(db, tables, { queued: 0, processing: 0, failed: 0, dead: 0 });
+  });
+
+  it('a log made before the counters gets them, counted once, however many processes start; a new log its own', async () => {
+    const { db, name } = await open();
+    const tables = tablesFor(name('earlier'));
+    // The layout an earlier version created: the tables and indexes, no counters.
+    await db.query(`DO $$ BEGIN ${eventLogSchema(tables).join('; ')}; END $$`);
+    const statuses = ['queued', 'queued', 'queued', 'processing', 'failed', 'failed', 'dead', 'done', 'done', 'discarded'];
+    for (const [index, status] of statuses.entries()) {
+      await db.query(`INSERT INTO ${tables.events} (event_id, type, created, payload, status) VALUES ($1, 'invoice.paid', 1, '{}', $2)`, [`evt_${index}`, status]);
+    }
+    await Promise.all([db.query(ensureEventLogStatement(tables)), db.query(ensureEventLogStatement(tables))]);
+    await db.query(ensureEventLogStatement(tables));
+    await expectCounts(db, tables, { queued: 3, processing: 1, failed: 2, dead: 1 });
+    await db.query(eventLogStatements(tables).insert, eventRow('evt_new'));
+    await expectCounts(db, tables, { queued: 4, processing: 1, failed: 2, dead: 1 });
+
+    // A log dropped and created again starts from its own counts, not the old table's.
+    await db.query(`DROP TABLE ${tables.events}, ${tables.objects}`);
+    await db.query(ensureEventLogStatement(tables));
+    await db.query(eventLogStatements(tables).insert, eventRow('evt_again'));
+    await expectCounts(db, tables, { queued: 1, processing: 0, failed: 0, dead: 0 });
+  });
+}
+
+describe('health counters on PGlite', () => {
+  const db = new PGlite();
+  afterAll(() => db.close());
+  let count = 0;
+  countsContract(async () => ({ db: toSqlDatabase(db), name: (base) => `${base}_${++count}` }));
+});
+
+describe.skipIf(!postgres)('health counters on PostgreSQL', () => {
+  const schema = uniqueName('hcount');
+  const pool = new pg.Pool({ connectionString: pgUrl, max: 8 });
+  beforeAll(() => pool.query(`CREATE SCHEMA ${schema}`));
+  afterAll(async () => {
+    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await pool.end();
+  });
+  countsContract(async () => ({ db: toSqlDatabase(pool), name: (base) => `${schema}.${base}` }));
+
+  it('concurrent workers claiming, settling and replaying the same events keep the counts exact', async () => {
+    const tables = tablesFor(`${schema}.concurrent`);
+    const sql = eventLogStatements(tables);
+    await pool.query(ensureEventLogStatement(tables));
+    const ids = Array.from({ length: 80 }, (_, index) => `evt_${String(index).padStart(3, '0')}`);
+    // Eight workers race for every event, each in its own order; whoever claims an event settles
+    // it: done when its number is even, failed otherwise, so the outcome does not depend on who won.
+    const worker = async (offset: number) => {
+      for (let step = 0; step < ids.length; step++) {
+        const id = ids[(step * 7 + offset * 15) % ids.length]!;
+        await pool.query(sql.insert, eventRow(id));
+        const token = `token_${offset}_${id}`;
+        const { rows } = await pool.query(sql.claimFree, [id, token, 60_000]);
+        if (rows.length === 1) await pool.query(sql.settle, [id, token, Number(id.slice(4)) % 2 === 0 ? 'done' : 'failed', '{}']);
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, (_, offset) => worker(offset)));
+    await expectCounts(pool, tables, { queued: 0, processing: 0, failed: 40, dead: 0 });
+
+    // Replays of overlapping halves, in opposite orders, while workers take the events again.
+    const replay = (part: string[]) => pool.query(sql.requeue, [part, true]);
+    await Promise.all([replay(ids.slice(0, 50)), replay(ids.slice(30).reverse()), worker(3), worker(5)]);
+    const { health, log } = await countsOf(pool, tables);
+    expect(health).toEqual(log);
+    expect(log.queued + log.failed + log.processing).toBeGreaterThan(0);
+  });
+});

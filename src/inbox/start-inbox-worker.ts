@@ -96,8 +96,9 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
   let stopping = false;
 
   async function runDelivery(delivery: InboxDelivery): Promise<void> {
-    // A job fetched while stopping goes back to the engine for another worker.
-    if (stopping) return inbox.defer(delivery, 0);
+    // A job fetched while stopping goes back to the engine for another worker; one fetched with
+    // its event's claim is held already, and runs as those that ran when the stop began.
+    if (stopping && !delivery.claim) return inbox.defer(delivery, 0);
     const task = processDelivery(delivery);
     const settled = task.then(
       () => undefined,
@@ -114,8 +115,8 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
   async function processDelivery(delivery: InboxDelivery): Promise<void> {
     const { eventId, lastAttempt } = delivery;
     // Web Crypto's, not node:crypto's: the core imports no Node module.
-    const token = globalThis.crypto.randomUUID();
-    const claim = await inbox.claim(eventId, token);
+    const token = delivery.token ?? globalThis.crypto.randomUUID();
+    const claim = delivery.claim ?? (await inbox.claim(eventId, token));
     if (claim.state === 'settled') return;
     if (claim.state === 'missing') {
       logger.warn('an inbox job names an event that is no longer stored (purged?); skipping it', { eventId });

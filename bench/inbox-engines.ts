@@ -4,9 +4,11 @@
 //   and its job, committed together where the engine allows), with a bare client;
 // - the bare worker: the engine's own worker, with the settings the kit's worker gives it, and a
 //   no-op job function;
-// - the kept worker: the bare worker whose job function claims its event and settles it with the
-//   bare client (the bookkeeping of at-most-once effects, written by hand): with the log's own
-//   statements on pg-boss, with a lean design of its own on BullMQ (`keptClaim`, `keptSettle`).
+// - the kept worker: the leanest worker with the kit's guarantees, written by hand with the bare
+//   client (every attempt recorded, a lease token, the settle counting only while it holds, the job
+//   completed only after the settle): on pg-boss a loop of its own that folds the claim into the
+//   fetch and the job's completion into the settle, on BullMQ a lean design of its own
+//   (`keptClaim`, `keptSettle`).
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
@@ -94,6 +96,29 @@ async function openPgBoss(): Promise<InboxEngineBench> {
   const keptTables = { events: `${schema}.kept_events`, objects: `${schema}.kept_events_objects`, name: `${schema}.kept_events` };
   await db.query(ensureEventLogStatement(keptTables));
   const kept = eventLogStatements(keptTables);
+  // The leanest worker with the kit's guarantees, by hand: the event's claim (status, lease token,
+  // the attempt's start) folded into pg-boss's fetch, and the job's completion into the settle, which
+  // counts only while the token holds: two statements per job, as the bare worker makes.
+  const keptFetch = `WITH next AS (
+  SELECT id FROM ${schema}.job WHERE name = 'kept' AND state < 'active' AND start_after < now() ORDER BY priority DESC, created_on, id LIMIT 1 FOR UPDATE SKIP LOCKED
+), job AS (
+  UPDATE ${schema}.job j SET state = 'active', started_on = now(), retry_count = CASE WHEN j.started_on IS NOT NULL THEN j.retry_count + 1 ELSE j.retry_count END
+  FROM next WHERE j.name = 'kept' AND j.id = next.id RETURNING j.id, j.data
+), claimed AS (
+  UPDATE ${keptTables.events} e SET status = 'processing', lease_token = $1, lease_until = now() + interval '60 seconds',
+    attempts = e.attempts || jsonb_build_array(jsonb_build_object('startedAt', now()))
+  FROM job WHERE e.event_id = job.data->>'eventId' AND e.status IN ('queued', 'failed', 'processing') AND NOT (e.status = 'processing' AND e.lease_until > now())
+  RETURNING e.event_id, e.payload
+)
+SELECT job.id, claimed.event_id, claimed.payload FROM job LEFT JOIN claimed ON true`;
+  const keptSettle = `WITH settled AS (
+  UPDATE ${keptTables.events} SET status = 'done', lease_token = NULL, lease_until = NULL,
+    attempts = jsonb_set(attempts, ARRAY[(jsonb_array_length(attempts) - 1)::text], (attempts -> -1) || '{"durationMs":0}'::jsonb)
+  WHERE event_id = $1 AND lease_token = $2 RETURNING 1
+), completed AS (
+  UPDATE ${schema}.job SET state = 'completed', completed_on = now() WHERE name = 'kept' AND id = $3 AND state = 'active' AND EXISTS (SELECT 1 FROM settled)
+)
+SELECT count(*)::int AS settled FROM settled`;
   await boss.createQueue('floor__dead');
   // As the kit creates its queue: the job settings are the queue's too.
   for (const name of ['floor', 'bare', 'kept']) await boss.createQueue(name, { name, ...jobOptions, deadLetter: 'floor__dead' } as never);
@@ -133,7 +158,7 @@ async function openPgBoss(): Promise<InboxEngineBench> {
         throw error;
       }
     },
-    bareDetail: `boss.work() as the kit calls it: batchSize 1, pollingIntervalSeconds ${pollingIntervalSeconds}, one registration per slot, notifyWorker after a job`,
+    bareDetail: `boss.work() with the kit's worker settings: batchSize 1, pollingIntervalSeconds ${pollingIntervalSeconds}, one registration per slot, notifyWorker after a job (a slot fetches again at once, as the kit's do), the queue's retry, expiry and dead letter`,
     async fillBare(count) {
       for (let start = 0; start < count; start += 1000) {
         const jobs = Array.from({ length: Math.min(1000, count - start) }, (_, index) => ({ name: 'bare', data: { eventId: `evt_bare_${start + index}`, generation: 0 }, ...jobOptions }));
@@ -141,18 +166,30 @@ async function openPgBoss(): Promise<InboxEngineBench> {
       }
     },
     workBare: (concurrency, onJob) => work('bare', concurrency, async () => onJob()),
-    keptDetail: "the bare worker, whose job function runs the log's claim (one UPDATE ... RETURNING payload) and settle (one UPDATE) on the pool",
+    keptDetail: "by hand, one loop per slot as the bare worker's (polling every 0.5 s when idle): pg-boss's fetch with the log's claim folded in (one statement: the job active, the event leased to a token, the attempt's start recorded, its payload returned), then the settle with the job's completion folded in (one statement, completing the job only if the token still held the event)",
     async fillKept(events) {
       for (const event of events) await db.query(kept.insert, [event.id, event.type, event.objectId, event.orderId, event.created, event.body, null]);
       await boss.insert(events.map((event) => ({ name: 'kept', data: { eventId: event.id, generation: 0 }, ...jobOptions })));
     },
-    workKept: (concurrency, onJob) =>
-      work('kept', concurrency, async (job) => {
-        const token = randomUUID();
-        const claimed = await db.query(kept.claimFree, [job.data.eventId, token, leaseMs]);
-        if (claimed.rowCount === 1) await db.query(kept.settle, [job.data.eventId, token, 'done', '{"durationMs":0}']);
-        onJob();
-      }),
+    async workKept(concurrency, onJob) {
+      let stopping = false;
+      const slot = async () => {
+        while (!stopping) {
+          const token = randomUUID();
+          const { rows: [job] } = await db.query<{ id: string; event_id: string | null }>(keptFetch, [token]);
+          if (!job) await new Promise((resolve) => setTimeout(resolve, pollingIntervalSeconds * 1000));
+          else if (job.event_id !== null) {
+            await db.query(keptSettle, [job.event_id, token, job.id]);
+            onJob();
+          }
+        }
+      };
+      const slots = Array.from({ length: concurrency }, slot);
+      return async () => {
+        stopping = true;
+        await Promise.all(slots);
+      };
+    },
     roundTrips: () => statements,
     async close() {
       pg.Client.prototype.query = query;

@@ -5,7 +5,7 @@
 //   against a hand-written ingress: stripe-node's constructEvent, then the floor's writes;
 // - worker: a backlog drained by `startInboxWorker` with a no-op handler against the engine's own
 //   worker draining as many bare jobs with the same settings, timed from first to last completion,
-//   and against that bare worker making the log's claim and settle by hand (the kept worker);
+//   and against the leanest worker with the kit's guarantees written by hand (the kept worker);
 // - ingress latency over HTTP while every worker slot is held by a handler that sleeps 30 s.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -55,7 +55,7 @@ export interface InboxEngineResult {
     bare: Summary;
     ratio: Summary;
     bareDetail: string;
-    /** The bare worker plus the log's claim and settle, by hand: the bookkeeping's own cost. */
+    /** The leanest worker with the same guarantees, by hand: the bookkeeping's own cost. */
     kept: Summary;
     keptToBare: Summary;
     ratioToKept: Summary;
@@ -66,6 +66,9 @@ export interface InboxEngineResult {
 }
 
 const targetRatio = 0.8;
+// pg-boss's worker makes the bare worker's two statements per job (the claim rides in the fetch,
+// the settle in the completion): what remains is the kit's own work per attempt.
+const pgBossWorkerTarget = 0.9;
 // A BullMQ job costs its bare worker one round trip; the at-most-once bookkeeping adds a claim and a
 // settle, so the kit's worker is held to the bare worker at a lower ratio and, beside it, to a
 // lean worker that makes the same two round trips by hand.
@@ -240,7 +243,7 @@ async function measureEngine(engine: InboxEngineBench, config: InboxConfig, prog
     keptDetail: engine.keptDetail,
   };
   const bullmq = engine.engine === 'bullmq';
-  result.targets.push({ label: `${engine.engine} worker`, target: ratioTarget(result.worker.ratio, 'the bare worker', 0, bullmq ? bullmqWorkerTargets.bare : targetRatio) });
+  result.targets.push({ label: `${engine.engine} worker`, target: ratioTarget(result.worker.ratio, 'the bare worker', 0, bullmq ? bullmqWorkerTargets.bare : pgBossWorkerTarget) });
   if (bullmq) result.targets.push({ label: 'bullmq worker vs by hand', target: ratioTarget(result.worker.ratioToKept, 'the worker by hand', 0, bullmqWorkerTargets.byHand) });
   progress(`inbox: ${engine.engine} worker ${Math.round(result.worker.inbox.median)}/s, bare ${Math.round(result.worker.bare.median)}/s`);
 
@@ -339,7 +342,7 @@ export function inboxTable(results: readonly InboxEngineResult[], config: InboxC
     if (worker) {
       rows.push([result.engine, 'worker: startInboxWorker()', formatSpread(worker.inbox), formatRatio(worker.ratio), '', '', formatTarget(workerTarget?.target)]);
       rows.push([result.engine, 'bare engine worker', formatSpread(worker.bare), 'bare', '', '', '']);
-      rows.push([result.engine, 'bare worker + the log\'s claim and settle by hand', formatSpread(worker.kept), formatRatio(worker.keptToBare), '', '', '']);
+      rows.push([result.engine, 'worker by hand, same guarantees', formatSpread(worker.kept), formatRatio(worker.keptToBare), '', '', '']);
     }
     if (latency) rows.push([result.engine, 'ingress latency, 30 s handlers', '', '', '', `${formatNumber(latency.p50)} / ${formatNumber(latency.p99)}`, '']);
   }
@@ -356,8 +359,8 @@ export function inboxTable(results: readonly InboxEngineResult[], config: InboxC
       'Ingress: distinct signed ~5 KB checkout.session.completed events about distinct sessions; the inbox verifies each, the floor gets the fields and body ready-made and only writes. Round trips: statements (pg) or commands (Redis) per delivery.',
       'The hand-written ingress verifies and parses each body with stripe-node (constructEvent), then makes the floor\'s writes: the floor plus what no webhook ingress can skip.',
       ...results.flatMap((result) => (result.ingress ? [`${result.engine}: ingress with the inbox vs the hand-written ingress: ${formatRatio(result.ingress.ratioToHandwritten)} (paired)`] : [])),
-      'The worker by hand is the bare worker whose job function claims its event in the log and settles it, with the log\'s own statements: the least bookkeeping that keeps a handler\'s effects to one success per event and records each attempt.',
-      ...results.flatMap((result) => (result.worker ? [`${result.engine}: worker vs the bare worker with the claim and settle by hand: ${formatRatio(result.worker.ratioToKept)} (paired)`] : [])),
+      'The worker by hand is the leanest worker with the kit\'s guarantees written by hand for each engine ("By hand" above): every attempt recorded in the event log, a lease token, the settle counting only while the token holds, the job completed only after the settle.',
+      ...results.flatMap((result) => (result.worker ? [`${result.engine}: worker vs the worker by hand: ${formatRatio(result.worker.ratioToKept)} (paired)`] : [])),
       `Worker: a backlog of ${config.backlog} jobs per run, drained with a no-op handler; events/s from the first completion to the last (the kit's: the event marked done; the bare worker's: its function's end).`,
       `Latency: ${config.latencyDeliveries} deliveries to the same handler behind node:http, posted with fetch at the ingress concurrency while handlers that sleep 30 s hold every worker slot: the answer never waits for a handler.`,
       ...results.flatMap((result) =>

@@ -42,8 +42,15 @@ export interface InboxDelivery {
   generation: number;
   /** False while the engine still has retries left for the job. */
   lastAttempt: boolean;
-  /** The engine's id of this job, when the inbox completes it itself (pg-boss, transactional). */
+  /** The engine's id of this job, when the inbox completes it itself (pg-boss). */
   jobId?: string;
+  /** The lease token to claim the event with, when the engine chose it (to find the job again at `settle`). */
+  token?: string;
+  /**
+   * The event, claimed under `token` as the engine fetched the job (pg-boss, in the same
+   * statement): the worker runs it without calling `claim`. Absent: the worker claims it.
+   */
+  claim?: Extract<InboxClaim, { state: 'claimed' }>;
 }
 
 /** How `startInboxWorker` asks an engine to consume. */

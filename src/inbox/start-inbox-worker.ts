@@ -98,8 +98,9 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
   let stopping = false;
 
   async function runDelivery(delivery: InboxDelivery): Promise<void> {
-    // A job fetched while stopping goes back to the engine for another worker.
-    if (stopping) return inbox.defer(delivery, 0);
+    // A job fetched while stopping goes back to the engine for another worker; one fetched with
+    // its event's claim is held already, and runs as those that ran when the stop began.
+    if (stopping && !delivery.claim) return inbox.defer(delivery, 0);
     // `stop()` waits for these, settled either way (a failure is the engine's to count).
     const task = processDelivery(delivery);
     running.add(task);
@@ -113,8 +114,8 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
   async function processDelivery(delivery: InboxDelivery): Promise<void> {
     const { eventId } = delivery;
     // Unique across the fleet like a random UUID, for a fraction of its cost per job.
-    const token = claimToken();
-    const claim = await inbox.claim(eventId, token);
+    const token = delivery.token ?? claimToken();
+    const claim = delivery.claim ?? (await inbox.claim(eventId, token));
     if (claim.state === 'settled') return;
     if (claim.state === 'missing') {
       logger.warn('an inbox job names an event that is no longer stored (purged?); skipping it', { eventId });

@@ -44,9 +44,9 @@ describe('pgBossInbox polling on PGlite', () => {
 
   it("fetches the next job right after one ends, not after pg-boss's polling interval", async () => {
     setup = await startPgBossOnPglite();
-    // pg-boss 10 pauses for the interval after every fetch, even one that found a job: without the
-    // worker's nudge, one slot would run one job a minute and the last of three would come after
-    // two minutes, far past statusOf's 20 s.
+    // An idle slot waits out the interval, a busy one fetches again at once: otherwise one slot
+    // would run one job a minute and the last of three would come after two minutes, far past
+    // statusOf's 20 s.
     const inbox = pgBossInbox(setup.boss, { db: setup.db, table: 'polling_events', queue: 'polling', pollingIntervalSeconds: 60 });
     const events = ['o_first', 'o_second', 'o_third'].map((orderId) => createTestEvent('checkout.session.completed', { data: { object: { metadata: { orderId } } } }));
     for (const event of events) await inbox.enqueue(event);
@@ -85,4 +85,57 @@ describe('pgBossInbox({ transactional: true }) on PGlite', () => {
     expect(done.attempts.map((attempt) => attempt.error)).toEqual(['Error: carrier timeout', undefined]);
     expect((await db.query('SELECT order_id FROM shipments')).rows).toEqual([{ order_id: 'o_tx' }]);
   });
+});
+
+describe("pgBossInbox on pg-boss's job table (PGlite)", () => {
+  const setups: PgBossSetup[] = [];
+  afterAll(async () => Promise.all(setups.map((setup) => setup.close())));
+
+  it('settles each event in two statements: the claim rides in the fetch, the job completes with the settle', async () => {
+    const setup = await startPgBossOnPglite();
+    setups.push(setup);
+    const raw = setup.db as PGlite;
+    const statements: string[] = [];
+    // The inbox's own statements, outside transactions (the worker's path makes none).
+    const counted = { query: (text: string, params?: unknown[]) => (statements.push(text), raw.query(text, params)), transaction: raw.transaction.bind(raw) };
+    const inbox = pgBossInbox(setup.boss, { db: counted, table: 'lean_events', queue: 'lean', pollingIntervalSeconds: 60 });
+    const events = ['o_a', 'o_b', 'o_c'].map((orderId) => createTestEvent('checkout.session.completed', { data: { object: { metadata: { orderId } } } }));
+    for (const event of events) await inbox.enqueue(event);
+    const router = createWebhookRouter().onAny(() => undefined);
+    statements.length = 0;
+    const worker = startInboxWorker({ inbox, router, concurrency: 1, logger: false });
+    try {
+      await worker.ready;
+      for (let tries = 0; tries < 200; tries++) {
+        const { rows } = await raw.query<{ done: number }>("SELECT count(*)::int AS done FROM lean_events WHERE status = 'done'");
+        if (rows[0]?.done === events.length) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      await worker.stop();
+    }
+    const fetches = statements.filter((text) => text.includes('FOR UPDATE SKIP LOCKED'));
+    const settles = statements.filter((text) => text.startsWith('WITH settled AS'));
+    const setupReads = statements.filter((text) => /FROM \w+\.(version|queue)\b/.test(text));
+    // One fetch per event and the idle slot's empty one; nothing else but reading pg-boss's version.
+    expect(settles).toHaveLength(events.length);
+    expect(fetches).toHaveLength(events.length + 1);
+    expect(statements.length - fetches.length - settles.length - setupReads.length).toBe(0);
+    const jobs = await raw.query<{ state: string; output: unknown }>("SELECT state::text, output FROM pgboss.job WHERE name = 'lean' ORDER BY created_on");
+    expect(jobs.rows.map((job) => job.state)).toEqual(['completed', 'completed', 'completed']);
+    expect(jobs.rows.map((job) => job.output)).toEqual(events.map((event) => ({ eventId: event.id, status: 'done' })));
+  }, 90_000);
+
+  it("refuses a pg-boss schema it does not know, and says what to do", async () => {
+    const setup = await startPgBossOnPglite();
+    setups.push(setup);
+    const router = createWebhookRouter().onAny(() => undefined);
+    const elsewhere = pgBossInbox(setup.boss, { db: setup.db, table: 'elsewhere_events', queue: 'elsewhere', schema: 'nowhere' });
+    await expect(startInboxWorker({ inbox: elsewhere, router, logger: false }).ready).rejects.toThrow(/no pg-boss schema "nowhere" .*Pass `schema`/);
+    await (setup.db as PGlite).query('UPDATE pgboss.version SET version = 999');
+    const future = pgBossInbox(setup.boss, { db: setup.db, table: 'future_events', queue: 'future' });
+    await expect(startInboxWorker({ inbox: future, router, logger: false }).ready).rejects.toThrow(
+      /schema "pgboss" is at version 999; the inbox's worker knows versions 24 \(pg-boss 10\) and 46 \(pg-boss 12\)/,
+    );
+  }, 90_000);
 });

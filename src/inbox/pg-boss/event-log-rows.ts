@@ -13,7 +13,7 @@ export interface JobRow {
 }
 
 /** What a claim hands the worker: the row as it was before this attempt. */
-export function claimed(row: ClaimedRow, stale: boolean, startedAt: Date | string | undefined): InboxClaim {
+export function claimed(row: ClaimedRow, stale: boolean, startedAt: Date | string | undefined): Extract<InboxClaim, { state: 'claimed' }> {
   return {
     state: 'claimed',
     event: parsePayload(row.payload),

@@ -71,6 +71,38 @@ END
 $swk_inbox$`;
 }
 
+/**
+ * The parts of the `ordering: 'none'` claim, for a statement that finds its event by other means
+ * (pg-boss's job fetch folds it in): $2 the lease token, $3 the lease in milliseconds. The event
+ * may be claimed unless it is settled or a live lease holds it.
+ */
+export const freeClaim = {
+  set: `status = 'processing', lease_token = $2, lease_until = statement_timestamp() + $3 * interval '1 millisecond',
+  attempts = attempts || jsonb_build_array(jsonb_build_object('startedAt', to_char(statement_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))),
+  updated_at = statement_timestamp()`,
+  where: `status NOT IN ('done', 'discarded', 'dead') AND NOT (status = 'processing' AND COALESCE(lease_until > statement_timestamp(), false))`,
+  returning: `payload, created, trace_context, received_at, jsonb_array_length(attempts) - 1 AS attempt_count, statement_timestamp() AS started_at`,
+};
+
+/**
+ * Records the outcome only while `$2` still holds the lease, and frees the object, in one
+ * statement: $1 the event, $3 the status, $4 the attempt's outcome. `alsoWhenSettled` is one more
+ * data-modifying CTE that may read `settled` (pg-boss's job completion, in the same statement).
+ */
+export function settleStatement({ events, objects }: EventLogTables, alsoWhenSettled?: string): string {
+  return `WITH settled AS (
+  UPDATE ${events} SET status = $3, lease_token = NULL, lease_until = NULL, updated_at = statement_timestamp(),
+    attempts = jsonb_set(attempts, ARRAY[(jsonb_array_length(attempts) - 1)::text], (attempts -> -1) || $4::jsonb)
+  WHERE event_id = $1 AND lease_token = $2 AND jsonb_array_length(attempts) > 0
+  RETURNING object_id, created
+), released AS (
+  UPDATE ${objects} o SET holder = NULL, lease_until = NULL,
+    done_created = CASE WHEN $3 = 'done' THEN GREATEST(o.done_created, s.created) ELSE o.done_created END
+  FROM settled s WHERE o.object_id = s.object_id AND o.holder = $1
+)${alsoWhenSettled ? `, ${alsoWhenSettled}` : ''}
+SELECT count(*)::int AS settled FROM settled`;
+}
+
 export function eventLogStatements(tables: EventLogTables) {
   const { events, objects } = tables;
   const readEvent = `SELECT status, payload, object_id, created, trace_context, received_at, jsonb_array_length(attempts) AS attempt_count, lease_until > statement_timestamp() AS leased,
@@ -92,30 +124,12 @@ WHERE NOT EXISTS (SELECT 1 FROM ${events} WHERE object_id = $1::text AND status 
 ON CONFLICT (object_id) DO UPDATE SET holder = excluded.holder, lease_until = excluded.lease_until
 WHERE ${objects}.holder IS NULL OR ${objects}.lease_until <= statement_timestamp() OR ${objects}.holder = excluded.holder
 RETURNING done_created`,
-    claim: `UPDATE ${events} SET status = 'processing', lease_token = $2, lease_until = statement_timestamp() + $3 * interval '1 millisecond',
-  attempts = attempts || jsonb_build_array(jsonb_build_object('startedAt', to_char(statement_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))),
-  updated_at = statement_timestamp()
-WHERE event_id = $1 RETURNING statement_timestamp() AS started_at`,
+    claim: `UPDATE ${events} SET ${freeClaim.set} WHERE event_id = $1 RETURNING statement_timestamp() AS started_at`,
     // `ordering: 'none'`: the claim in one statement, without a transaction. The row lock taken by
     // the UPDATE makes concurrent claims queue up, and each re-checks the WHERE on the row it then
     // finds (READ COMMITTED), so one of them wins. No row: the caller asks why (lockEvent, no lock).
-    claimFree: `UPDATE ${events} SET status = 'processing', lease_token = $2, lease_until = statement_timestamp() + $3 * interval '1 millisecond',
-  attempts = attempts || jsonb_build_array(jsonb_build_object('startedAt', to_char(statement_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))),
-  updated_at = statement_timestamp()
-WHERE event_id = $1 AND status NOT IN ('done', 'discarded', 'dead') AND NOT (status = 'processing' AND COALESCE(lease_until > statement_timestamp(), false))
-RETURNING payload, created, trace_context, received_at, jsonb_array_length(attempts) - 1 AS attempt_count, statement_timestamp() AS started_at`,
-    // Records the outcome only while `$2` still holds the lease; frees the object in the same statement.
-    settle: `WITH settled AS (
-  UPDATE ${events} SET status = $3, lease_token = NULL, lease_until = NULL, updated_at = statement_timestamp(),
-    attempts = jsonb_set(attempts, ARRAY[(jsonb_array_length(attempts) - 1)::text], (attempts -> -1) || $4::jsonb)
-  WHERE event_id = $1 AND lease_token = $2 AND jsonb_array_length(attempts) > 0
-  RETURNING object_id, created
-), released AS (
-  UPDATE ${objects} o SET holder = NULL, lease_until = NULL,
-    done_created = CASE WHEN $3 = 'done' THEN GREATEST(o.done_created, s.created) ELSE o.done_created END
-  FROM settled s WHERE o.object_id = s.object_id AND o.holder = $1
-)
-SELECT count(*)::int AS settled FROM settled`,
+    claimFree: `UPDATE ${events} SET ${freeClaim.set} WHERE event_id = $1 AND ${freeClaim.where} RETURNING ${freeClaim.returning}`,
+    settle: settleStatement(tables),
     // After the engine gave up on a job whose last attempt never reported (its worker died).
     markDead: `UPDATE ${events} SET status = 'dead', lease_token = NULL, lease_until = NULL, updated_at = statement_timestamp(),
   attempts = CASE WHEN jsonb_array_length(attempts) > 0 AND NOT (attempts -> -1) ? 'durationMs' AND NOT (attempts -> -1) ? 'error'

@@ -5,14 +5,17 @@ import { attemptOutcome, fillTimeline, resolveFilter, resolveTimeline } from '..
 import { eventLogFields } from '../inbox-event.js';
 import { resolveInboxOptions } from '../resolve-inbox-options.js';
 import type { Inbox, InboxOptions, InboxRecord, InboxStats } from '../types.js';
-import type { InboxClaim, InboxDelivery, InboxEngine } from '../engine.js';
+import type { InboxDelivery, InboxEngine } from '../engine.js';
 import type { TransactionClient } from '../../types.js';
 import { inboxStatuses } from '../types.js';
-import { claimed, jobEvent, toEntry, parsePayload, type ClaimedRow, type ClaimRow, type EntryRow, type JobRow } from './event-log-rows.js';
+import { jobEvent, toEntry, parsePayload, type EntryRow, type JobRow } from './event-log-rows.js';
+import { claimEvent } from './claim-event.js';
 import { ensureEventLogStatement, eventLogStatements, type EventLogTables } from './event-log-sql.js';
 import { cursorAfter, entryColumns, filterQuery } from './list-query.js';
 import { pgBossHealth } from './health-sql.js';
 import { engineConnection, toSqlDatabase, type SqlClient, type SqlDatabase } from './sql-client.js';
+import { jobStatements, pgBossSchema, type JobStatements } from './job-sql.js';
+import { reportToEngine, startJobWorker, type HeldJob } from './job-worker.js';
 
 /**
  * What the inbox needs of a `PgBoss` instance: pg-boss 10 and later have it. The kit imports
@@ -29,10 +32,8 @@ export interface PgBossLike {
   offWork(nameOrOptions: string | { id: string }, options?: { id?: string; wait?: boolean }): Promise<unknown>;
   /** pg-boss `getDb`: its own connection, used when no `db` is given. */
   getDb(): unknown;
-  /** pg-boss `notifyWorker`: ends a worker's polling pause, so it fetches again at once. */
-  notifyWorker?(workerId: string): void;
-  /** pg-boss `complete` (with `{ db }`: inside the transaction that marks the event done). */
-  complete?(name: string, id: string, data?: object, options?: object): Promise<unknown>;
+  /** pg-boss `fail`: a job whose attempt failed goes to pg-boss's retries, backoff and dead letter. */
+  fail(name: string, id: string, data?: object): Promise<unknown>;
 }
 
 export interface PgBossInboxOptions extends InboxOptions {
@@ -45,6 +46,12 @@ export interface PgBossInboxOptions extends InboxOptions {
   table?: string;
   /** How often an idle worker asks pg-boss for jobs, in seconds (pg-boss's default is 2). */
   pollingIntervalSeconds?: number;
+  /**
+   * The schema pg-boss runs in, when it runs on a `db` you gave it (then the inbox cannot ask it)
+   * and not in its default, `pgboss`. The worker fetches and completes the queue's jobs itself, in
+   * the statements that claim and settle their events.
+   */
+  schema?: string;
   /**
    * Run the handlers inside the transaction that marks the event done, and give them its client as
    * `ctx.db`: their writes through it happen exactly once. Each running handler holds a connection
@@ -63,7 +70,7 @@ export interface PgBossInboxOptions extends InboxOptions {
  * const inbox = pgBossInbox(boss, { retry: { limit: 8, delaySeconds: 10 }, ordering: 'per-object' });
  */
 export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}): Inbox {
-  if (typeof boss?.send !== 'function' || typeof boss.work !== 'function') {
+  if (typeof boss?.send !== 'function' || typeof boss.work !== 'function' || typeof boss.fail !== 'function') {
     throw new TypeError('pgBossInbox: pass your PgBoss instance (`new PgBoss(...)`, started with `await boss.start()`).');
   }
   const { queue, retry, ordering, leaseMs } = resolveInboxOptions('pgBossInbox', options);
@@ -74,7 +81,12 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
   const sql = eventLogStatements(tables);
   const jobOptions = { retryLimit: retry.limit, retryDelay: retry.delaySeconds, retryBackoff: retry.backoff, expireInSeconds: Math.ceil(leaseMs / 1000), deadLetter: deadLetterQueue };
   // pg-boss 12 (`findJobs`) takes offWork(name, { id }); pg-boss 10 takes offWork({ id }).
-  const offWork = (id: string) => ('findJobs' in boss ? boss.offWork(queue, { id, wait: true }) : boss.offWork({ id }));
+  const offWork = (id: string) => ('findJobs' in boss ? boss.offWork(deadLetterQueue, { id, wait: true }) : boss.offWork({ id }));
+  // Asked of the instance when it opened its own pool; else the option, else pg-boss's default.
+  const schema = pgBossSchema(options.schema ?? (boss.getDb() as { config?: { schema?: unknown } } | undefined)?.config?.schema ?? 'pgboss');
+  // The jobs this process's workers fetched and hold, by their events' lease tokens.
+  const held = new Map<string, HeldJob>();
+  let jobs: Promise<JobStatements> | undefined;
 
   let setup: Promise<SqlDatabase> | undefined;
   function database(): Promise<SqlDatabase> {
@@ -122,78 +134,54 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
     },
 
     async consume({ concurrency, onDead }, run) {
-      await database();
-      const work = { batchSize: 1, includeMetadata: true, ...(options.pollingIntervalSeconds ? { pollingIntervalSeconds: options.pollingIntervalSeconds } : {}) };
-      const runJobs = async (jobs: JobRow[]) => {
-        for (const job of jobs) {
-          await run({ ...jobEvent(job), lastAttempt: job.retryCount >= job.retryLimit, ...(options.transactional === true && job.id !== undefined && { jobId: job.id }) });
-        }
-      };
-      const ids: string[] = [];
-      for (let index = 0; index < concurrency; index++) {
-        let id = '';
-        id = await boss.work(queue, work, async (jobs: JobRow[]) => {
-          await runJobs(jobs);
-          // pg-boss 10 waits out the polling interval after every fetch, even one that found a job:
-          // a registration would then run at most one job per interval (2/s at the smallest, 0.5 s).
-          // After a job it fetches again at once, so a backlog drains at the database's speed; an
-          // empty fetch still waits (pg-boss 12 does the same with its own burst mode).
-          if (jobs.length > 0) boss.notifyWorker?.(id);
-        });
-        ids.push(id);
-      }
+      const db = await database();
+      jobs ??= jobStatements(db, schema, queue, tables, ordering === 'none').catch((error: unknown) => {
+        jobs = undefined;
+        throw error;
+      });
+      const pollingSeconds = options.pollingIntervalSeconds ?? 2;
+      const worker = startJobWorker(
+        {
+          db,
+          statements: await jobs,
+          queue,
+          leaseMs,
+          claims: ordering === 'none',
+          slots: concurrency,
+          pollingMs: pollingSeconds * 1000,
+          held,
+          fail: (id, error) => boss.fail(queue, id, error as object),
+          onError: reportToEngine(boss),
+        },
+        run,
+      );
       // pg-boss moves a job here when its retries ran out, including when its last worker died
       // before reporting: the event is then marked dead so that nothing stays `processing`.
-      ids.push(await boss.work(deadLetterQueue, work, (async (jobs: JobRow[]) => {
+      const deadId = await boss.work(deadLetterQueue, { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: pollingSeconds }, (async (jobs: JobRow[]) => {
         for (const job of jobs) {
           const dead = await markDead(jobEvent(job));
           if (dead) onDead?.({ id: dead.event_id, type: dead.type });
         }
-      })));
-      return { stop: async () => void (await Promise.all(ids.map(offWork))) };
+      }));
+      return { stop: async () => void (await Promise.all([worker.stop(), offWork(deadId)])) };
     },
 
-    async claim(eventId, token): Promise<InboxClaim> {
-      const db = await database();
-      if (ordering === 'none') {
-        // One round trip in the common case, instead of a checked-out connection and four.
-        const [row] = await rows<ClaimedRow>(sql.claimFree, [eventId, token, leaseMs], db);
-        if (row) return claimed(row, false, row.started_at);
-        const [found] = await rows<ClaimRow>(sql.readEvent, [eventId], db);
-        if (!found) return { state: 'missing' };
-        if (found.status === 'done' || found.status === 'discarded' || found.status === 'dead') return { state: 'settled' };
-        // Held by a worker, or freed between the two statements: either way, try again shortly.
-        return { state: 'busy', retryInMs: found.status === 'processing' && found.leased === true ? (found.lease_left_ms ?? 0) + 100 : 100 };
-      }
-      return db.transaction(async (tx) => {
-        const [row] = await rows<ClaimRow>(
-          sql.lockEvent,
-          [eventId],
-          tx,
-        );
-        if (!row) return { state: 'missing' };
-        if (row.status === 'done' || row.status === 'discarded' || row.status === 'dead') return { state: 'settled' };
-        if (row.status === 'processing' && row.leased === true) return { state: 'busy', retryInMs: (row.lease_left_ms ?? 0) + 100 };
-        let stale = false;
-        if (ordering === 'per-object' && row.object_id !== null) {
-          const [object] = await rows<{ done_created: string }>(sql.lockObject, [row.object_id, eventId, leaseMs, row.created], tx);
-          if (!object) return { state: 'busy', retryInMs: 200 + Math.floor(Math.random() * 300) };
-          stale = Number(row.created) < Number(object.done_created);
-        }
-        const [started] = await rows<{ started_at: Date | string }>(sql.claim, [eventId, token, leaseMs], tx);
-        return claimed(row, stale, started?.started_at);
-      });
-    },
+    claim: async (eventId, token) => claimEvent(await database(), sql, { ordering, leaseMs }, eventId, token),
 
     async settle(eventId, token, settlement) {
-      const [row] = await rows<{ settled: number }>(sql.settle, [eventId, token, settlement.status, JSON.stringify(attemptOutcome(settlement))]);
-      return Number(row?.settled ?? 0) === 1;
+      const outcome = [eventId, token, settlement.status, JSON.stringify(attemptOutcome(settlement))];
+      // A job that ends here is completed in the same statement; a failed one goes to pg-boss's retries.
+      const job = settlement.status === 'done' || settlement.status === 'discarded' ? held.get(token) : undefined;
+      const [row] = job ? await rows<{ settled: number }>((await jobs!).settleAndComplete, [...outcome, queue, job.id]) : await rows<{ settled: number }>(sql.settle, outcome);
+      const settled = Number(row?.settled ?? 0) === 1;
+      if (job && settled) job.completed = true;
+      return settled;
     },
 
     ...(options.transactional === true
       ? {
           async completeInTransaction(
-            { eventId, jobId }: InboxDelivery,
+            { eventId }: InboxDelivery,
             token: string,
             handlers: (db: TransactionClient) => Promise<void>,
             durationMs: () => number,
@@ -202,20 +190,21 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
             const db = await database();
             // The runner postgresStore uses: ctx.db refuses queries once the handlers settled, and
             // an abort (a timeout, a stop) rolls back at once.
+            const job = held.get(token);
             const markDone = async (tx: SqlClient) => {
-              const [row] = await rows<{ settled: number }>(sql.settle, [eventId, token, 'done', JSON.stringify({ durationMs: durationMs() })], tx);
+              const outcome = [eventId, token, 'done', JSON.stringify({ durationMs: durationMs() })];
+              // The job too, in the same statement and transaction: a crash before COMMIT leaves it
+              // active, so pg-boss redelivers it once it expires; after COMMIT it is completed with
+              // the event.
+              const [row] = await rows<{ settled: number }>(job ? (await jobs!).settleAndComplete : sql.settle, job ? [...outcome, queue, job.id] : outcome, tx);
               // Rolls the handlers' writes back: another worker took the event over.
               if (Number(row?.settled ?? 0) !== 1) throw new InboxLeaseLostError(eventId, leaseMs);
-              // The job too, in the same transaction (pg-boss 10+ take `{ db }`): a crash before
-              // COMMIT leaves it active, so pg-boss redelivers it once it expires; after COMMIT it
-              // is completed with the event. pg-boss's own completion after the handler returns
-              // then finds it no longer active and changes nothing.
-              if (jobId !== undefined && typeof boss.complete === 'function') {
-                await boss.complete(queue, jobId, { eventId, status: 'done' }, { db: engineConnection(tx) });
-              }
             };
             return db.runner.run(handlers, markDone, signal).then(
-              () => true,
+              () => {
+                if (job) job.completed = true;
+                return true;
+              },
               (error: unknown) => {
                 if (isLeaseLost(error)) return false;
                 throw error;

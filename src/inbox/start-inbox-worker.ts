@@ -3,12 +3,14 @@ import { defaults, invalidOption, wholeNumber } from '../options.js';
 import { describeError, type WebhookRouter } from '../router/create-webhook-router.js';
 import { withinDeadline, timedOut } from '../processing/deadline.js';
 import { createHandlerRunner, HandlerAbandonedError, type HandlerVerdict } from '../processing/run-handlers.js';
+import { claimToken } from '../processing/store-calls.js';
+import type { InboxJobReport } from '../telemetry/inbox-telemetry.js';
 import type { WebhookTelemetrySetting } from '../telemetry/telemetry-options.js';
 import { webhookTelemetry } from '../telemetry/webhook-telemetry.js';
 import type { WebhookLogger } from '../types.js';
 import { InboxLeaseLostError, isLeaseLost } from './inbox-error.js';
 import type { Inbox } from './types.js';
-import { inboxEngine, type InboxConsumer, type InboxDelivery, type InboxSettlement } from './engine.js';
+import { inboxEngine, type InboxClaim, type InboxConsumer, type InboxDelivery, type InboxSettlement } from './engine.js';
 import type { EventNotificationClient } from '../verify/notification-client.js';
 import { createWorkerEventResolver } from './worker-notifications.js';
 import { deadLetterNotifier, type DeadLetterHook } from './dead-letter-hook.js';
@@ -99,23 +101,20 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
     // A job fetched while stopping goes back to the engine for another worker; one fetched with
     // its event's claim is held already, and runs as those that ran when the stop began.
     if (stopping && !delivery.claim) return inbox.defer(delivery, 0);
+    // `stop()` waits for these, settled either way (a failure is the engine's to count).
     const task = processDelivery(delivery);
-    const settled = task.then(
-      () => undefined,
-      () => undefined,
-    );
-    running.add(settled);
+    running.add(task);
     try {
       await task;
     } finally {
-      running.delete(settled);
+      running.delete(task);
     }
   }
 
   async function processDelivery(delivery: InboxDelivery): Promise<void> {
-    const { eventId, lastAttempt } = delivery;
-    // Web Crypto's, not node:crypto's: the core imports no Node module.
-    const token = delivery.token ?? globalThis.crypto.randomUUID();
+    const { eventId } = delivery;
+    // Unique across the fleet like a random UUID, for a fraction of its cost per job.
+    const token = delivery.token ?? claimToken();
     const claim = delivery.claim ?? (await inbox.claim(eventId, token));
     if (claim.state === 'settled') return;
     if (claim.state === 'missing') {
@@ -125,63 +124,60 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
     // Sent again for later (the holder finishes or its lease runs out by then), without spending
     // one of the engine's retries, which are for the handlers' failures.
     if (claim.state === 'busy') return inbox.defer(delivery, claim.retryInMs);
-
-    const { stale } = claim;
-    const { type } = claim.event;
     const job = { event: claim.event, attempt: claim.attempt ?? 1, queuedAt: claim.receivedAt?.getTime(), traceContext: claim.traceContext };
-    await telemetry.inbox.process(job, async (report) => {
-      // Measured on this process's clock: the database's may differ.
-      const started = performance.now();
-      const elapsed = () => Math.round(performance.now() - started);
-      const record = async (settlement: Omit<InboxSettlement, 'durationMs'>) => {
-        const recorded = await inbox.settle(eventId, token, { ...settlement, durationMs: elapsed() });
-        if (!recorded) {
-          report.outcome('lease_lost');
-          throw new InboxLeaseLostError(eventId, inbox.leaseMs);
-        }
-      };
-      const inTransaction = inbox.completeInTransaction?.bind(inbox);
-      const verdict: HandlerVerdict = await runHandlers({
-        eventId,
-        type,
-        event: () => routable(claim.event),
-        logger,
-        stale,
-        signal: graceOver.signal,
-        // The handlers' writes through ctx.db commit with the done mark, or not at all.
-        ...(inTransaction && {
-          transaction: async (work, signal) => {
-            if (!(await inTransaction(delivery, token, work, elapsed, signal))) throw new InboxLeaseLostError(eventId, inbox.leaseMs);
-          },
-        }),
-        next: {
-          failed: lastAttempt ? 'that was the last attempt: the event is dead (replay it once fixed)' : 'the engine will retry',
-          timedOut: `the attempt fails as handler_timeout and ${lastAttempt ? 'the event is dead (replay it once fixed)' : 'the engine will retry it'}; ` +
-            'ctx.signal is aborted and a ctx.db transaction rolled back. Move slow work out of the handler, or raise handlerTimeoutMs (below leaseMs).',
+    await telemetry.inbox.process(job, (report) => attempt(delivery, token, claim, report));
+  }
+
+  /** One claimed attempt: the handlers, then its record in the log (or the engine's retry). */
+  async function attempt(delivery: InboxDelivery, token: string, claim: ClaimedEvent, report: InboxJobReport): Promise<string> {
+    const { eventId, lastAttempt } = delivery;
+    // Measured on this process's clock: the database's may differ.
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    const transactional = inbox.completeInTransaction !== undefined;
+    const verdict: HandlerVerdict = await runHandlers({
+      eventId,
+      type: claim.event.type,
+      event: () => routable(claim.event),
+      logger,
+      stale: claim.stale,
+      signal: graceOver.signal,
+      // The handlers' writes through ctx.db commit with the done mark, or not at all.
+      ...(transactional && {
+        transaction: async (work, signal) => {
+          if (!(await inbox.completeInTransaction?.(delivery, token, work, elapsed, signal))) throw new InboxLeaseLostError(eventId, inbox.leaseMs);
         },
-      });
-      if (verdict.outcome === 'processed') {
-        if (!inTransaction) await record({ status: 'done' });
-        return 'processed';
-      }
-      if (verdict.outcome === 'discarded') {
-        await record({ status: 'discarded', error: verdict.error });
-        return 'discarded';
-      }
-      if (isLeaseLost(verdict.error)) {
-        report.outcome('lease_lost');
-        throw verdict.error;
-      }
-      const status = lastAttempt ? 'dead' : 'failed';
-      await record({ status, error: verdict.error });
-      report.outcome(status);
-      if (status === 'dead') {
-        telemetry.inbox.dead(claim.event);
-        deadLetters.notify(claim.event);
-      }
-      // Rethrown so that the engine counts the failure, backs off and retries (or dead-letters).
-      throw forEngine(verdict.error);
+      }),
+      next: lastAttempt ? afterLastAttempt : afterRetriedAttempt,
     });
+    if (verdict.outcome === 'processed') {
+      if (!transactional) await record(eventId, token, report, { status: 'done', durationMs: elapsed() });
+      return 'processed';
+    }
+    if (verdict.outcome === 'discarded') {
+      await record(eventId, token, report, { status: 'discarded', error: verdict.error, durationMs: elapsed() });
+      return 'discarded';
+    }
+    if (isLeaseLost(verdict.error)) {
+      report.outcome('lease_lost');
+      throw verdict.error;
+    }
+    const status = lastAttempt ? 'dead' : 'failed';
+    await record(eventId, token, report, { status, error: verdict.error, durationMs: elapsed() });
+    report.outcome(status);
+    if (status === 'dead') {
+      telemetry.inbox.dead(claim.event);
+      deadLetters.notify(claim.event);
+    }
+    // Rethrown so that the engine counts the failure, backs off and retries (or dead-letters).
+    throw forEngine(verdict.error);
+  }
+
+  async function record(eventId: string, token: string, report: InboxJobReport, settlement: InboxSettlement): Promise<void> {
+    if (!(await inbox.settle(eventId, token, settlement))) {
+      report.outcome('lease_lost');
+      throw new InboxLeaseLostError(eventId, inbox.leaseMs);
+    }
   }
 
   let consumer: InboxConsumer | undefined;
@@ -207,7 +203,7 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
       // An engine's own stop waits for the jobs it handed out (pg-boss, BullMQ): started now,
       // awaited last, so that the grace period below is what bounds the wait.
       const consumerStopped = consumer?.stop();
-      const finished = Promise.all(running);
+      const finished = Promise.allSettled(running);
       if ((await withinDeadline(finished, graceMs)) === timedOut) {
         logger.warn(`worker.stop: ${running.size} attempt(s) still running after graceMs (${graceMs} ms); aborting their ctx.signal and recording them as failed`);
         graceOver.abort(new HandlerAbandonedError('worker_stopped', `the worker stopped and its grace period (graceMs ${graceMs}) ended before the handlers finished`));
@@ -218,6 +214,21 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
     },
   };
 }
+
+// What follows a failure and a timeout, for the log lines: the same for every job of a kind.
+const afterRetriedAttempt = {
+  failed: 'the engine will retry',
+  timedOut: nextAfterTimeout('the engine will retry it'),
+};
+const afterLastAttempt = {
+  failed: 'that was the last attempt: the event is dead (replay it once fixed)',
+  timedOut: nextAfterTimeout('the event is dead (replay it once fixed)'),
+};
+function nextAfterTimeout(then: string): string {
+  return `the attempt fails as handler_timeout and ${then}; ctx.signal is aborted and a ctx.db transaction rolled back. Move slow work out of the handler, or raise handlerTimeoutMs (below leaseMs).`;
+}
+
+type ClaimedEvent = Extract<InboxClaim, { state: 'claimed' }>;
 
 /** `handlerTimeoutMs` of a worker: below the lease, so that no other worker takes a running event over. */
 function workerHandlerTimeout(value: number | undefined, leaseMs: number): number {

@@ -20,7 +20,16 @@ export interface Deadline {
   <T>(work: Promise<T>): Promise<T | typeof timedOut>;
   /** The length, in milliseconds (for messages, and for calls that need a deadline of their own). */
   readonly ms: number;
+  /**
+   * Calls `expire` once the length has passed, unless `cancel(watch)` came first: the same shared
+   * timer, for a caller that settles its own promise (one promise fewer per delivery).
+   */
+  readonly after: (expire: () => void) => DeadlineWatch;
+  readonly cancel: (watch: DeadlineWatch) => void;
 }
+
+/** What `Deadline.after` returns, for `Deadline.cancel`. */
+export type DeadlineWatch = object;
 
 /**
  * `withinDeadline(work, ms)` for many calls with the same `ms`, all sharing one timer. Every
@@ -29,7 +38,7 @@ export interface Deadline {
  * order they began, so appending keeps the list sorted, and the timer only waits for the first.
  */
 export function sharedDeadline(ms: number): Deadline {
-  if (noLimit(ms)) return Object.assign(<T>(work: Promise<T>) => work, { ms });
+  if (noLimit(ms)) return Object.assign(<T>(work: Promise<T>) => work, { ms, after: () => ({}), cancel() {} });
   const waiters = deadlineList(ms);
   const deadline = <T>(work: Promise<T>) =>
     new Promise<T | typeof timedOut>((resolve, reject) => {
@@ -48,7 +57,7 @@ export function sharedDeadline(ms: number): Deadline {
         },
       );
     });
-  return Object.assign(deadline, { ms });
+  return Object.assign(deadline, { ms, after: (expire: () => void) => waiters.add(expire), cancel: waiters.remove as (watch: DeadlineWatch) => void });
 }
 
 const noLimit = (ms: number) => !Number.isFinite(ms) || ms > 2_147_483_647;

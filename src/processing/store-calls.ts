@@ -124,7 +124,7 @@ export function createStoreCalls({ store, leaseMs, logger, storeDeadline }: Stor
 // first claim, not at import: Cloudflare Workers refuse random values in the global scope.
 let tokenPrefix: string | undefined;
 let claimCount = 0;
-function claimToken(): string {
+export function claimToken(): string {
   tokenPrefix ??= globalThis.crypto.randomUUID().slice(0, 24);
   claimCount = (claimCount + 1) % 2 ** 48;
   return tokenPrefix + claimCount.toString(16).padStart(12, '0');

@@ -6,12 +6,27 @@ import { deduplicationKey, isThinNotification, type RoutableEvent } from '../eve
 // all. Made at the first such dispatch, not at import: Workers refuse it in a module's global scope.
 let neverAborted: AbortSignal | undefined;
 
-export function createContext(event: RoutableEvent, logger: WebhookLogger = defaultLogger, stale = false, db?: TransactionClient, signal?: AbortSignal): WebhookContext {
-  signal ??= neverAborted ??= new AbortController().signal;
-  const ctx: WebhookContext = isThinNotification(event)
-    ? // A thin notification's Stripe context is the connected account (Connect), if any.
-      { eventId: deduplicationKey(event), type: event.type, livemode: event.livemode, account: event.context?.toString() || undefined, logger, stale, signal }
-    : { eventId: event.id, type: event.type, livemode: event.livemode, account: event.account ?? undefined, logger, stale, signal };
+/**
+ * `signal` may be a function called at each read of `ctx.signal` (none when the handlers never
+ * read it): a caller that needs a signal per run makes it only then, since an AbortSignal costs
+ * a few µs on Node 20 and most handlers never read it.
+ */
+export function createContext(event: RoutableEvent, logger: WebhookLogger = defaultLogger, stale = false, db?: TransactionClient, signal?: AbortSignal | (() => AbortSignal | undefined)): WebhookContext {
+  const thin = isThinNotification(event);
+  // A thin notification's Stripe context is the connected account (Connect), if any.
+  const eventId = thin ? deduplicationKey(event) : event.id;
+  const account = thin ? event.context?.toString() || undefined : (event.account ?? undefined);
+  const { type, livemode } = event;
+  let ctx: WebhookContext;
+  if (typeof signal === 'function') {
+    const makeSignal = signal;
+    ctx = {
+      eventId, type, livemode, account, logger, stale,
+      get signal() {
+        return makeSignal() ?? (neverAborted ??= new AbortController().signal);
+      },
+    };
+  } else ctx = { eventId, type, livemode, account, logger, stale, signal: signal ?? (neverAborted ??= new AbortController().signal) };
   if (db) ctx.db = db;
   return ctx;
 }

@@ -131,7 +131,8 @@ export function createWebhookRouter(): WebhookRouter {
       );
     },
     async dispatch(event, options) {
-      const ctx = createContext(event, options?.logger, options?.stale === true, options?.db, options?.signal);
+      // ctx.signal reads options.signal when a handler does: the inbox worker makes it then.
+      const ctx = createContext(event, options?.logger, options?.stale === true, options?.db, options && (() => options.signal));
       const handlers = [...(byType.get(event.type) ?? []), ...anyHandlers];
       let errors: unknown[] = [];
       if (handlers.length === 1) {

@@ -64,12 +64,15 @@ export default defineConfig({
           // machine, idle while a file waits on PostgreSQL, Redis or a child process. Every file
           // keeps its own names, tables and ports, so two may run side by side.
           maxWorkers: Math.max(2, availableParallelism() - 1),
+          // A project with its own maxWorkers runs as a group of its own: first, when a command
+          // (`npx vitest run <file>`) selects files of several projects.
+          sequence: { groupOrder: 0 },
           include: ['test/**/*.test.ts'],
           exclude: [...configDefaults.exclude, ...durabilityFiles, ...browserFiles],
         },
       },
-      { extends: true, test: { name: 'durability', include: durabilityFiles } },
-      { extends: true, test: { name: 'browser', include: browserFiles } },
+      { extends: true, test: { name: 'durability', include: durabilityFiles, sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'browser', include: browserFiles, sequence: { groupOrder: 1 } } },
     ],
   },
 });

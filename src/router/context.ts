@@ -7,26 +7,22 @@ import { deduplicationKey, isThinNotification, type RoutableEvent } from '../eve
 let neverAborted: AbortSignal | undefined;
 
 /**
- * `signal` may be a function called at each read of `ctx.signal` (none when the handlers never
- * read it): a caller that needs a signal per run makes it only then, since an AbortSignal costs
- * a few µs on Node 20 and most handlers never read it.
+ * `signal` is called at each read of `ctx.signal` (never when the handlers do not read it): a
+ * caller that needs a signal per run makes it only then, since an AbortSignal costs a few µs on
+ * Node 20 and most handlers never read it.
  */
-export function createContext(event: RoutableEvent, logger: WebhookLogger = defaultLogger, stale = false, db?: TransactionClient, signal?: AbortSignal | (() => AbortSignal | undefined)): WebhookContext {
+export function createContext(event: RoutableEvent, logger: WebhookLogger = defaultLogger, stale = false, db?: TransactionClient, signal?: () => AbortSignal | undefined): WebhookContext {
   const thin = isThinNotification(event);
   // A thin notification's Stripe context is the connected account (Connect), if any.
   const eventId = thin ? deduplicationKey(event) : event.id;
   const account = thin ? event.context?.toString() || undefined : (event.account ?? undefined);
   const { type, livemode } = event;
-  let ctx: WebhookContext;
-  if (typeof signal === 'function') {
-    const makeSignal = signal;
-    ctx = {
-      eventId, type, livemode, account, logger, stale,
-      get signal() {
-        return makeSignal() ?? (neverAborted ??= new AbortController().signal);
-      },
-    };
-  } else ctx = { eventId, type, livemode, account, logger, stale, signal: signal ?? (neverAborted ??= new AbortController().signal) };
+  const ctx: WebhookContext = {
+    eventId, type, livemode, account, logger, stale,
+    get signal() {
+      return signal?.() ?? (neverAborted ??= new AbortController().signal);
+    },
+  };
   if (db) ctx.db = db;
   return ctx;
 }

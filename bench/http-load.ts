@@ -20,7 +20,7 @@ export interface RunningServer {
  */
 export const builtPackageEnv = (): NodeJS.ProcessEnv => ({
   ...process.env,
-  TSX_TSCONFIG_PATH: fileURLToPath(new URL('./tsconfig.servers.json', import.meta.url)),
+  TSX_TSCONFIG_PATH: fileURLToPath(new URL('./tsconfig.built.json', import.meta.url)),
 });
 
 /** Forks `file` and waits for the `{ port }` message it sends once it listens. */

@@ -3,7 +3,6 @@
 // (bench/servers/*.ts); autocannon drives it from this one with 32 connections. Every request is
 // a distinct, validly signed Checkout Session event (a new event id each time), so deduplication
 // lets every delivery through and all contenders do the same work.
-import { assertBuiltPackage } from './built-package.js';
 import { builtPackageEnv, forkServer, load, serverCpu, signAhead, signedRequest, type LoadResult, type RunningServer } from './http-load.js';
 import { ensureNextApp, startNextServer, type NextBuild } from './next-app.js';
 import { deliveryTemplate, type DeliveryTemplate } from './payloads.js';
@@ -56,7 +55,6 @@ export interface HttpFrameworkResult {
 const minRatio = 1.0;
 
 export async function runHttpBench(config: HttpConfig, progress: (line: string) => void): Promise<HttpFrameworkResult[]> {
-  assertBuiltPackage();
   const template = deliveryTemplate();
   // One sequence for the whole run: no event id is ever sent twice, to any server.
   const sequence = { next: 1 };

@@ -15,10 +15,10 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import type Stripe from 'stripe';
-import { bullmqInbox } from '../src/inbox/bullmq/bullmq-inbox.js';
+import { bullmqInbox } from 'stripe-webhook-kit/bullmq';
 import { insertScript } from '../src/inbox/bullmq/event-log-scripts.js';
 import { ensureEventLogStatement, eventLogStatements } from '../src/inbox/pg-boss/event-log-sql.js';
-import { pgBossInbox } from '../src/inbox/pg-boss/pg-boss-inbox.js';
+import { pgBossInbox } from 'stripe-webhook-kit/pg-boss';
 import type { Inbox } from '../src/inbox/types.js';
 import { deleteKeys } from '../test/support/service-cleanup.js';
 

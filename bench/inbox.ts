@@ -10,10 +10,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
-import { createWebhookHandler, createWebhookRouter } from '../src/entries/index.js';
-import { startInboxWorker } from '../src/inbox/start-inbox-worker.js';
+import { createWebhookHandler, createWebhookRouter, startInboxWorker } from 'stripe-webhook-kit';
 import { inboxEngine } from '../src/inbox/engine.js';
-import { createTestEvent, signPayload } from '../src/entries/testing.js';
+import { createTestEvent, signPayload } from 'stripe-webhook-kit/testing';
 import { floorEvent, inboxEngines, openEngine, type FloorEvent, type InboxEngine, type InboxEngineBench } from './inbox-engines.js';
 import { collectGarbage, formatNumber, formatRatio, formatSpread, formatTarget, interleave, pairedRatio, summarize, type Summary, type TableData, type Target } from './stats.js';
 

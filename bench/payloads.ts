@@ -2,7 +2,7 @@
 // `createTestEvent` from Stripe's own example objects, serialized the way Stripe sends it
 // (pretty-printed), optionally padded to an exact size.
 import { randomBytes } from 'node:crypto';
-import { createTestEvent, signPayload } from '../src/entries/testing.js';
+import { createTestEvent, signPayload } from 'stripe-webhook-kit/testing';
 
 export const benchSecret = 'whsec_bench_3b9f1c2a7d6e4f5a8b0c1d2e3f4a5b6c';
 

@@ -10,6 +10,7 @@ import type { ColdStartConfig } from './cold-start.js';
 import type { OverheadConfig } from './handler-overhead.js';
 import type { HttpConfig } from './http.js';
 import type { InboxConfig } from './inbox.js';
+import { assertBuiltPackage } from './built-package.js';
 import { writePerformanceMarkdown } from './performance-markdown.js';
 import { frameworks } from './servers/shared.js';
 import { renderTable, round, roundSummary, type Summary, type TableData, type Target } from './stats.js';
@@ -116,6 +117,7 @@ async function main() {
   const results: Record<string, unknown> = {};
   const targets: Array<{ section: Section; label: string; target: Target }> = [];
 
+  assertBuiltPackage();
   for (const section of options.only) {
     const started = performance.now();
     log(`\n== ${section} ==`);

@@ -2,11 +2,11 @@
 // at concurrency 64 with no store, the memory store, PGlite, PostgreSQL and Redis, and the store's
 // round trips per delivery, counted by wrapping the client's query/command method; and the floors
 // of store-floors.ts: bare clients running the statements alone.
-import { createWebhookHandler, createWebhookRouter, memoryStore } from '../src/entries/index.js';
-import type { IdempotencyStore, WebhookHandler } from '../src/entries/index.js';
+import { createWebhookHandler, createWebhookRouter, memoryStore } from 'stripe-webhook-kit';
+import type { IdempotencyStore, WebhookHandler } from 'stripe-webhook-kit';
 import type { Pool } from 'pg';
-import { postgresStore, postgresStoreSchema } from '../src/stores/postgres-store.js';
-import { redisStore } from '../src/stores/redis-store.js';
+import { postgresStore, postgresStoreSchema } from 'stripe-webhook-kit/postgres';
+import { redisStore } from 'stripe-webhook-kit/redis';
 import { deleteKeys } from '../test/support/service-cleanup.js';
 import { openFloor, storeFloors, type StoreFloor } from './store-floors.js';
 import { preIssue19PostgresStore } from './pre-19-postgres-store.js';

@@ -2,8 +2,7 @@
 // stripe-node 23 and against the floor (one HMAC-SHA256 and one JSON.parse of the same bytes).
 import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 import Stripe from 'stripe';
-import { verifyAndParse } from '../src/verify/verify-and-parse.js';
-import { verifyAndParseAsync } from '../src/verify/verify-and-parse-async.js';
+import { verifyAndParse, verifyAndParseAsync } from 'stripe-webhook-kit';
 import { benchSecret, checkoutSessionEvent, serializeEvent, signBody } from './payloads.js';
 import { collectGarbage, formatRatio, formatSpread, formatTarget, interleave, pairedRatio, summarize, type Summary, type TableData, type Target } from './stats.js';
 

@@ -35,7 +35,7 @@ const fullConfig: Config = {
   verify: { repetitions: 21, batchMs: 50, warmupMs: 300 },
   'cold-start': { repetitions: 25 },
   http: { repetitions: 5, durationSeconds: 2, warmupSeconds: 2, connections: 32 },
-  overhead: { repetitions: 50, deliveries: 1000, warmup: 5000 },
+  overhead: { repetitions: 120, deliveries: 1000, warmup: 5000 },
   stores: { repetitions: 7, durationSeconds: 1.5, concurrency: 64 },
   inbox: { repetitions: 5, durationSeconds: 1.5, concurrency: 16, workerConcurrency: 8, backlog: 1000, latencyDeliveries: 1000, warmup: 200 },
 };

@@ -59,20 +59,16 @@ export function createEventProcessor(options: EventProcessorOptions) {
       logger,
       step: (run) => trace.step('dispatch', run),
       ...(inTransaction && owned && { transaction: (work, signal) => inTransaction(eventId, owned.token, work, signal) }),
-      next: {
-        failed: 'Stripe will retry the delivery',
-        timedOut: `answering 500 handler_timeout so Stripe retries. ${timeoutConsequence(inTransaction ? 'transactional' : owned ? 'lease' : 'none')} Move slow work to a queue.`,
-      },
+      next: next[inTransaction ? 'transactional' : owned ? 'lease' : 'none'],
     });
-    const record = (settled: HandlerVerdict) => (owned ? recordVerdict(settled, eventId, owned.calls, owned.token, trace) : Promise.resolve());
     if (verdict.outcome === 'handler_timeout' || verdict.outcome === 'abandoned') {
       // A transaction was rolled back at once: the claim is released once it is, so Stripe's retry
       // runs the handlers again from a clean state. Without one, the handlers keep the lease and
       // settle it when they end: done on success, released on failure, as if they had been on time.
-      void verdict.late.then((late) => (inTransaction && late.outcome === 'processed' ? undefined : record(late)));
+      if (owned) void verdict.late.then((late) => (inTransaction && late.outcome === 'processed' ? undefined : recordVerdict(late, eventId, owned.calls, owned.token, trace)));
       return 'handler_timeout';
     }
-    await record(verdict);
+    if (owned) await recordVerdict(verdict, eventId, owned.calls, owned.token, trace);
     return verdict.outcome === 'store_failure' ? 'store_unavailable' : verdict.outcome;
   };
 }
@@ -86,11 +82,21 @@ async function recordVerdict(verdict: HandlerVerdict, eventId: string, calls: St
   }
 }
 
+type Hold = 'transactional' | 'lease' | 'none';
+
 /** What a handler timeout means for the event, by how the delivery holds it. */
-function timeoutConsequence(hold: 'transactional' | 'lease' | 'none'): string {
+function timeoutConsequence(hold: Hold): string {
   if (hold === 'transactional') {
     return "Their transaction is rolled back now (nothing they wrote through ctx.db is kept) and the event's claim released, so Stripe's retry runs them again from a clean state.";
   }
   if (hold === 'lease') return "They keep the event's lease while they run, so duplicates get 409 until they end or the lease ends.";
   return 'With no idempotency store nothing holds the event, so a retry may run them again while these still run.';
 }
+
+// The log lines' endings, by hold: written once rather than for every delivery.
+const next = Object.fromEntries(
+  (['transactional', 'lease', 'none'] as const).map((hold) => [
+    hold,
+    { failed: 'Stripe will retry the delivery', timedOut: `answering 500 handler_timeout so Stripe retries. ${timeoutConsequence(hold)} Move slow work to a queue.` },
+  ]),
+) as Record<Hold, { failed: string; timedOut: string }>;

@@ -1,4 +1,5 @@
-import type { IdempotencyStore, TransactionClient, WebhookLogger } from '../types.js';
+import type { ClaimResult, IdempotencyStore, TransactionClient, WebhookLogger } from '../types.js';
+import { immediateStore } from '../stores/memory-store.js';
 import { pause, settle, timedOut, withinDeadline, type Deadline } from './deadline.js';
 import { describeError } from '../describe-error.js';
 import type { ProcessOutcome } from './outcome.js';
@@ -30,15 +31,25 @@ export function createStoreCalls({ store, leaseMs, logger, storeDeadline }: Stor
   const storeTimeoutMs = storeDeadline.ms;
   const call = <T>(step: () => Promise<T>) => storeDeadline(settle(step));
 
-  async function claim(eventId: string): Promise<ClaimAttempt> {
+  /** Claims `eventId` under a token of its own; answers at once when the store does (`memoryStore()`). */
+  function claim(eventId: string): ClaimAttempt | Promise<ClaimAttempt> {
     const token = claimToken();
+    const atOnce = immediateStore(store);
+    if (atOnce === undefined) return claimWithin(eventId, token);
+    try {
+      return attemptOf(atOnce.claim(eventId, leaseMs, token), token);
+    } catch (error) {
+      return claimFailed(eventId, error);
+    }
+  }
+
+  async function claimWithin(eventId: string, token: string): Promise<ClaimAttempt> {
     const claiming = settle(() => store.claim(eventId, leaseMs, token));
     let answer;
     try {
       answer = await storeDeadline(claiming);
     } catch (error) {
-      logger.error('the idempotency store failed to claim the event; Stripe will retry', { eventId, error: describeError(error) });
-      return { outcome: 'store_unavailable' };
+      return claimFailed(eventId, error);
     }
     if (answer === timedOut) {
       logger.error(`the idempotency store did not answer the claim within storeTimeoutMs (${storeTimeoutMs} ms); Stripe will retry`, { eventId });
@@ -46,13 +57,32 @@ export function createStoreCalls({ store, leaseMs, logger, storeDeadline }: Stor
       void claiming.then((late) => (late === 'claimed' ? release(eventId, token) : undefined), () => undefined);
       return { outcome: 'store_timeout' };
     }
-    if (answer === 'claimed') return { outcome: undefined, token };
-    if (answer === 'done') return { outcome: 'duplicate' };
-    return { outcome: 'in_progress' };
+    return attemptOf(answer, token);
   }
 
-  /** Marks the event done; a store that keeps failing is logged, never turned into an error. */
-  async function complete(eventId: string, token: string): Promise<void> {
+  function claimFailed(eventId: string, error: unknown): ClaimAttempt {
+    logger.error('the idempotency store failed to claim the event; Stripe will retry', { eventId, error: describeError(error) });
+    return { outcome: 'store_unavailable' };
+  }
+
+  /**
+   * Marks the event done; a store that keeps failing is logged, never turned into an error. A
+   * store that answers at once and fails is retried as any store is, from its first attempt.
+   */
+  function complete(eventId: string, token: string): void | Promise<void> {
+    const atOnce = immediateStore(store);
+    if (atOnce !== undefined) {
+      try {
+        atOnce.complete(eventId, token);
+        return;
+      } catch {
+        // Retried below, with the logging and backoff of any store.
+      }
+    }
+    return completeWithRetries(eventId, token);
+  }
+
+  async function completeWithRetries(eventId: string, token: string): Promise<void> {
     const started = Date.now();
     const leaseEnds = started + leaseMs;
     const burstEnds = started + storeTimeoutMs;
@@ -96,14 +126,28 @@ export function createStoreCalls({ store, leaseMs, logger, storeDeadline }: Stor
   }
 
   /** Gives this claim's lease up; on failure the lease simply runs out (Stripe's retry waits for it). */
-  async function release(eventId: string, token: string): Promise<void> {
+  function release(eventId: string, token: string): void | Promise<void> {
+    const atOnce = immediateStore(store);
+    if (atOnce === undefined) return releaseWithin(eventId, token);
+    try {
+      atOnce.release(eventId, token);
+    } catch (error) {
+      releaseFailed(eventId, error);
+    }
+  }
+
+  async function releaseWithin(eventId: string, token: string): Promise<void> {
     try {
       if ((await call(() => store.release(eventId, token))) === timedOut) {
         logger.error(`the idempotency store did not answer the release within storeTimeoutMs (${storeTimeoutMs} ms); the lease ends by itself`, { eventId });
       }
     } catch (error) {
-      logger.error('the idempotency store failed to release the event; the lease ends by itself', { eventId, error: describeError(error) });
+      releaseFailed(eventId, error);
     }
+  }
+
+  function releaseFailed(eventId: string, error: unknown): void {
+    logger.error('the idempotency store failed to release the event; the lease ends by itself', { eventId, error: describeError(error) });
   }
 
   /**
@@ -116,6 +160,13 @@ export function createStoreCalls({ store, leaseMs, logger, storeDeadline }: Stor
     : undefined;
 
   return { claim, complete, release, transaction };
+}
+
+/** A claim's answer: the lease, owned by `token`, or the outcome that ends the delivery. */
+function attemptOf(answer: ClaimResult, token: string): ClaimAttempt {
+  if (answer === 'claimed') return { outcome: undefined, token };
+  if (answer === 'done') return { outcome: 'duplicate' };
+  return { outcome: 'in_progress' };
 }
 
 // A claim's token: a UUID whose first 20 hex digits are drawn once per process and whose last 12

@@ -59,36 +59,69 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     for (const [eventId, entry] of entries) if (expiresAtOf(entry) <= time) entries.delete(eventId);
   };
 
-  return {
+  // Nothing awaits between the read and the write, so a claim is atomic within the process.
+  const claim = (eventId: string, leaseMs: number, token?: string): ClaimResult => {
+    const time = now();
+    const entry = entries.get(eventId);
+    if (entry !== undefined) {
+      if (typeof entry === 'number') {
+        if (entry > time) return 'done';
+      } else if (entry.expiresAt > time) {
+        return token !== undefined && entry.token === token ? 'claimed' : 'in_progress';
+      }
+      // Expired: claimed again below, as the newest entry.
+      entries.delete(eventId);
+    }
+    entries.set(eventId, { expiresAt: time + leaseMs, token });
+    added();
+    return 'claimed';
+  };
+  const complete = (eventId: string): void => {
+    const size = entries.size;
+    entries.set(eventId, now() + retentionMs);
+    if (entries.size > size) added();
+  };
+  // With a token, only that claim's lease: a newer claim (taken after it ran out) stays.
+  const release = (eventId: string, token?: string): void => {
+    const entry = entries.get(eventId);
+    if (typeof entry === 'object' && (token === undefined || entry.token === token)) entries.delete(eventId);
+  };
+
+  // The store's methods, kept to tell them from a replacement (a test's spy, an app's wrapper).
+  const own: Pick<IdempotencyStore, 'claim' | 'complete' | 'release'> = {
+    claim: async (eventId, leaseMs, token) => claim(eventId, leaseMs, token),
+    complete: async (eventId) => complete(eventId),
+    release: async (eventId, token) => release(eventId, token),
+  };
+  const store: MemoryStore = {
     get size() {
       return entries.size;
     },
-    // Nothing awaits between the read and the write, so a claim is atomic within the process.
-    async claim(eventId, leaseMs, token): Promise<ClaimResult> {
-      const time = now();
-      const entry = entries.get(eventId);
-      if (entry !== undefined) {
-        if (typeof entry === 'number') {
-          if (entry > time) return 'done';
-        } else if (entry.expiresAt > time) {
-          return token !== undefined && entry.token === token ? 'claimed' : 'in_progress';
-        }
-        // Expired: claimed again below, as the newest entry.
-        entries.delete(eventId);
-      }
-      entries.set(eventId, { expiresAt: time + leaseMs, token });
-      added();
-      return 'claimed';
-    },
-    async complete(eventId) {
-      const size = entries.size;
-      entries.set(eventId, now() + retentionMs);
-      if (entries.size > size) added();
-    },
-    // With a token, only that claim's lease: a newer claim (taken after it ran out) stays.
-    async release(eventId, token) {
-      const entry = entries.get(eventId);
-      if (typeof entry === 'object' && (token === undefined || entry.token === token)) entries.delete(eventId);
-    },
+    ...own,
   };
+  // Not enumerable, so that a copy (`{ ...memoryStore(), claim }`) is a store of its own.
+  Object.defineProperty(store, answersAtOnce, { value: { claim, complete, release, of: store, own } });
+  return store;
+}
+
+const answersAtOnce = Symbol('stripe-webhook-kit.memoryStore.answersAtOnce');
+
+/** The same calls as an `IdempotencyStore`'s, answered without a promise. */
+export interface ImmediateStore {
+  claim(eventId: string, leaseMs: number, token?: string): ClaimResult;
+  complete(eventId: string, token?: string): void;
+  release(eventId: string, token?: string): void;
+}
+
+/**
+ * The memory store's calls as they answer, synchronously, while `store` still has the methods
+ * `memoryStore()` gave it (a test's spy or an app's wrapper replaces them): the handler then
+ * skips the promises, the store deadline and the event-loop turns around each call, which cost
+ * several times the Map lookups themselves. `undefined` for any other store.
+ */
+export function immediateStore(store: IdempotencyStore): ImmediateStore | undefined {
+  const immediate = (store as { [answersAtOnce]?: ImmediateStore & { of: MemoryStore; own: Pick<IdempotencyStore, 'claim' | 'complete' | 'release'> } })[answersAtOnce];
+  if (immediate === undefined || immediate.of !== store) return undefined;
+  const { own } = immediate;
+  return store.claim === own.claim && store.complete === own.complete && store.release === own.release ? immediate : undefined;
 }

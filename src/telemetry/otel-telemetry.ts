@@ -68,7 +68,7 @@ export function createOtelTelemetry(api: Api, options: WebhookTelemetryOptions =
       const elapsed = performance.now() - started;
       if (name === 'dispatch') metrics.handlerDuration.record(elapsed / 1000, typeOnly(type));
       if (!recording || ended) return;
-      attributes[`stripe.webhook.${name}.duration_ms`] = elapsed;
+      attributes[durationKeys[name]] = elapsed;
       if (name === 'claim' && error === undefined) attributes['stripe.webhook.claim'] = claimOf(result);
       // A refused verification is the delivery's `error.type`; anything else is an exception of
       // the step, recorded with its stack as it is logged: each handler's, when several ran.
@@ -115,8 +115,9 @@ export function createOtelTelemetry(api: Api, options: WebhookTelemetryOptions =
       step<T>(name: DeliveryStep, run: () => T | Promise<T>): Promise<T> {
         // Untimed when nothing records it, except the handlers: their histogram is a metric.
         // The handlers run with this span active, so that theirs nest under it; also when it is
-        // not recording, so that a sampling decision carries over to them.
-        if (name === 'dispatch') return timed(name, () => api.context.with(api.trace.setSpan(parent, span), run));
+        // not recording, so that a sampling decision carries over to them. Without a context
+        // manager nothing can carry the span to them, and making its context is skipped.
+        if (name === 'dispatch') return timed(name, propagates() ? () => api.context.with(api.trace.setSpan(parent, span), run) : run);
         return recording ? timed(name, run) : settled(run);
       },
       outcome(value) {
@@ -142,6 +143,15 @@ export function createOtelTelemetry(api: Api, options: WebhookTelemetryOptions =
       },
     };
   }
+
+  /**
+   * Whether a context manager is registered (the API's default one keeps no context): asked per
+   * delivery, as an SDK may register one after the handler was built. One `with` of a context
+   * made once, rather than a context made for every delivery.
+   */
+  const probe = api.ROOT_CONTEXT.setValue(api.createContextKey('stripe-webhook-kit.probe'), true);
+  const isProbe = () => api.context.active() === probe;
+  const propagates = () => api.context.with(probe, isProbe);
 
   const inbox: InboxTelemetry = {
     async process<T>(job: InboxJob, run: (report: InboxJobReport) => T | Promise<T>): Promise<T> {
@@ -205,10 +215,24 @@ function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
 }
 
-const untyped: Attributes = {};
+const untyped: Attributes = Object.freeze({});
+// One attributes object per event type, made once: a metric's attributes are only read.
+const byType = new Map<string, Attributes>();
 function typeOnly(type: string | undefined): Attributes {
-  return type === undefined ? untyped : { 'stripe.event.type': type };
+  if (type === undefined) return untyped;
+  let attributes = byType.get(type);
+  if (attributes === undefined) byType.set(type, (attributes = Object.freeze({ 'stripe.event.type': type })));
+  return attributes;
 }
+
+/** The span attribute that times each step. */
+const durationKeys: Record<DeliveryStep, string> = {
+  verify: 'stripe.webhook.verify.duration_ms',
+  claim: 'stripe.webhook.claim.duration_ms',
+  dispatch: 'stripe.webhook.dispatch.duration_ms',
+  complete: 'stripe.webhook.complete.duration_ms',
+  release: 'stripe.webhook.release.duration_ms',
+};
 
 /**
  * `stripe.api_version` only on a drifted event, so that the series stay bounded: one more per

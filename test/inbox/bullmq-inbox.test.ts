@@ -65,6 +65,35 @@ describe.skipIf(!redis)('bullmqInbox on BullMQ and Redis', () => {
     expect(await logKeys()).toEqual(['counts', 'seq']);
   });
 
+  it('settles each job on the connection BullMQ completes it on, before the completion', async () => {
+    const queue = 'inbox-settle-order';
+    const inbox = bullmqInbox({ connection, prefix, queue });
+    opened.push(inbox);
+    const events = Array.from({ length: 6 }, () => createTestEvent('invoice.paid'));
+    for (const event of events) await inbox.enqueue(event);
+    // Redis's own record of the commands it ran, in the order it ran them, with each one's client.
+    const monitor = await connection.monitor();
+    const ran: Array<{ source: string; args: string[] }> = [];
+    monitor.on('monitor', (_time: string, args: unknown[], source: string) => {
+      const text = args.map(String);
+      if (text.some((arg) => arg.startsWith(`${prefix}:${queue}:`))) ran.push({ source, args: text });
+    });
+    try {
+      const worker = startInboxWorker({ inbox, router: createWebhookRouter(), concurrency: 3, logger: false });
+      for (const event of events) await statusOf(inbox, event.id, 'done');
+      await worker.stop();
+    } finally {
+      monitor.disconnect();
+    }
+    for (const event of events) {
+      const settle = ran.findIndex(({ args }) => args[0] === 'evalsha' && args[4] === event.id && args[6] === 'done');
+      const completion = ran.findIndex(({ args }) => args.includes(`${prefix}:${queue}:completed`) && args.includes(`${event.id}.g0`));
+      expect(settle, `the settle of ${event.id}`).toBeGreaterThanOrEqual(0);
+      expect(completion, `the completion of ${event.id}`).toBeGreaterThan(settle);
+      expect(ran[completion]?.source).toBe(ran[settle]?.source);
+    }
+  });
+
   it("answers 500 inbox_unavailable while Redis is down, with BullMQ's maxRetriesPerRequest: null, and the worker still stops", async () => {
     // Ports of its own: the durability suite, which CI runs beside this one, restarts its servers
     // on theirs.

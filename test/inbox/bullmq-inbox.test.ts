@@ -94,6 +94,31 @@ describe.skipIf(!redis)('bullmqInbox on BullMQ and Redis', () => {
     }
   });
 
+  it('runs an event again once its lease ends when the settle sent ahead of its completion failed', async () => {
+    // A client of its own, whose settle of a done attempt fails once, as a connection reset would.
+    const own = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    const evalsha = own.evalsha.bind(own);
+    let failedSettles = 0;
+    own.evalsha = ((...args: Parameters<typeof evalsha>) => {
+      if (!args.includes('done') || failedSettles > 0) return evalsha(...args);
+      failedSettles++;
+      return Promise.reject(new Error('read ECONNRESET'));
+    }) as typeof own.evalsha;
+    const inbox = bullmqInbox({ connection: own, prefix, queue: 'inbox-settle-failed', leaseMs: 1000 });
+    const event = createTestEvent('invoice.paid');
+    await inbox.enqueue(event);
+    let runs = 0;
+    const worker = startInboxWorker({ inbox, router: createWebhookRouter().on('invoice.paid', () => void runs++), logger: false });
+    try {
+      const done = await statusOf(inbox, event.id, 'done');
+      expect({ failedSettles, runs, attempts: done.attempts.length }).toEqual({ failedSettles: 1, runs: 2, attempts: 2 });
+    } finally {
+      await worker.stop();
+      await inbox.close();
+      own.disconnect();
+    }
+  });
+
   it("answers 500 inbox_unavailable while Redis is down, with BullMQ's maxRetriesPerRequest: null, and the worker still stops", async () => {
     // Ports of its own: the durability suite, which CI runs beside this one, restarts its servers
     // on theirs.

@@ -65,6 +65,60 @@ describe.skipIf(!redis)('bullmqInbox on BullMQ and Redis', () => {
     expect(await logKeys()).toEqual(['counts', 'seq']);
   });
 
+  it('settles each job on the connection BullMQ completes it on, before the completion', async () => {
+    const queue = 'inbox-settle-order';
+    const inbox = bullmqInbox({ connection, prefix, queue });
+    opened.push(inbox);
+    const events = Array.from({ length: 6 }, () => createTestEvent('invoice.paid'));
+    for (const event of events) await inbox.enqueue(event);
+    // Redis's own record of the commands it ran, in the order it ran them, with each one's client.
+    const monitor = await connection.monitor();
+    const ran: Array<{ source: string; args: string[] }> = [];
+    monitor.on('monitor', (_time: string, args: unknown[], source: string) => {
+      const text = args.map(String);
+      if (text.some((arg) => arg.startsWith(`${prefix}:${queue}:`))) ran.push({ source, args: text });
+    });
+    try {
+      const worker = startInboxWorker({ inbox, router: createWebhookRouter(), concurrency: 3, logger: false });
+      for (const event of events) await statusOf(inbox, event.id, 'done');
+      await worker.stop();
+    } finally {
+      monitor.disconnect();
+    }
+    for (const event of events) {
+      const settle = ran.findIndex(({ args }) => args[0] === 'evalsha' && args[4] === event.id && args[6] === 'done');
+      const completion = ran.findIndex(({ args }) => args.includes(`${prefix}:${queue}:completed`) && args.includes(`${event.id}.g0`));
+      expect(settle, `the settle of ${event.id}`).toBeGreaterThanOrEqual(0);
+      expect(completion, `the completion of ${event.id}`).toBeGreaterThan(settle);
+      expect(ran[completion]?.source).toBe(ran[settle]?.source);
+    }
+  });
+
+  it('runs an event again once its lease ends when the settle sent ahead of its completion failed', async () => {
+    // A client of its own, whose settle of a done attempt fails once, as a connection reset would.
+    const own = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    const evalsha = own.evalsha.bind(own);
+    let failedSettles = 0;
+    own.evalsha = ((...args: Parameters<typeof evalsha>) => {
+      if (!args.includes('done') || failedSettles > 0) return evalsha(...args);
+      failedSettles++;
+      return Promise.reject(new Error('read ECONNRESET'));
+    }) as typeof own.evalsha;
+    const inbox = bullmqInbox({ connection: own, prefix, queue: 'inbox-settle-failed', leaseMs: 1000 });
+    const event = createTestEvent('invoice.paid');
+    await inbox.enqueue(event);
+    let runs = 0;
+    const worker = startInboxWorker({ inbox, router: createWebhookRouter().on('invoice.paid', () => void runs++), logger: false });
+    try {
+      const done = await statusOf(inbox, event.id, 'done');
+      expect({ failedSettles, runs, attempts: done.attempts.length }).toEqual({ failedSettles: 1, runs: 2, attempts: 2 });
+    } finally {
+      await worker.stop();
+      await inbox.close();
+      own.disconnect();
+    }
+  });
+
   it("answers 500 inbox_unavailable while Redis is down, with BullMQ's maxRetriesPerRequest: null, and the worker still stops", async () => {
     // Ports of its own: the durability suite, which CI runs beside this one, restarts its servers
     // on theirs.

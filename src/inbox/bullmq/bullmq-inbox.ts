@@ -2,6 +2,7 @@ import type * as BullMQ from 'bullmq';
 import type { Job, Queue } from 'bullmq';
 import type Stripe from 'stripe';
 import { timedOut, withinDeadline } from '../../processing/deadline.js';
+import { claimToken } from '../../processing/store-calls.js';
 import { InboxError } from '../inbox-error.js';
 import { attemptOutcome, fillTimeline, invalidCursor, resolveFilter, resolveTimeline, type ResolvedFilter } from '../list-filter.js';
 import { eventLogFields } from '../inbox-event.js';
@@ -12,6 +13,7 @@ import { inboxStatuses } from '../types.js';
 import { claimScript, insertScript, markDeadScript, purgeScript, requeueScript, settleScript } from './event-log-scripts.js';
 import { eventScript, listPageScript, timelineScript } from './list-scripts.js';
 import { bullmqHealth } from './health-script.js';
+import { jobConnection } from './job-connection.js';
 import { runScript, type RedisLike } from './run-script.js';
 
 export interface BullmqInboxOptions extends InboxOptions {
@@ -68,6 +70,27 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
   const addJob = async (eventId: string, generation: number, delay = 0, suffix = '') =>
     (await openQueue()).add('stripe-event', { eventId, generation }, { jobId: `${eventId}.g${generation}${suffix}`, attempts, backoff, delay, removeOnComplete: true, removeOnFail: 10_000 });
 
+  // The jobs this process's workers run, by the token their event is claimed with, and the
+  // connection BullMQ completes each on; and the settles sent ahead of those completions.
+  const runningJobs = new Map<string, { job: JobData; connection: RedisLike | undefined }>();
+  const settling = new Set<Promise<void>>();
+  /**
+   * Sends a settle ahead of the job's completion, on the connection BullMQ completes the job on,
+   * so that the worker need not wait for its answer (job-connection.ts): Redis runs it first.
+   * Answered 0, the token no longer held the event, which another job then holds (or a replay's,
+   * or the event is dead): nothing was written, and that job settles it. Failed, the event may be
+   * left leased with its job completed: a job of the same generation runs it again once the lease
+   * ends, as if this worker had died.
+   */
+  function settleAhead(connection: RedisLike, job: JobData, args: Array<string | number>) {
+    const answered: Promise<void> = runScript(connection, settleScript, base, ...args).then(
+      () => undefined,
+      () => addJob(job.eventId, job.generation, leaseMs, `.s${globalThis.crypto.randomUUID()}`).then(() => undefined, () => undefined),
+    );
+    settling.add(answered);
+    void answered.then(() => settling.delete(answered));
+  }
+
   async function markEnqueued(eventId: string) {
     await redis.eval(`redis.call('HSET', KEYS[1], 'enqueued', 1)`, 1, `${base}:e:${eventId}`);
   }
@@ -98,9 +121,20 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
 
     async consume({ concurrency, onDead }, run) {
       const { Worker } = await loadBullmq();
+      // Known once the worker is ready; a job that starts before settles as before, awaited.
+      let connection: RedisLike | undefined = undefined;
       const worker = new Worker<JobData>(
         queueName,
-        async (job) => run({ eventId: job.data.eventId, generation: job.data.generation, lastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) }),
+        async (job) => {
+          // Chosen here, so that settle() knows the job it settles and the connection it completes on.
+          const token = claimToken();
+          runningJobs.set(token, { job: job.data, connection });
+          try {
+            await run({ eventId: job.data.eventId, generation: job.data.generation, lastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1), token });
+          } finally {
+            runningJobs.delete(token);
+          }
+        },
         // BullMQ's lock is the job's lease: renewed while the worker lives, lost when it dies.
         { connection: redis, prefix, concurrency, lockDuration: leaseMs, stalledInterval: Math.min(30_000, leaseMs), maxStalledCount: attempts },
       );
@@ -111,9 +145,10 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
       });
       worker.on('error', () => undefined);
       await worker.waitUntilReady();
+      connection = await jobConnection(worker);
       return {
         async stop() {
-          const closed = worker.close();
+          const closed = worker.close().then(() => Promise.allSettled(settling));
           // BullMQ's close waits for Redis to answer, and a client made as BullMQ asks
           // (`maxRetriesPerRequest: null`) waits for Redis to come back: during an outage the
           // worker would never stop. Once the connection is down, the close goes on without us
@@ -145,7 +180,14 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
     },
 
     async settle(eventId, token, settlement) {
-      return (await script(settleScript, eventId, token, settlement.status, JSON.stringify(attemptOutcome(settlement)))) === 1;
+      const args = [eventId, token, settlement.status, JSON.stringify(attemptOutcome(settlement))];
+      const running = runningJobs.get(token);
+      // A job that ends done or discarded completes once this resolves: its settle goes ahead.
+      if (running?.connection && (settlement.status === 'done' || settlement.status === 'discarded')) {
+        settleAhead(running.connection, running.job, args);
+        return true;
+      }
+      return (await script(settleScript, ...args)) === 1;
     },
 
     async defer({ eventId, generation }, delayMs) {

@@ -223,7 +223,7 @@ async function openBullmq(): Promise<InboxEngineBench> {
   const insertSha = (await connection.script('LOAD', insertScript)) as string;
   // The worker by hand keeps each event in a hash of its own design (payload, status, token), its
   // lease in a key that expires, and its attempts in a list, with two scripts of its own.
-  const [keptClaimSha, keptSettleSha] = (await Promise.all([keptClaim, keptSettle].map((script) => connection.script('LOAD', script)))) as [string, string];
+  const keptClaimSha = (await connection.script('LOAD', keptClaim)) as string;
   const work = async (queue: string, concurrency: number, onJob: (job: { data: { eventId: string } }) => Promise<void>, ready?: (worker: { getBackend(): unknown }) => Promise<void>) => {
     const worker = new Worker(queue, onJob, { connection, prefix, concurrency, lockDuration: leaseMs, stalledInterval: Math.min(30_000, leaseMs), maxStalledCount: attempts });
     worker.on('error', () => undefined);
@@ -256,7 +256,7 @@ async function openBullmq(): Promise<InboxEngineBench> {
     },
     workBare: (concurrency, onJob) => work('bare', concurrency, async () => onJob()),
     keptDetail:
-      'the bare worker, whose job function claims its event with a lean script of its own (SET NX PX of a lease under a random token, the attempt appended with RPUSH, the payload returned and parsed) and settles it with another (status and outcome written only while GET of the lease still answers the token), sent on the connection BullMQ completes the job on just before the completion, so that Redis runs it first and the job does not wait for its answer (as the kit does)',
+      'the bare worker, whose job function claims its event with a lean script of its own (SET NX PX of a lease under a random token, the attempt appended with RPUSH, the payload returned and parsed) and settles it with another (status and outcome written only while GET of the lease still answers the token), sent with its text (EVAL, which a lost script cache cannot turn into a second command after the completion) on the connection BullMQ completes the job on just before the completion, so that Redis runs it first and the job does not wait for its answer (as the kit does)',
     async fillKept(events) {
       const pipeline = connection.pipeline();
       for (const event of events) pipeline.hset(`${keptBase}:e:${event.id}`, 'payload', event.body, 'status', 'queued');
@@ -275,7 +275,7 @@ async function openBullmq(): Promise<InboxEngineBench> {
         const payload = (await connection.evalsha(keptClaimSha, 3, ...keys, token, leaseMs)) as string | null;
         if (payload !== null) {
           JSON.parse(payload);
-          void completesOn.evalsha(keptSettleSha, 3, ...keys, token, 'done', '0').catch(() => undefined);
+          void completesOn.eval(keptSettle, 3, ...keys, token, 'done', '0').catch(() => undefined);
         }
         onJob();
       };

@@ -80,10 +80,12 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
    * Answered 0, the token no longer held the event, which another job then holds (or a replay's,
    * or the event is dead): nothing was written, and that job settles it. Failed, the event may be
    * left leased with its job completed: a job of the same generation runs it again once the lease
-   * ends, as if this worker had died.
+   * ends, as if this worker had died. Sent with its text (EVAL), never by its hash: a server that
+   * lost its script cache (a restart) would answer NOSCRIPT, and the text sent again would then
+   * run after the completion, leaving a window where the job is gone and the event not settled.
    */
   function settleAhead(connection: RedisLike, job: JobData, args: Array<string | number>) {
-    const answered: Promise<void> = runScript(connection, settleScript, base, ...args).then(
+    const answered: Promise<void> = connection.eval(settleScript, 0, base, ...args).then(
       () => undefined,
       () => addJob(job.eventId, job.generation, leaseMs, `.s${globalThis.crypto.randomUUID()}`).then(() => undefined, () => undefined),
     );
@@ -121,7 +123,8 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
 
     async consume({ concurrency, onDead }, run) {
       const { Worker } = await loadBullmq();
-      // Known once the worker is ready; a job that starts before settles as before, awaited.
+      // The connection the worker completes its jobs on, known before the first job runs (the
+      // worker starts below); undefined where BullMQ does not say, and every settle is awaited.
       let connection: RedisLike | undefined = undefined;
       const worker = new Worker<JobData>(
         queueName,
@@ -136,7 +139,7 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
           }
         },
         // BullMQ's lock is the job's lease: renewed while the worker lives, lost when it dies.
-        { connection: redis, prefix, concurrency, lockDuration: leaseMs, stalledInterval: Math.min(30_000, leaseMs), maxStalledCount: attempts },
+        { connection: redis, prefix, concurrency, lockDuration: leaseMs, stalledInterval: Math.min(30_000, leaseMs), maxStalledCount: attempts, autorun: false },
       );
       worker.on('failed', (job, error) => {
         if (job && (job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled/i.test(error.message))) {
@@ -146,6 +149,8 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
       worker.on('error', () => undefined);
       await worker.waitUntilReady();
       connection = await jobConnection(worker);
+      // Its failures reach the 'error' and 'failed' listeners; the promise ends when it closes.
+      worker.run().catch(() => undefined);
       return {
         async stop() {
           const closed = worker.close().then(() => Promise.allSettled(settling));

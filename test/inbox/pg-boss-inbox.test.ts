@@ -1,12 +1,13 @@
 // The inbox contract on pg-boss (10 on Node 20; the current major where Node >= 22, see
 // pg-boss-current.test.ts), on PGlite and on PostgreSQL.
 import type { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startInboxWorker } from '../../src/inbox/start-inbox-worker.js';
 import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
 import { createTestEvent } from '../../src/testing/create-test-event.js';
 import { pgBossInbox } from '../../src/inbox/pg-boss/pg-boss-inbox.js';
-import { serviceAvailable } from '../support/services.js';
+import { pgUrl, serviceAvailable } from '../support/services.js';
 import { inboxContract, statusOf, type InboxSubject } from '../support/inbox-contract.js';
 import { pgBossMajor, startPgBossOnPglite, startPgBossOnPostgres, type PgBossSetup } from '../support/pg-boss-engines.js';
 
@@ -137,5 +138,45 @@ describe("pgBossInbox on pg-boss's job table (PGlite)", () => {
     await expect(startInboxWorker({ inbox: future, router, logger: false }).ready).rejects.toThrow(
       /schema "pgboss" is at version 999; the inbox's worker knows versions 24 \(pg-boss 10\) and 46 \(pg-boss 12\)/,
     );
+  }, 90_000);
+});
+
+describe.skipIf(!postgres)("pgBossInbox's prepared statements on PostgreSQL", () => {
+  let setup: PgBossSetup | undefined;
+  afterAll(async () => setup?.close());
+
+  it('prepares the worker\'s statements, and runs them as plain queries once the server has lost them', async () => {
+    setup = await startPgBossOnPostgres();
+    // One connection: what the worker prepared is in this session's pg_prepared_statements.
+    const db = new pg.Pool({ connectionString: pgUrl, max: 1 });
+    try {
+      const inbox = pgBossInbox(setup.boss, { db, table: `${setup.table}_prepared`, queue: 'prepared', pollingIntervalSeconds: 0.5 });
+      const router = createWebhookRouter().onAny(() => undefined);
+      // Where the worker reports a failed fetch or completion: a refused statement would land here.
+      const errors: unknown[] = [];
+      setup.boss.on('error', (error) => void errors.push(error));
+      const worker = startInboxWorker({ inbox, router, concurrency: 1, logger: false });
+      try {
+        const first = createTestEvent('checkout.session.completed');
+        await inbox.enqueue(first);
+        await statusOf(inbox, first.id, 'done');
+        const prepared = await db.query<{ statement: string }>("SELECT statement FROM pg_prepared_statements WHERE name LIKE 'swk\\_%'");
+        expect(prepared.rows.some((row) => row.statement.includes('FOR UPDATE SKIP LOCKED'))).toBe(true);
+        expect(prepared.rows.some((row) => row.statement.startsWith('WITH settled AS'))).toBe(true);
+        // As a pooler in transaction mode does (another server session), or an app's DEALLOCATE:
+        // pg still believes the statements are prepared, and the server refuses them by name.
+        await db.query('DEALLOCATE ALL');
+        const later = ['o_later_a', 'o_later_b'].map((orderId) => createTestEvent('checkout.session.completed', { data: { object: { metadata: { orderId } } } }));
+        for (const event of later) await inbox.enqueue(event);
+        for (const event of later) await statusOf(inbox, event.id, 'done');
+        expect(errors.map(String)).toEqual([]);
+        const attempts = await Promise.all(later.map(async (event) => (await inbox.get(event.id))?.attempts.length));
+        expect(attempts).toEqual([1, 1]);
+      } finally {
+        await worker.stop();
+      }
+    } finally {
+      await db.end();
+    }
   }, 90_000);
 });

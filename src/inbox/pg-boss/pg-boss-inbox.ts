@@ -13,6 +13,7 @@ import { claimEvent } from './claim-event.js';
 import { ensureEventLogStatement, eventLogStatements, type EventLogTables } from './event-log-sql.js';
 import { cursorAfter, entryColumns, filterQuery } from './list-query.js';
 import { pgBossHealth } from './health-sql.js';
+import { preparedClient } from './prepared-client.js';
 import { engineConnection, toSqlDatabase, type SqlClient, type SqlDatabase } from './sql-client.js';
 import { jobStatements, pgBossSchema, type JobStatements } from './job-sql.js';
 import { reportToEngine, startJobWorker, type HeldJob } from './job-worker.js';
@@ -89,9 +90,13 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
   let jobs: Promise<JobStatements> | undefined;
 
   let setup: Promise<SqlDatabase> | undefined;
+  // The same database for the worker's statements per job, which it prepares (prepared-client.ts).
+  let perJob: SqlClient | undefined;
   function database(): Promise<SqlDatabase> {
     setup ??= (async () => {
-      const db = toSqlDatabase(options.db ?? (boss.getDb() as { pool?: unknown } | undefined)?.pool);
+      const client = options.db ?? (boss.getDb() as { pool?: unknown } | undefined)?.pool;
+      const db = toSqlDatabase(client);
+      perJob = preparedClient(client as SqlClient);
       await db.query(ensureEventLogStatement(tables));
       await boss.createQueue(deadLetterQueue);
       await boss.createQueue(queue, jobOptions);
@@ -142,7 +147,7 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
       const pollingSeconds = options.pollingIntervalSeconds ?? 2;
       const worker = startJobWorker(
         {
-          db,
+          db: perJob ?? db,
           statements: await jobs,
           queue,
           leaseMs,
@@ -172,7 +177,8 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
       const outcome = [eventId, token, settlement.status, JSON.stringify(attemptOutcome(settlement))];
       // A job that ends here is completed in the same statement; a failed one goes to pg-boss's retries.
       const job = settlement.status === 'done' || settlement.status === 'discarded' ? held.get(token) : undefined;
-      const [row] = job ? await rows<{ settled: number }>((await jobs!).settleAndComplete, [...outcome, queue, job.id]) : await rows<{ settled: number }>(sql.settle, outcome);
+      const db = await database();
+      const [row] = await rows<{ settled: number }>(job ? (await jobs!).settleAndComplete : sql.settle, job ? [...outcome, queue, job.id] : outcome, perJob ?? db);
       const settled = Number(row?.settled ?? 0) === 1;
       if (job && settled) job.completed = true;
       return settled;

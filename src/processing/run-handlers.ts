@@ -5,6 +5,7 @@ import type { TransactionClient, WebhookLogger } from '../types.js';
 import { settle, sharedDeadline } from './deadline.js';
 import { handlerErrorDetails } from '../describe-error-stack.js';
 import { describeError } from '../describe-error.js';
+import { defineLazySignal } from '../router/context.js';
 
 /** Why an attempt was abandoned before its handlers settled; it is `ctx.signal.reason`. */
 export class HandlerAbandonedError extends Error {
@@ -87,7 +88,7 @@ export function createHandlerRunner(router: WebhookRouter, handlerTimeoutMs: num
     // Identity tells the handlers' own rejection from the transaction's failure around them.
     let handlerRejection: { error: unknown } | undefined;
     const dispatch = (db?: TransactionClient) =>
-      settle(() => router.dispatch(run.event(), { logger, stale, db, get signal() { return signal(); } })).catch((error: unknown) => {
+      settle(() => router.dispatch(run.event(), defineLazySignal({ logger, stale, db }, signal))).catch((error: unknown) => {
         handlerRejection = { error };
         throw error;
       });

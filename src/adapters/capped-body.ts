@@ -2,6 +2,7 @@
 import type { HeaderBag } from '../types.js';
 import { readHeader } from '../handler/build-webhook-handler.js';
 import { defaults, timerMs } from '../options.js';
+import { sharedDeadline, type Deadline } from '../processing/deadline.js';
 
 /**
  * True when the request's Content-Length already says the body is over `maxBodyBytes`, so an
@@ -72,27 +73,21 @@ export function resolveBodyTimeout(value: unknown, adapter: string): number {
   return timerMs(adapter, 'bodyTimeoutMs', value as number | undefined, defaults.bodyTimeoutMs);
 }
 
-/** The part of a Node request stream the body deadline listens to. */
-interface BodyStream {
-  on(event: string, listener: () => void): unknown;
-  removeListener(event: string, listener: () => void): unknown;
+/**
+ * The body deadline of every adapter that reads a body: `after(onTimeout)` calls it when the body
+ * has not been read `bodyTimeoutMs` later, so a client that announces a body and stalls cannot
+ * hold its connection and buffer; the reader cancels it once the body ended, failed or closed.
+ * Reads of one length share one timer: a timer of their own would be made and cleared per request
+ * (with listeners to disarm it), while nearly every body ends long before its deadline (see bench/).
+ */
+export function bodyDeadline(bodyTimeoutMs: number): Deadline {
+  let deadline = bodyDeadlines.get(bodyTimeoutMs);
+  if (deadline === undefined) {
+    deadline = sharedDeadline(bodyTimeoutMs);
+    bodyDeadlines.set(bodyTimeoutMs, deadline);
+  }
+  return deadline;
 }
 
-/**
- * The one body deadline of every adapter that reads a body: calls `onTimeout` when the body has
- * not ended `bodyTimeoutMs` after this call, so a client that announces a body and stalls cannot
- * hold its connection and buffer. Ending, failing or closing first disarms it; so does the
- * returned function.
- */
-export function armBodyDeadline(body: BodyStream, bodyTimeoutMs: number, onTimeout: () => void): () => void {
-  const disarm = () => {
-    clearTimeout(timer);
-    for (const event of ['end', 'error', 'close']) body.removeListener(event, disarm);
-  };
-  const timer = setTimeout(() => {
-    disarm();
-    onTimeout();
-  }, bodyTimeoutMs);
-  for (const event of ['end', 'error', 'close']) body.on(event, disarm);
-  return disarm;
-}
+// One per length: an app has a handful of adapters, each with its own `bodyTimeoutMs` at most.
+const bodyDeadlines = new Map<number, Deadline>();

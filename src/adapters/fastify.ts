@@ -2,10 +2,10 @@ import { METHODS } from 'node:http';
 import { createWebhookHandler } from '../handler/create-webhook-handler.js';
 import type { WebhookHandler, WebhookHandlerOptions } from '../handler/build-webhook-handler.js';
 import { resolveLogger } from '../logger.js';
-import type { WebhookLogger, WebhookRequest, WebhookResponse } from '../types.js';
+import type { WebhookLogger, WebhookResponse } from '../types.js';
 import { resolveBodyTimeout, type BodyReadOptions } from './capped-body.js';
 import { appLogger, pinoWebhookLogger } from './fastify-request-logger.js';
-import { readNodeRequest, type NodeRequestLike } from './read-node-request.js';
+import { readNodeBody, readNodeRequest, type NodeRequestLike, type ReadBody } from './read-node-request.js';
 import { frameworkOf, resolveWebhookHandler } from './resolve-webhook-handler.js';
 import { normalizeWebhookPath } from './webhook-path.js';
 
@@ -29,7 +29,7 @@ interface FastifyInstanceLike {
   log?: unknown;
   initialConfig: { bodyLimit?: number };
   removeAllContentTypeParsers(): void;
-  addContentTypeParser(contentType: string, parser: (request: unknown, payload: NodeRequestLike) => Promise<unknown>): void;
+  addContentTypeParser(contentType: string, parser: (request: unknown, payload: NodeRequestLike, done: (error: Error | null, body?: unknown) => void) => void): void;
   setErrorHandler(handler: (error: Error & { code?: string }, request: FastifyRequestLike, reply: FastifyReplyLike) => Promise<FastifyReplyLike>): void;
   all(path: string, options: { bodyLimit: number }, handler: (request: FastifyRequestLike, reply: FastifyReplyLike) => Promise<FastifyReplyLike>): void;
   /** Fastify 5: the methods routes may use, and the way to add one (4 routes a fixed list). */
@@ -86,10 +86,11 @@ export async function stripeWebhookPlugin(instance: object, options: StripeWebho
   // adapters' shared reader reads them, so the size cap (413) and the body deadline (408) apply as
   // on Express and Nest; a body it did not read reaches the error handler below.
   fastify.removeAllContentTypeParsers();
-  const readRaw = async (_request: unknown, payload: NodeRequestLike) => {
-    const read = await readNodeRequest(payload, handler.maxBodyBytes, bodyTimeoutMs);
-    if (read === undefined || read.bodyTooLarge === true || read.bodyTimedOut === true) throw new BodyNotRead(read);
-    return read.body;
+  const readRaw = (_request: unknown, payload: NodeRequestLike, done: (error: Error | null, body?: unknown) => void) => {
+    readNodeBody(payload, handler.maxBodyBytes, bodyTimeoutMs, (read) => {
+      if (read === undefined || read.bodyTooLarge === true || read.bodyTimedOut === true) done(new BodyNotRead(read));
+      else done(null, read.body);
+    });
   };
   // Stripe sends `application/json`. Fastify caches the parser it found for an exact type, but
   // parses the content type anew on every request that only the catch-all matches (about a tenth
@@ -132,7 +133,7 @@ class BodyNotRead extends Error {
   // Fastify answers a parser's error with its statusCode unless the error handler does.
   readonly statusCode = 400;
 
-  constructor(readonly read: WebhookRequest | undefined) {
+  constructor(readonly read: ReadBody | undefined) {
     super('stripe-webhook-kit: the webhook body was not read (too large, too slow, or the client hung up).');
   }
 }

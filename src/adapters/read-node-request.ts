@@ -1,5 +1,5 @@
 import { defaults } from '../options.js';
-import { announcesTooLarge, armBodyDeadline, createBodyCollector } from './capped-body.js';
+import { announcesTooLarge, bodyDeadline, createBodyCollector } from './capped-body.js';
 import type { WebhookRequest } from '../types.js';
 
 /**
@@ -35,15 +35,23 @@ const encoder = new TextEncoder();
  * did: a consumed stream never ends again, so waiting on it would hang the request forever.
  * Resolves `undefined` when the client hung up before its body arrived.
  */
-export async function readNodeRequest(request: NodeRequestLike, maxBodyBytes: number, bodyTimeoutMs: number = defaults.bodyTimeoutMs): Promise<WebhookRequest | undefined> {
-  const base = { method: request.method ?? 'GET', headers: request.headers };
-  if (isRaw(request.body)) return { ...base, body: request.body };
-  if (isRaw(request.rawBody)) return { ...base, body: request.rawBody };
+export function readNodeRequest(request: NodeRequestLike, maxBodyBytes: number, bodyTimeoutMs: number = defaults.bodyTimeoutMs): Promise<WebhookRequest | undefined> {
+  return new Promise((resolve) => {
+    readNodeBody(request, maxBodyBytes, bodyTimeoutMs, (read) => resolve(read && { method: request.method ?? 'GET', headers: request.headers, ...read }));
+  });
+}
+
+/**
+ * {@link readNodeRequest}'s body alone, handed to `onRead` (once) rather than through a promise,
+ * so that a framework that takes a callback (Fastify's parsers) needs no promise per request.
+ */
+export function readNodeBody(request: NodeRequestLike, maxBodyBytes: number, bodyTimeoutMs: number, onRead: (read: ReadBody | undefined) => void): void {
+  if (isRaw(request.body)) onRead({ body: request.body });
+  else if (isRaw(request.rawBody)) onRead({ body: request.rawBody });
   // The core answers 500 body_not_raw for a parsed body and logs how to fix the mounting order.
-  if (wasConsumed(request)) return { ...base, body: request.body };
-  if (announcesTooLarge(request.headers, maxBodyBytes)) return { ...base, body: undefined, bodyTooLarge: true };
-  const read = await readStream(request, maxBodyBytes, bodyTimeoutMs);
-  return read && { ...base, ...read };
+  else if (wasConsumed(request)) onRead({ body: request.body });
+  else if (announcesTooLarge(request.headers, maxBodyBytes)) onRead({ body: undefined, bodyTooLarge: true });
+  else readStream(request, maxBodyBytes, bodyTimeoutMs, onRead);
 }
 
 function isRaw(value: unknown): value is string | Uint8Array {
@@ -59,39 +67,44 @@ function wasConsumed(request: NodeRequestLike): boolean {
   return !(typeof body === 'object' && Object.getPrototypeOf(body) === Object.prototype && Object.keys(body).length === 0);
 }
 
-type ReadBody = Pick<WebhookRequest, 'body' | 'bodyTooLarge' | 'bodyTimedOut'>;
+/** A request's body as read: the bytes, or that they were too many or too slow to arrive. */
+export type ReadBody = Pick<WebhookRequest, 'body' | 'bodyTooLarge' | 'bodyTimedOut'>;
 
-function readStream(request: NodeRequestLike, maxBodyBytes: number, bodyTimeoutMs: number): Promise<ReadBody | undefined> {
-  return new Promise((resolve) => {
-    const collector = createBodyCollector(maxBodyBytes);
-    // A body that stops arriving: not a byte more is waited for, and the 408 closes the connection.
-    const disarm = armBodyDeadline(request, bodyTimeoutMs, () => {
-      request.pause?.();
-      finish({ body: undefined, bodyTimedOut: true });
-    });
-    const finish = (result: ReadBody | undefined) => {
-      disarm();
-      request.removeListener('data', onData);
-      request.removeListener('end', onEnd);
-      request.removeListener('error', onGone);
-      request.removeListener('close', onGone);
-      resolve(result);
-    };
-    const onData = (chunk: unknown) => {
-      const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : (chunk as Uint8Array);
-      if (collector.add(bytes)) return;
-      // Not a byte more: the 413 closes the connection (the core answers it with `Connection: close`).
-      request.pause?.();
-      finish({ body: undefined, bodyTooLarge: true });
-    };
-    const onEnd = () => finish({ body: collector.bytes() });
-    // The client hung up before the body ended: there is nobody left to answer.
-    const onGone = () => finish(undefined);
-    request.on('data', onData);
-    request.on('end', onEnd);
-    request.on('error', onGone);
-    request.on('close', onGone);
-    // A stream paused by earlier code stays paused when a data listener is added.
-    request.resume();
+/**
+ * Reads a body stream that nobody has read, within the size cap and the body deadline, and calls
+ * `onRead` once: with the body, with `bodyTooLarge` or `bodyTimedOut`, or with `undefined` when
+ * the client hung up before its body arrived.
+ */
+function readStream(request: NodeRequestLike, maxBodyBytes: number, bodyTimeoutMs: number, onRead: (read: ReadBody | undefined) => void): void {
+  const collector = createBodyCollector(maxBodyBytes);
+  const deadline = bodyDeadline(bodyTimeoutMs);
+  const finish = (result: ReadBody | undefined) => {
+    deadline.cancel(watch);
+    request.removeListener('data', onData);
+    request.removeListener('end', onEnd);
+    request.removeListener('error', onGone);
+    request.removeListener('close', onGone);
+    onRead(result);
+  };
+  const onData = (chunk: unknown) => {
+    const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : (chunk as Uint8Array);
+    if (collector.add(bytes)) return;
+    // Not a byte more: the 413 closes the connection (the core answers it with `Connection: close`).
+    request.pause?.();
+    finish({ body: undefined, bodyTooLarge: true });
+  };
+  const onEnd = () => finish({ body: collector.bytes() });
+  // The client hung up before the body ended: there is nobody left to answer.
+  const onGone = () => finish(undefined);
+  // A body that stops arriving: not a byte more is waited for, and the 408 closes the connection.
+  const watch = deadline.after(() => {
+    request.pause?.();
+    finish({ body: undefined, bodyTimedOut: true });
   });
+  request.on('data', onData);
+  request.on('end', onEnd);
+  request.on('error', onGone);
+  request.on('close', onGone);
+  // A stream paused by earlier code stays paused when a data listener is added.
+  request.resume();
 }

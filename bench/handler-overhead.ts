@@ -7,6 +7,7 @@
 import type { Histogram, Tracer } from '@opentelemetry/api';
 import { SpanKind } from '@opentelemetry/api';
 import { createWebhookHandler, createWebhookRouter, type WebhookHandler, type WebhookHandlerOptions, type WebhookRequest } from 'stripe-webhook-kit';
+import { forgetOldest } from '../src/stores/forget-oldest.js';
 import { benchOpenTelemetry } from './otel-sdk.js';
 import { benchSecret, deliveryTemplate, signBody, type DeliveryTemplate } from './payloads.js';
 import { collectGarbage, formatNumber, formatRatio, formatSpread, formatTarget, interleave, pairedRatio, quantile, summarize, type Summary, type TableData, type Target } from './stats.js';
@@ -165,8 +166,8 @@ interface LeanMemory {
 /**
  * The leanest memory of event ids with the memory store's guarantees, written by hand: a Map in
  * age order; a lease (its end, a number) while the handler runs, then the end of the id's
- * retention; at most 100,000 ids, the oldest 1/64 forgotten at once past it (deleting one per
- * write would walk the Map's holes, see src/stores/forget-oldest.ts); an id whose time is past
+ * retention; at most 100,000 ids, the oldest 1/64 forgotten at once past it (the memory store's
+ * own forgetOldest: deleting one per write would walk the Map's holes); an id whose time is past
  * is claimed again. No token, no sweep of expired ids, no promises.
  */
 function leanMemory(maxEntries = 100_000, leaseMs = 30_000, retentionMs = 7 * 24 * 3_600_000): LeanMemory {
@@ -178,13 +179,7 @@ function leanMemory(maxEntries = 100_000, leaseMs = 30_000, retentionMs = 7 * 24
       if (end !== undefined && end > now) return false;
       ends.delete(eventId);
       ends.set(eventId, now + leaseMs);
-      if (ends.size > maxEntries) {
-        let excess = ends.size - maxEntries + (maxEntries >> 6);
-        for (const key of ends.keys()) {
-          if (excess-- <= 0) break;
-          ends.delete(key);
-        }
-      }
+      forgetOldest(ends, maxEntries);
       return true;
     },
     done(eventId) {

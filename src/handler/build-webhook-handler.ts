@@ -166,7 +166,8 @@ export function buildWebhookHandler(options: WebhookHandlerOptions, verify: Veri
 
     let event: VerifiedDelivery;
     try {
-      event = await trace.step('verify', () => verify(body, readHeader(request.headers, 'stripe-signature'), secret, verifyOptions));
+      const verifying = trace.step('verify', () => verify(body, readHeader(request.headers, 'stripe-signature'), secret, verifyOptions));
+      event = verifying instanceof Promise ? await verifying : verifying;
     } catch (error) {
       if (!WebhookVerificationError.is(error)) throw error;
       // Called as methods: a user's logger (pino, winston) may need its `this`.

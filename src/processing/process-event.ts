@@ -1,7 +1,7 @@
 import type { WebhookRouter } from '../router/create-webhook-router.js';
 import { deduplicationKey, type RoutableEvent } from '../event-types.js';
 import type { IdempotencyStore, WebhookLogger } from '../types.js';
-import { sharedDeadline } from './deadline.js';
+import { settle, sharedDeadline } from './deadline.js';
 import { untracedDelivery, type DeliveryTrace } from '../telemetry/delivery-trace.js';
 import { createStoreCalls, type StoreCalls } from './store-calls.js';
 import { createHandlerRunner, type HandlerVerdict } from './run-handlers.js';
@@ -46,7 +46,8 @@ export function createEventProcessor(options: EventProcessorOptions) {
     const eventId = deduplicationKey(event);
     let token: string | undefined;
     if (calls) {
-      const claim = await trace.step('claim', () => calls.claim(eventId));
+      const claiming = trace.step('claim', () => calls.claim(eventId));
+      const claim = claiming instanceof Promise ? await claiming : claiming;
       if (claim.outcome !== undefined) return claim.outcome;
       token = claim.token;
     }
@@ -57,7 +58,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
       type: event.type,
       event: () => event,
       logger,
-      step: (run) => trace.step('dispatch', run),
+      ...(trace !== untracedDelivery && { step: (run) => settle(() => trace.step('dispatch', run)) }),
       ...(inTransaction && owned && { transaction: (work, signal) => inTransaction(eventId, owned.token, work, signal) }),
       next: next[inTransaction ? 'transactional' : owned ? 'lease' : 'none'],
     });
@@ -68,18 +69,18 @@ export function createEventProcessor(options: EventProcessorOptions) {
       if (owned) void verdict.late.then((late) => (inTransaction && late.outcome === 'processed' ? undefined : recordVerdict(late, eventId, owned.calls, owned.token, trace)));
       return 'handler_timeout';
     }
-    if (owned) await recordVerdict(verdict, eventId, owned.calls, owned.token, trace);
+    const recording = owned && recordVerdict(verdict, eventId, owned.calls, owned.token, trace);
+    if (recording instanceof Promise) await recording;
     return verdict.outcome === 'store_failure' ? 'store_unavailable' : verdict.outcome;
   };
 }
 
 /** Marks the event done (unless the transaction did) or gives the claim up, as the verdict says. */
-async function recordVerdict(verdict: HandlerVerdict, eventId: string, calls: StoreCalls, token: string, trace: DeliveryTrace): Promise<void> {
+function recordVerdict(verdict: HandlerVerdict, eventId: string, calls: StoreCalls, token: string, trace: DeliveryTrace): void | Promise<void> {
   if (verdict.outcome === 'discarded' || (verdict.outcome === 'processed' && !calls.transaction)) {
-    await trace.step('complete', () => calls.complete(eventId, token));
-  } else if (verdict.outcome !== 'processed') {
-    await trace.step('release', () => calls.release(eventId, token));
+    return trace.step('complete', () => calls.complete(eventId, token));
   }
+  if (verdict.outcome !== 'processed') return trace.step('release', () => calls.release(eventId, token));
 }
 
 type Hold = 'transactional' | 'lease' | 'none';

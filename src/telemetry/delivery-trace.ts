@@ -14,8 +14,12 @@ export interface DeliveryTrace {
   verified(event: VerifiedEventSummary, driftedApiVersion?: string): void;
   /** The delivery was refused before dispatch (`method_not_allowed`, a verification code, ...). */
   rejected(code: string): void;
-  /** Runs one step of the delivery, timed; the step's result or rejection passes through. */
-  step<T>(name: DeliveryStep, run: () => T | Promise<T>): Promise<T>;
+  /**
+   * Runs one step of the delivery, timed; the step's result or failure passes through as it came:
+   * a step that answers at once (`verifyAndParse`, `memoryStore()`) answers at once, with no
+   * promise and no turn of the event loop, so callers await only an answer that is a promise.
+   */
+  step<T>(name: DeliveryStep, run: () => T | Promise<T>): T | Promise<T>;
   /** What became of the verified event (a `ProcessOutcome`, or `queued` for the inbox). */
   outcome(outcome: string): void;
   /**
@@ -28,7 +32,7 @@ export interface DeliveryTrace {
 export const untracedDelivery: DeliveryTrace = {
   verified() {},
   rejected() {},
-  step: (_name, run) => settled(run),
+  step: (_name, run) => run(),
   outcome() {},
   traceContext: () => undefined,
 };

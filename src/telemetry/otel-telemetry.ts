@@ -1,7 +1,7 @@
 // Loaded only through a dynamic import, once `@opentelemetry/api` itself has loaded: an app
 // without OpenTelemetry never runs (or, with the ESM build, never even reads) this file.
 import type * as Otel from '@opentelemetry/api';
-import { settled, type DeliveryStep, type DeliveryTrace, type VerifiedEventSummary } from './delivery-trace.js';
+import type { DeliveryStep, DeliveryTrace, VerifiedEventSummary } from './delivery-trace.js';
 import type { InboxJob, InboxJobReport, InboxTelemetry } from './inbox-telemetry.js';
 import { webhookMetrics } from './webhook-metrics.js';
 import { instrumentationName, type WebhookTelemetryOptions } from './telemetry-options.js';
@@ -42,109 +42,6 @@ export function createOtelTelemetry(api: Api, options: WebhookTelemetryOptions =
   const live = () => metricsLive || globalTracer === undefined || globalTracer.getDelegate() !== noSdk;
 
   /**
-   * One span per delivery. Its steps are attributes of it (`stripe.webhook.<step>.duration_ms`),
-   * not child spans: a span costs the app several microseconds, a step's attribute a fraction of
-   * one, and the handlers' own spans nest under this one as they would under a `dispatch` span.
-   */
-  function delivery(method: string): ObservedDelivery {
-    const parent = api.context.active();
-    const span = tracer.startSpan('stripe.webhook receive', { kind: api.SpanKind.SERVER, attributes: receiveAttributes(method) }, parent);
-    // Not sampled, or no SDK behind the API: nothing is exported, so nothing is worth measuring
-    // for the span (the metrics are still recorded).
-    const recording = span.isRecording();
-    // What the delivery learns goes to the span in one `setAttributes` at its end: each call into
-    // the span checks and copies on its own, and a span is exported only once it has ended.
-    const attributes: Attributes = {};
-    let type: string | undefined;
-    let drifted: string | undefined;
-    let outcome: string | undefined;
-    let rejectedCode: string | undefined;
-    let ended = false;
-
-    // A step may end after the answer (handlers that outlive handlerTimeoutMs): an ended span
-    // takes nothing more. Timed without an async function: a step that answers at once (the
-    // synchronous verifier) is timed at once, and one that returns a promise gains one callback.
-    const stepEnded = (name: DeliveryStep, started: number, error: unknown, result?: unknown) => {
-      const elapsed = performance.now() - started;
-      if (name === 'dispatch') metrics.handlerDuration.record(elapsed / 1000, typeOnly(type));
-      if (!recording || ended) return;
-      attributes[durationKeys[name]] = elapsed;
-      if (name === 'claim' && error === undefined) attributes['stripe.webhook.claim'] = claimOf(result);
-      // A refused verification is the delivery's `error.type`; anything else is an exception of
-      // the step, recorded with its stack as it is logged: each handler's, when several ran.
-      if (error !== undefined && name !== 'verify') for (const one of errorsOf(error)) span.recordException(one);
-    };
-
-    function timed<T>(name: DeliveryStep, run: () => T | Promise<T>): Promise<T> {
-      const started = performance.now();
-      let result: T | Promise<T>;
-      try {
-        result = run();
-      } catch (error) {
-        stepEnded(name, started, error ?? null);
-        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- what the step threw, as it threw it
-        return Promise.reject(error);
-      }
-      if (!isThenable(result)) {
-        stepEnded(name, started, undefined, result);
-        return Promise.resolve(result);
-      }
-      return Promise.resolve(result).then(
-        (value) => {
-          stepEnded(name, started, undefined, value);
-          return value;
-        },
-        (error: unknown) => {
-          stepEnded(name, started, error ?? null);
-          throw error;
-        },
-      );
-    }
-
-    return {
-      verified(event, driftedApiVersion) {
-        type = event.type;
-        drifted = driftedApiVersion;
-        if (recording) addEventAttributes(attributes, event);
-      },
-      rejected(code) {
-        rejectedCode = code;
-        outcome = code;
-        if (isVerificationCode(code)) metrics.verificationFailures.add(() => ({ 'error.type': code }), code);
-      },
-      step<T>(name: DeliveryStep, run: () => T | Promise<T>): Promise<T> {
-        // Untimed when nothing records it, except the handlers: their histogram is a metric.
-        // The handlers run with this span active, so that theirs nest under it; also when it is
-        // not recording, so that a sampling decision carries over to them. Without a context
-        // manager nothing can carry the span to them, and making its context is skipped.
-        if (name === 'dispatch') return timed(name, propagates() ? () => api.context.with(api.trace.setSpan(parent, span), run) : run);
-        return recording ? timed(name, run) : settled(run);
-      },
-      outcome(value) {
-        outcome = value;
-      },
-      traceContext() {
-        const context = span.spanContext();
-        return api.isSpanContextValid(context) ? formatTraceParent(context) : undefined;
-      },
-      end(status, thrown) {
-        const final = outcome ?? (thrown === undefined ? 'unknown' : 'error');
-        if (recording) {
-          attributes['stripe.webhook.outcome'] = final;
-          attributes['http.response.status_code'] = status;
-          if (rejectedCode !== undefined) attributes['error.type'] = rejectedCode;
-          span.setAttributes(attributes);
-          if (status >= 500) failSpan(api, span, thrown, rejectedCode ?? final);
-        }
-        span.end();
-        ended = true;
-        metrics.deliveries.add(() => ({ 'stripe.webhook.outcome': final, ...typeOnly(type), ...driftOnly(drifted) }), final, seriesKey(type, drifted));
-        if (final === 'duplicate') metrics.duplicates.add(() => typeOnly(type), type);
-      },
-    };
-  }
-
-  /**
    * Whether a context manager is registered (the API's default one keeps no context): asked per
    * delivery, as an SDK may register one after the handler was built. One `with` of a context
    * made once, rather than a context made for every delivery.
@@ -152,6 +49,14 @@ export function createOtelTelemetry(api: Api, options: WebhookTelemetryOptions =
   const probe = api.ROOT_CONTEXT.setValue(api.createContextKey('stripe-webhook-kit.probe'), true);
   const isProbe = () => api.context.active() === probe;
   const propagates = () => api.context.with(probe, isProbe);
+
+  const receive: ReceiveTools = { api, tracer, metrics, propagates };
+  /**
+   * One span per delivery. Its steps are attributes of it (`stripe.webhook.<step>.duration_ms`),
+   * not child spans: a span costs the app several microseconds, a step's attribute a fraction of
+   * one, and the handlers' own spans nest under this one as they would under a `dispatch` span.
+   */
+  const delivery = (method: string): ObservedDelivery => new ReceiveSpan(receive, method);
 
   const inbox: InboxTelemetry = {
     async process<T>(job: InboxJob, run: (report: InboxJobReport) => T | Promise<T>): Promise<T> {
@@ -196,6 +101,138 @@ export function createOtelTelemetry(api: Api, options: WebhookTelemetryOptions =
   };
 
   return { live, delivery, inbox };
+}
+
+/** What every delivery's span shares: made once per handler. */
+interface ReceiveTools {
+  api: Api;
+  tracer: Otel.Tracer;
+  metrics: ReturnType<typeof webhookMetrics>;
+  propagates: () => boolean;
+}
+
+/**
+ * One delivery's `stripe.webhook receive` span. A class rather than closures: a delivery then
+ * makes one object instead of a dozen functions, which is most of what telemetry itself leaves
+ * for the garbage collector on every delivery (see bench/).
+ */
+class ReceiveSpan implements ObservedDelivery {
+  private readonly span: Otel.Span;
+  private readonly parent: Otel.Context;
+  /** Not sampled, or no SDK behind the API: nothing is exported, so nothing is worth measuring for the span (the metrics are still recorded). */
+  private readonly recording: boolean;
+  /**
+   * What the delivery learns goes to the span in one `setAttributes` at its end: each call into
+   * the span checks and copies on its own, and a span is exported only once it has ended.
+   */
+  private readonly attributes: Attributes = {};
+  private type: string | undefined = undefined;
+  private drifted: string | undefined = undefined;
+  private final: string | undefined = undefined;
+  private rejectedCode: string | undefined = undefined;
+  private ended = false;
+
+  constructor(
+    private readonly tools: ReceiveTools,
+    method: string,
+  ) {
+    const { api } = tools;
+    this.parent = api.context.active();
+    this.span = tools.tracer.startSpan('stripe.webhook receive', { kind: api.SpanKind.SERVER, attributes: receiveAttributes(method) }, this.parent);
+    this.recording = this.span.isRecording();
+  }
+
+  verified(event: VerifiedEventSummary, driftedApiVersion?: string): void {
+    this.type = event.type;
+    this.drifted = driftedApiVersion;
+    if (this.recording) addEventAttributes(this.attributes, event);
+  }
+
+  rejected(code: string): void {
+    this.rejectedCode = code;
+    this.final = code;
+    if (isVerificationCode(code)) this.tools.metrics.verificationFailures.add(() => ({ 'error.type': code }), code);
+  }
+
+  step<T>(name: DeliveryStep, run: () => T | Promise<T>): T | Promise<T> {
+    // Untimed when nothing records it, except the handlers: their histogram is a metric.
+    // The handlers run with this span active, so that theirs nest under it; also when it is
+    // not recording, so that a sampling decision carries over to them. Without a context
+    // manager nothing can carry the span to them, and making its context is skipped.
+    if (name === 'dispatch') {
+      const { api } = this.tools;
+      return this.timed(name, this.tools.propagates() ? () => api.context.with(api.trace.setSpan(this.parent, this.span), run) : run);
+    }
+    return this.recording ? this.timed(name, run) : run();
+  }
+
+  outcome(value: string): void {
+    this.final = value;
+  }
+
+  traceContext(): string | undefined {
+    const context = this.span.spanContext();
+    return this.tools.api.isSpanContextValid(context) ? formatTraceParent(context) : undefined;
+  }
+
+  end(status: number, thrown?: unknown): void {
+    const { span, type, drifted } = this;
+    const final = this.final ?? (thrown === undefined ? 'unknown' : 'error');
+    if (this.recording) {
+      const { attributes } = this;
+      attributes['stripe.webhook.outcome'] = final;
+      attributes['http.response.status_code'] = status;
+      if (this.rejectedCode !== undefined) attributes['error.type'] = this.rejectedCode;
+      span.setAttributes(attributes);
+      if (status >= 500) failSpan(this.tools.api, span, thrown, this.rejectedCode ?? final);
+    }
+    span.end();
+    this.ended = true;
+    const { metrics } = this.tools;
+    metrics.deliveries.add(() => ({ 'stripe.webhook.outcome': final, ...typeOnly(type), ...driftOnly(drifted) }), final, seriesKey(type, drifted));
+    if (final === 'duplicate') metrics.duplicates.add(() => typeOnly(type), type);
+  }
+
+  /**
+   * Times a step without an async function: a step that answers at once (the synchronous
+   * verifier) is timed and answered at once, and one that returns a promise gains one callback.
+   */
+  private timed<T>(name: DeliveryStep, run: () => T | Promise<T>): T | Promise<T> {
+    const started = performance.now();
+    let result: T | Promise<T>;
+    try {
+      result = run();
+    } catch (error) {
+      this.stepEnded(name, started, error ?? null);
+      throw error;
+    }
+    if (!isThenable(result)) {
+      this.stepEnded(name, started, undefined, result);
+      return result;
+    }
+    return Promise.resolve(result).then(
+      (value) => {
+        this.stepEnded(name, started, undefined, value);
+        return value;
+      },
+      (error: unknown) => {
+        this.stepEnded(name, started, error ?? null);
+        throw error;
+      },
+    );
+  }
+
+  /** A step may end after the answer (handlers that outlive handlerTimeoutMs): an ended span takes nothing more. */
+  private stepEnded(name: DeliveryStep, started: number, error: unknown, result?: unknown): void {
+    const elapsed = performance.now() - started;
+    if (name === 'dispatch') this.tools.metrics.handlerDuration.record(elapsed / 1000, typeOnly(this.type));
+    if (!this.recording || this.ended) return;
+    this.attributes[durationKeys[name]] = elapsed;
+    if (name === 'claim' && error === undefined) this.attributes['stripe.webhook.claim'] = claimOf(result);
+    // A refused verification is the delivery's `error.type`; anything else is an exception of
+    // the step, recorded with its stack as it is logged: each handler's, when several ran.
+    if (error !== undefined && name !== 'verify') for (const one of errorsOf(error)) this.span.recordException(one);
+  }
 }
 
 /** The attributes that say which event a span is about. */

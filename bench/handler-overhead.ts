@@ -1,16 +1,20 @@
 // Row 2b: what telemetry and the default memory store add to one delivery, in microseconds of CPU,
-// measured in this process through `createWebhookHandler(...).handle()`: no HTTP server and no
-// load generator share the figures, so differences of a few microseconds show. CPU time rather
-// than elapsed time: the same work costs the same CPU time whoever else runs on the machine. Each
-// contender answers the same distinct, validly signed ~5 KB deliveries (passed as Buffers, as the
-// Node adapters pass them), one after another.
+// measured in process through `createWebhookHandler(...).handle()`: no HTTP server and no load
+// generator share the figures, so differences of a few microseconds show. CPU time rather than
+// elapsed time: the same work costs the same CPU time whoever else runs on the machine. Each
+// contender answers distinct, validly signed ~5 KB deliveries (passed as Buffers, as the Node
+// adapters pass them), one after another, in a process of its own (overhead-contender.ts): its
+// heap then holds only its own garbage and state, and every collection it needs falls on its own
+// time, with no collection forced between batches.
+import { fork, type ChildProcess } from 'node:child_process';
 import type { Histogram, Tracer } from '@opentelemetry/api';
 import { SpanKind } from '@opentelemetry/api';
 import { createWebhookHandler, createWebhookRouter, type WebhookHandler, type WebhookHandlerOptions, type WebhookRequest } from 'stripe-webhook-kit';
 import { forgetOldest } from '../src/stores/forget-oldest.js';
+import { builtPackageEnv } from './http-load.js';
 import { benchOpenTelemetry } from './otel-sdk.js';
-import { benchSecret, deliveryTemplate, signBody, type DeliveryTemplate } from './payloads.js';
-import { collectGarbage, formatNumber, formatRatio, formatSpread, formatTarget, interleave, pairedRatio, quantile, summarize, type Summary, type TableData, type Target } from './stats.js';
+import { benchSecret, signBody, type DeliveryTemplate } from './payloads.js';
+import { formatNumber, formatRatio, formatSpread, formatTarget, interleave, pairedRatio, quantile, summarize, type Summary, type TableData, type Target } from './stats.js';
 
 export interface OverheadConfig {
   repetitions: number;
@@ -32,7 +36,7 @@ export interface OverheadConfig {
  *   code around it.
  */
 export const overheadContenders = ['off', 'sdk floor', 'telemetry', 'memory store', 'map by hand'] as const;
-type Contender = (typeof overheadContenders)[number];
+export type Contender = (typeof overheadContenders)[number];
 
 export interface OverheadResult {
   /** Microseconds per delivery. */
@@ -65,17 +69,15 @@ const maxTelemetryToFloor = 1.5;
 const maxStoreMicroseconds = 3;
 
 export async function runOverheadBench(config: OverheadConfig, progress: (line: string) => void): Promise<OverheadResult> {
-  const handlers = await overheadHandlers();
-  const nextBatch = overheadBatches(config.deliveries);
-  for (const contender of overheadContenders) await warmUp(handlers[contender], nextBatch, contender, config.warmup);
-  const perDelivery = await interleave(overheadContenders, config.repetitions, async (contender) => {
-    const batch = nextBatch();
-    collectGarbage();
-    const started = process.cpuUsage();
-    await answerAll(handlers[contender], batch, contender);
-    const { user, system } = process.cpuUsage(started);
-    return (user + system) / batch.length;
-  });
+  const processes = await Promise.all(overheadContenders.map((contender) => startContender(contender)));
+  const byName = Object.fromEntries(overheadContenders.map((contender, index) => [contender, processes[index]])) as Record<Contender, ContenderProcess>;
+  let perDelivery: Record<Contender, number[]>;
+  try {
+    for (const contender of overheadContenders) await byName[contender].ask({ warmup: config.warmup });
+    perDelivery = await interleave(overheadContenders, config.repetitions, (contender) => byName[contender].ask({ measure: config.deliveries }));
+  } finally {
+    for (const one of processes) one.child.kill();
+  }
   const addedTo = (contender: Contender) => perDelivery[contender].map((value, index) => value - (perDelivery.off[index] as number));
   const [floor, telemetry, store, byHand] = [addedTo('sdk floor'), addedTo('telemetry'), addedTo('memory store'), addedTo('map by hand')];
   const added = { 'sdk floor': summarize(floor), telemetry: summarize(telemetry), 'memory store': summarize(store), 'map by hand': summarize(byHand) };
@@ -133,8 +135,8 @@ function decision({ median, low, high, n }: MedianInterval, bound: number): stri
 
 type Handle = (request: WebhookRequest) => Promise<{ status: number }>;
 
-/** Each contender's `handle`, built as an app builds it. */
-export async function overheadHandlers(): Promise<Record<Contender, Handle>> {
+/** A contender's `handle`, built as an app builds it. */
+export async function overheadHandler(contender: Contender): Promise<Handle> {
   const handlerWith = (options: Partial<WebhookHandlerOptions>, memory?: LeanMemory): WebhookHandler => {
     const router = createWebhookRouter();
     router.on('checkout.session.completed', (event, ctx) => {
@@ -145,16 +147,14 @@ export async function overheadHandlers(): Promise<Record<Contender, Handle>> {
     });
     return createWebhookHandler({ secret: benchSecret, router, logger: false, ...options });
   };
+  if (contender === 'off') return handlerWith({ store: false, telemetry: false }).handle;
+  if (contender === 'memory store') return handlerWith({ telemetry: false }).handle;
+  if (contender === 'map by hand') return handlerWith({ store: false, telemetry: false }, leanMemory()).handle;
   const sdk = await benchOpenTelemetry();
+  if (contender === 'telemetry') return handlerWith({ store: false, telemetry: sdk }).handle;
   const tracer = sdk.tracerProvider.getTracer('bench-floor');
   const histogram = sdk.meterProvider.getMeter('bench-floor').createHistogram('bench.floor.duration', { unit: 's' });
-  return {
-    off: handlerWith({ store: false, telemetry: false }).handle,
-    'sdk floor': withFloor(handlerWith({ store: false, telemetry: false }), tracer, histogram),
-    telemetry: handlerWith({ store: false, telemetry: sdk }).handle,
-    'memory store': handlerWith({ telemetry: false }).handle,
-    'map by hand': handlerWith({ store: false, telemetry: false }, leanMemory()).handle,
-  };
+  return withFloor(handlerWith({ store: false, telemetry: false }), tracer, histogram);
 }
 
 interface LeanMemory {
@@ -201,38 +201,52 @@ function withFloor(handler: WebhookHandler, tracer: Tracer, histogram: Histogram
   };
 }
 
-/**
- * A new batch of `deliveries` for each batch any contender answers: new ids, as Stripe sends them
- * (the memory store would answer `duplicate` to an id it has seen, without dispatching), and bytes
- * no contender has read yet. A batch shared by some contenders would be in the CPU's caches for
- * them and not for the others (5 MB of bodies), which measured as microseconds per delivery.
- */
-function overheadBatches(deliveries: number): () => readonly WebhookRequest[] {
-  const template = deliveryTemplate(5 * 1024);
-  let sequence = 0;
-  return () => Array.from({ length: deliveries }, () => signedRequest(template, sequence++));
-}
-
-/** Runs `count` deliveries through a contender, so that its code is compiled before it is measured. */
-async function warmUp(handle: Handle, nextBatch: () => readonly WebhookRequest[], contender: Contender, count: number): Promise<void> {
-  for (let done = 0; done < count; ) {
-    const batch = nextBatch().slice(0, count - done);
-    await answerAll(handle, batch, contender);
-    done += batch.length;
-  }
-}
-
 export function signedRequest(template: DeliveryTemplate, sequence: number): WebhookRequest {
   const { body, signature } = signBody(template.body(sequence));
   return { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: Buffer.from(body) };
 }
 
 /** Answers the deliveries one after another; a contender that does not answer 200 `received` is not measured. */
-async function answerAll(handle: Handle, batch: readonly WebhookRequest[], contender: Contender): Promise<void> {
+export async function answerAll(handle: Handle, batch: readonly WebhookRequest[], contender: Contender): Promise<void> {
   for (const request of batch) {
     const response = await handle(request);
     if (response.status !== 200) throw new Error(`${contender} answered a signed delivery with ${response.status}`);
   }
+}
+
+/** A contender's own process: `ask` sends it one command and resolves its answer. */
+interface ContenderProcess {
+  child: ChildProcess;
+  ask(command: ContenderCommand): Promise<number>;
+}
+
+/**
+ * `warmup`: answer that many deliveries, unmeasured, so its code is compiled and its memory (a
+ * store's ids) is in use; `measure`: sign that many new deliveries, then answer them and report
+ * the CPU µs per delivery of answering alone.
+ */
+export type ContenderCommand = { warmup: number } | { measure: number };
+
+function startContender(contender: Contender): Promise<ContenderProcess> {
+  const child = fork(new URL('./overhead-contender.ts', import.meta.url), [contender], { execArgv: ['--import', 'tsx'], env: builtPackageEnv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let waiting: { resolve: (value: number) => void; reject: (error: Error) => void } | undefined;
+  const failed = (error: Error) => {
+    waiting?.reject(error);
+    waiting = undefined;
+  };
+  child.on('message', (message: { answer?: number; error?: string }) => {
+    if (message.error !== undefined) failed(new Error(`${contender}: ${message.error}`));
+    else waiting?.resolve(message.answer as number);
+    waiting = undefined;
+  });
+  child.on('exit', (code) => failed(new Error(`${contender} exited (${code})`)));
+  const ask = (command: ContenderCommand | 'ready') =>
+    new Promise<number>((resolve, reject) => {
+      waiting = { resolve, reject };
+      if (command !== 'ready') child.send(command);
+    });
+  // It sends 0 once its handler is built.
+  return ask('ready').then(() => ({ child, ask }));
 }
 
 export function overheadTable(result: OverheadResult, config: OverheadConfig): TableData {
@@ -254,7 +268,7 @@ export function overheadTable(result: OverheadResult, config: OverheadConfig): T
       formatTarget(targets[contender]),
     ]),
     notes: [
-      'createWebhookHandler(...).handle() in the bench process, awaited one delivery at a time: distinct, validly signed checkout.session.completed events of 5 KiB, as Buffers, one no-op handler. CPU µs: the process CPU time (user + system) over the batch. Added µs: each batch minus the baseline batch of the same repetition; the median of those differences, with the interval that holds the true median with 95% confidence. The built package (dist/), as an app runs it.',
+      'createWebhookHandler(...).handle(), each contender in a process of its own, awaited one delivery at a time: distinct, validly signed checkout.session.completed events of 5 KiB, as Buffers, one no-op handler. CPU µs: the CPU time of the contender\'s process (user + system) over the batch, signed beforehand. Added µs: each batch minus the baseline batch of the same repetition; the median of those differences, with the interval that holds the true median with 95% confidence. The built package (dist/), as an app runs it.',
       `The kit's telemetry over the SDK floor: ${result.telemetryToFloor.median.toFixed(2)}x (ratio of the medians; the paired ratios spread ${formatRatio(result.telemetryToFloor).replace(/^\S+ /, '')}). The target is decided on each repetition's telemetry added minus 1.5x the floor's added: ${formatInterval(result.telemetryExcess)} µs.`,
       `SDK: BasicTracerProvider with a BatchSpanProcessor whose exporter drops the spans, MeterProvider with a reader, no context manager; the kit gets them as telemetry.tracerProvider / meterProvider.`,
       `The map by hand is the leanest memory with the memory store's guarantees (a lease while the handler runs, then the retention; 100,000 ids, the oldest forgotten first), kept by the handler itself with no promise, token or sweep: what remembering the ids costs before any of the kit's code. The memory store over the map by hand, paired: ${formatInterval(result.storeOverByHand)} µs.`,

@@ -8,6 +8,7 @@ import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
 import { createSignedRequest } from '../../src/testing/create-signed-request.js';
 import { createTestEvent } from '../../src/testing/create-test-event.js';
 import { bullmqInbox } from '../../src/inbox/bullmq/bullmq-inbox.js';
+import { holdWrites } from '../../src/inbox/bullmq/job-connection.js';
 import type { Inbox } from '../../src/inbox/types.js';
 import { listening } from '../support/listen.js';
 import { startPrivateRedis } from '../support/private-redis.js';
@@ -92,6 +93,23 @@ describe.skipIf(!redis)('bullmqInbox on BullMQ and Redis', () => {
       expect(settle, `the settle of ${event.id}`).toBeGreaterThanOrEqual(0);
       expect(completion, `the completion of ${event.id}`).toBeGreaterThan(settle);
       expect(ran[completion]?.source).toBe(ran[settle]?.source);
+    }
+  });
+
+  it('holds the writes on the completing connection until the turn ends, in the order they were sent', async () => {
+    const own = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    try {
+      await own.ping();
+      const key = `${prefix}:held-writes`;
+      holdWrites(own);
+      // Both wait in the socket until this turn of the event loop ends, then leave in one write.
+      const settle = own.eval(`return redis.call('SET', KEYS[1], 'settled')`, 1, key);
+      const completion = own.get(key);
+      expect(own.stream.writableCorked).toBe(1);
+      expect(await Promise.all([settle, completion])).toEqual(['OK', 'settled']);
+      expect(own.stream.writableCorked).toBe(0);
+    } finally {
+      own.disconnect();
     }
   });
 

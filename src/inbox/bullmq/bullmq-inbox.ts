@@ -13,7 +13,7 @@ import { inboxStatuses } from '../types.js';
 import { claimScript, insertScript, markDeadScript, purgeScript, requeueScript, settleScript } from './event-log-scripts.js';
 import { eventScript, listPageScript, timelineScript } from './list-scripts.js';
 import { bullmqHealth } from './health-script.js';
-import { jobConnection } from './job-connection.js';
+import { holdWrites, jobConnection } from './job-connection.js';
 import { runScript, type RedisLike } from './run-script.js';
 
 export interface BullmqInboxOptions extends InboxOptions {
@@ -85,6 +85,7 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
    * run after the completion, leaving a window where the job is gone and the event not settled.
    */
   function settleAhead(connection: RedisLike, job: JobData, args: Array<string | number>) {
+    holdWrites(connection);
     const answered: Promise<void> = connection.eval(settleScript, 0, base, ...args).then(
       () => undefined,
       () => addJob(job.eventId, job.generation, leaseMs, `.s${globalThis.crypto.randomUUID()}`).then(() => undefined, () => undefined),

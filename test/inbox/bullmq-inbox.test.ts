@@ -10,6 +10,7 @@ import { createTestEvent } from '../../src/testing/create-test-event.js';
 import { bullmqInbox } from '../../src/inbox/bullmq/bullmq-inbox.js';
 import { holdWrites } from '../../src/inbox/bullmq/job-connection.js';
 import type { Inbox } from '../../src/inbox/types.js';
+import { inboxEngine } from '../../src/inbox/engine.js';
 import { listening } from '../support/listen.js';
 import { startPrivateRedis } from '../support/private-redis.js';
 import { deleteKeys } from '../support/service-cleanup.js';
@@ -111,6 +112,25 @@ describe.skipIf(!redis)('bullmqInbox on BullMQ and Redis', () => {
     } finally {
       own.disconnect();
     }
+  });
+
+  it('settles an event claimed before the claim kept its start and its hold on the object', async () => {
+    const queue = 'inbox-settle-earlier-claim';
+    const inbox = inboxEngine(bullmqInbox({ connection, prefix, queue, ordering: 'per-object' }), 'test');
+    opened.push(inbox);
+    const [first, second] = [1, 2].map((created) => createTestEvent('checkout.session.completed', { created, data: { object: { id: 'cs_earlier_claim' } } } as never));
+    await inbox.enqueue(first!);
+    await inbox.enqueue(second!);
+    const claimed = await inbox.claim(first!.id, 'token-earlier');
+    expect(claimed.state).toBe('claimed');
+    // The hash as an earlier claim left it: the lease and the attempt, without these two fields.
+    await connection.hdel(`${prefix}:${queue}:inbox:e:${first!.id}`, 'startedAt', 'holds');
+    expect(await inbox.settle(first!.id, 'token-earlier', { status: 'done', durationMs: 7 })).toBe(true);
+    const settled = await inbox.get(first!.id);
+    expect(settled?.status).toBe('done');
+    expect(settled?.attempts).toEqual([{ startedAt: expect.any(String), durationMs: 7 }]);
+    // The object was let go: the next event of it is claimed at once, not told to wait.
+    expect((await inbox.claim(second!.id, 'token-next')).state).toBe('claimed');
   });
 
   it('runs an event again once its lease ends when the settle sent ahead of its completion failed', async () => {

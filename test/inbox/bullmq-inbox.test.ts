@@ -114,6 +114,24 @@ describe.skipIf(!redis)('bullmqInbox on BullMQ and Redis', () => {
     }
   });
 
+  it('counts each status by its set: counters left in the log by an earlier version are not read', async () => {
+    const queue = 'inbox-counts-sets';
+    const inbox = inboxEngine(bullmqInbox({ connection, prefix, queue }), 'test');
+    opened.push(inbox);
+    const [done, failed, queued] = [createTestEvent('invoice.paid'), createTestEvent('invoice.paid'), createTestEvent('invoice.paid')];
+    for (const event of [done!, failed!, queued!]) await inbox.enqueue(event);
+    await inbox.claim(done!.id, 'token-done');
+    await inbox.settle(done!.id, 'token-done', { status: 'done', durationMs: 1 });
+    await inbox.claim(failed!.id, 'token-failed');
+    await inbox.settle(failed!.id, 'token-failed', { status: 'failed', error: new Error('boom'), durationMs: 1 });
+    // Counters as an earlier version kept them, gone wrong: neither stats() nor health() reads them.
+    await connection.hset(`${prefix}:${queue}:inbox:counts`, 'queued', 40, 'processing', 7, 'failed', 9, 'dead', 3, 'done', 11);
+    expect(await inbox.stats()).toEqual({ queued: 1, processing: 0, done: 1, failed: 1, discarded: 0, dead: 0 });
+    const health = await inbox.health({ maxLagMs: 3_600_000, maxDead: 10 });
+    expect({ queued: health.queued, processing: health.processing, failed: health.failed, dead: health.dead }).toEqual({ queued: 1, processing: 0, failed: 1, dead: 0 });
+    expect(health.lastDoneAt).toEqual(expect.any(String));
+  });
+
   it('settles an event claimed before the claim kept its start and its hold on the object', async () => {
     const queue = 'inbox-settle-earlier-claim';
     const inbox = inboxEngine(bullmqInbox({ connection, prefix, queue, ordering: 'per-object' }), 'test');

@@ -10,7 +10,7 @@ import { resolveInboxOptions } from '../resolve-inbox-options.js';
 import type { Inbox, InboxEntry, InboxOptions, InboxStats } from '../types.js';
 import type { InboxClaim, InboxEngine } from '../engine.js';
 import { inboxStatuses } from '../types.js';
-import { claimScript, insertScript, markDeadScript, purgeScript, requeueScript, settleScript } from './event-log-scripts.js';
+import { claimScript, countsScript, insertScript, markDeadScript, purgeScript, requeueScript, settleScript } from './event-log-scripts.js';
 import { eventScript, listPageScript, timelineScript } from './list-scripts.js';
 import { bullmqHealth } from './health-script.js';
 import { holdWrites, jobConnection } from './job-connection.js';
@@ -252,10 +252,8 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
     },
 
     async stats() {
-      const counts = Object.fromEntries(inboxStatuses.map((status) => [status, 0])) as InboxStats;
-      const stored = fields((await redis.eval(`return redis.call('HGETALL', KEYS[1])`, 1, `${base}:counts`)) as string[]);
-      for (const status of inboxStatuses) counts[status] = Math.max(0, Number(stored[status] ?? 0));
-      return counts;
+      const sizes = (await script(countsScript, ...inboxStatuses)) as number[];
+      return Object.fromEntries(inboxStatuses.map((status, index) => [status, Number(sizes[index] ?? 0)])) as InboxStats;
     },
 
     health: (healthOptions) => bullmqHealth(healthOptions, (text) => script(text)),

@@ -10,8 +10,9 @@
  * - `<base>:time`: each event's zero-padded sequence by arrival time (time range -> sequence
  *   range, and the timeline's `received`); `<base>:tf`: ids of failed, dead and discarded events
  *   by arrival time (the timeline's `failed`);
- * - `<base>:seq`: the arrival counter; `<base>:counts`: events by status (and `doneAt`, when an
- *   event was last done);
+ * - `<base>:seq`: the arrival counter; `<base>:counts`: `doneAt`, when an event was last done
+ *   (logs written before this version also keep counters by status there, no longer read: the
+ *   count of a status is its set's ZCARD, which costs no write per move);
  * - `<base>:o:<object id>`: who holds an object and the `created` of its newest done event;
  *   `<base>:oq:<object id>`: the object's queued events by `created`, for per-object ordering.
  * Every index entry is written and removed in the same script as the event's own change.
@@ -24,13 +25,12 @@
 // costs about as much as the command that takes it, so the scripts of every job pass text.
 const now = `local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local nowText = t[1] .. string.format('%03d', math.floor(tonumber(t[2]) / 1000))`;
-// A status change moves the event between the status sets and counts, in or out of `tf`, and in
+// A status change moves the event between the status sets, in or out of `tf`, and in
 // or out of its object's `oq` (the queued events of the object by `created`). The caller passes
 // the fields it has already read, so that the hash is read once per script.
 const move = `local failing = { failed = true, dead = true, discarded = true }
 local function move(base, id, from, to, seq, at, object, created)
-  if from then redis.call('HINCRBY', base .. ':counts', from, '-1') redis.call('ZREM', base .. ':s:' .. from, id) end
-  redis.call('HINCRBY', base .. ':counts', to, '1')
+  if from then redis.call('ZREM', base .. ':s:' .. from, id) end
   redis.call('ZADD', base .. ':s:' .. to, seq, id)
   if failing[to] then redis.call('ZADD', base .. ':tf', at, id) elseif from and failing[from] then redis.call('ZREM', base .. ':tf', id) end
   -- For inbox.health()'s lastDoneAt (health-script.ts).
@@ -46,6 +46,11 @@ const outcome = `local function withOutcome(attempt, json)
   if json == '{}' then return attempt end
   return string.sub(attempt, 1, -2) .. ',' .. string.sub(json, 2)
 end`;
+
+/** ARGV: base, then statuses. Returns the number of events in each status: the ZCARD of its set. */
+export const countsScript = `local counts = {}
+for i = 2, #ARGV do counts[#counts + 1] = redis.call('ZCARD', ARGV[1] .. ':s:' .. ARGV[i]) end
+return counts`;
 
 /** The member of `<base>:time` for a sequence: zero-padded, so ties in time sort by sequence. */
 export const timeMember = `local function timeMember(seq) return string.format('%016.0f', seq) end`;
@@ -179,5 +184,4 @@ for _, index in ipairs({ ':all', ':s:' .. status, ':t:' .. type, ':tf' }) do red
 if object and object ~= '' then redis.call('ZREM', base .. ':io:' .. object, id) end
 if order and order ~= '' then redis.call('ZREM', base .. ':or:' .. order, id) end
 redis.call('ZREM', base .. ':time', timeMember(tonumber(seq)))
-redis.call('HINCRBY', base .. ':counts', status, -1)
 return 1`;

@@ -8,7 +8,9 @@ import { createWebhookRouter } from '../../src/router/create-webhook-router.js';
 import { createSignedRequest } from '../../src/testing/create-signed-request.js';
 import { createTestEvent } from '../../src/testing/create-test-event.js';
 import { bullmqInbox } from '../../src/inbox/bullmq/bullmq-inbox.js';
+import { holdWrites } from '../../src/inbox/bullmq/job-connection.js';
 import type { Inbox } from '../../src/inbox/types.js';
+import { inboxEngine } from '../../src/inbox/engine.js';
 import { listening } from '../support/listen.js';
 import { startPrivateRedis } from '../support/private-redis.js';
 import { deleteKeys } from '../support/service-cleanup.js';
@@ -93,6 +95,60 @@ describe.skipIf(!redis)('bullmqInbox on BullMQ and Redis', () => {
       expect(completion, `the completion of ${event.id}`).toBeGreaterThan(settle);
       expect(ran[completion]?.source).toBe(ran[settle]?.source);
     }
+  });
+
+  it('holds the writes on the completing connection until the turn ends, in the order they were sent', async () => {
+    const own = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    try {
+      await own.ping();
+      const key = `${prefix}:held-writes`;
+      holdWrites(own);
+      // Both wait in the socket until this turn of the event loop ends, then leave in one write.
+      const settle = own.eval(`return redis.call('SET', KEYS[1], 'settled')`, 1, key);
+      const completion = own.get(key);
+      expect(own.stream.writableCorked).toBe(1);
+      expect(await Promise.all([settle, completion])).toEqual(['OK', 'settled']);
+      expect(own.stream.writableCorked).toBe(0);
+    } finally {
+      own.disconnect();
+    }
+  });
+
+  it('counts each status by its set: counters left in the log by an earlier version are not read', async () => {
+    const queue = 'inbox-counts-sets';
+    const inbox = inboxEngine(bullmqInbox({ connection, prefix, queue }), 'test');
+    opened.push(inbox);
+    const [done, failed, queued] = [createTestEvent('invoice.paid'), createTestEvent('invoice.paid'), createTestEvent('invoice.paid')];
+    for (const event of [done!, failed!, queued!]) await inbox.enqueue(event);
+    await inbox.claim(done!.id, 'token-done');
+    await inbox.settle(done!.id, 'token-done', { status: 'done', durationMs: 1 });
+    await inbox.claim(failed!.id, 'token-failed');
+    await inbox.settle(failed!.id, 'token-failed', { status: 'failed', error: new Error('boom'), durationMs: 1 });
+    // Counters as an earlier version kept them, gone wrong: neither stats() nor health() reads them.
+    await connection.hset(`${prefix}:${queue}:inbox:counts`, 'queued', 40, 'processing', 7, 'failed', 9, 'dead', 3, 'done', 11);
+    expect(await inbox.stats()).toEqual({ queued: 1, processing: 0, done: 1, failed: 1, discarded: 0, dead: 0 });
+    const health = await inbox.health({ maxLagMs: 3_600_000, maxDead: 10 });
+    expect({ queued: health.queued, processing: health.processing, failed: health.failed, dead: health.dead }).toEqual({ queued: 1, processing: 0, failed: 1, dead: 0 });
+    expect(health.lastDoneAt).toEqual(expect.any(String));
+  });
+
+  it('settles an event claimed before the claim kept its start and its hold on the object', async () => {
+    const queue = 'inbox-settle-earlier-claim';
+    const inbox = inboxEngine(bullmqInbox({ connection, prefix, queue, ordering: 'per-object' }), 'test');
+    opened.push(inbox);
+    const [first, second] = [1, 2].map((created) => createTestEvent('checkout.session.completed', { created, data: { object: { id: 'cs_earlier_claim' } } } as never));
+    await inbox.enqueue(first!);
+    await inbox.enqueue(second!);
+    const claimed = await inbox.claim(first!.id, 'token-earlier');
+    expect(claimed.state).toBe('claimed');
+    // The hash as an earlier claim left it: the lease and the attempt, without these two fields.
+    await connection.hdel(`${prefix}:${queue}:inbox:e:${first!.id}`, 'startedAt', 'holds');
+    expect(await inbox.settle(first!.id, 'token-earlier', { status: 'done', durationMs: 7 })).toBe(true);
+    const settled = await inbox.get(first!.id);
+    expect(settled?.status).toBe('done');
+    expect(settled?.attempts).toEqual([{ startedAt: expect.any(String), durationMs: 7 }]);
+    // The object was let go: the next event of it is claimed at once, not told to wait.
+    expect((await inbox.claim(second!.id, 'token-next')).state).toBe('claimed');
   });
 
   it('runs an event again once its lease ends when the settle sent ahead of its completion failed', async () => {

@@ -10,10 +10,10 @@ import { resolveInboxOptions } from '../resolve-inbox-options.js';
 import type { Inbox, InboxEntry, InboxOptions, InboxStats } from '../types.js';
 import type { InboxClaim, InboxEngine } from '../engine.js';
 import { inboxStatuses } from '../types.js';
-import { claimScript, insertScript, markDeadScript, purgeScript, requeueScript, settleScript } from './event-log-scripts.js';
+import { claimScript, countsScript, insertScript, markDeadScript, purgeScript, requeueScript, settleScript } from './event-log-scripts.js';
 import { eventScript, listPageScript, timelineScript } from './list-scripts.js';
 import { bullmqHealth } from './health-script.js';
-import { jobConnection } from './job-connection.js';
+import { holdWrites, jobConnection } from './job-connection.js';
 import { runScript, type RedisLike } from './run-script.js';
 
 export interface BullmqInboxOptions extends InboxOptions {
@@ -85,6 +85,7 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
    * run after the completion, leaving a window where the job is gone and the event not settled.
    */
   function settleAhead(connection: RedisLike, job: JobData, args: Array<string | number>) {
+    holdWrites(connection);
     const answered: Promise<void> = connection.eval(settleScript, 0, base, ...args).then(
       () => undefined,
       () => addJob(job.eventId, job.generation, leaseMs, `.s${globalThis.crypto.randomUUID()}`).then(() => undefined, () => undefined),
@@ -251,10 +252,8 @@ export function bullmqInbox(options: BullmqInboxOptions): Inbox {
     },
 
     async stats() {
-      const counts = Object.fromEntries(inboxStatuses.map((status) => [status, 0])) as InboxStats;
-      const stored = fields((await redis.eval(`return redis.call('HGETALL', KEYS[1])`, 1, `${base}:counts`)) as string[]);
-      for (const status of inboxStatuses) counts[status] = Math.max(0, Number(stored[status] ?? 0));
-      return counts;
+      const sizes = (await script(countsScript, ...inboxStatuses)) as number[];
+      return Object.fromEntries(inboxStatuses.map((status, index) => [status, Number(sizes[index] ?? 0)])) as InboxStats;
     },
 
     health: (healthOptions) => bullmqHealth(healthOptions, (text) => script(text)),

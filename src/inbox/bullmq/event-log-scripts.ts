@@ -1,6 +1,7 @@
 /*
  * The kit's event log on Redis, beside BullMQ's keys, under `<base>` = `<prefix>:<queue>:inbox`:
- * - `<base>:e:<id>`: a hash per event (payload, status, lease, generation);
+ * - `<base>:e:<id>`: a hash per event (payload, status, lease, generation, and while it is claimed
+ *   the attempt's start and whether it holds its object);
  * - `<base>:a:<id>`: the event's attempts, a list of one JSON object each: a claim appends one and
  *   its settle completes it in place, so that neither rewrites the attempts before it;
  * - `<base>:all`: a sorted set of event ids by arrival sequence, for listing newest first;
@@ -9,8 +10,9 @@
  * - `<base>:time`: each event's zero-padded sequence by arrival time (time range -> sequence
  *   range, and the timeline's `received`); `<base>:tf`: ids of failed, dead and discarded events
  *   by arrival time (the timeline's `failed`);
- * - `<base>:seq`: the arrival counter; `<base>:counts`: events by status (and `doneAt`, when an
- *   event was last done);
+ * - `<base>:seq`: the arrival counter; `<base>:counts`: `doneAt`, when an event was last done
+ *   (logs written before this version also keep counters by status there, no longer read: the
+ *   count of a status is its set's ZCARD, which costs no write per move);
  * - `<base>:o:<object id>`: who holds an object and the `created` of its newest done event;
  *   `<base>:oq:<object id>`: the object's queued events by `created`, for per-object ordering.
  * Every index entry is written and removed in the same script as the event's own change.
@@ -19,18 +21,20 @@
  * (or a cluster with a hash-tagged prefix such as `{bull}`).
  */
 
-const now = `local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
-// A status change moves the event between the status sets and counts, in or out of `tf`, and in
+// `nowText` is the same time as text: a number passed to redis.call is formatted with %.17g, which
+// costs about as much as the command that takes it, so the scripts of every job pass text.
+const now = `local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local nowText = t[1] .. string.format('%03d', math.floor(tonumber(t[2]) / 1000))`;
+// A status change moves the event between the status sets, in or out of `tf`, and in
 // or out of its object's `oq` (the queued events of the object by `created`). The caller passes
 // the fields it has already read, so that the hash is read once per script.
 const move = `local failing = { failed = true, dead = true, discarded = true }
 local function move(base, id, from, to, seq, at, object, created)
-  if from then redis.call('HINCRBY', base .. ':counts', from, -1) redis.call('ZREM', base .. ':s:' .. from, id) end
-  redis.call('HINCRBY', base .. ':counts', to, 1)
+  if from then redis.call('ZREM', base .. ':s:' .. from, id) end
   redis.call('ZADD', base .. ':s:' .. to, seq, id)
   if failing[to] then redis.call('ZADD', base .. ':tf', at, id) elseif from and failing[from] then redis.call('ZREM', base .. ':tf', id) end
   -- For inbox.health()'s lastDoneAt (health-script.ts).
-  if to == 'done' then redis.call('HSET', base .. ':counts', 'doneAt', now) end
+  if to == 'done' then redis.call('HSET', base .. ':counts', 'doneAt', nowText) end
   if object and object ~= '' then
     if to == 'queued' then redis.call('ZADD', base .. ':oq:' .. object, created, id)
     elseif from == 'queued' then redis.call('ZREM', base .. ':oq:' .. object, id) end
@@ -42,6 +46,11 @@ const outcome = `local function withOutcome(attempt, json)
   if json == '{}' then return attempt end
   return string.sub(attempt, 1, -2) .. ',' .. string.sub(json, 2)
 end`;
+
+/** ARGV: base, then statuses. Returns the number of events in each status: the ZCARD of its set. */
+export const countsScript = `local counts = {}
+for i = 2, #ARGV do counts[#counts + 1] = redis.call('ZCARD', ARGV[1] .. ':s:' .. ARGV[i]) end
+return counts`;
 
 /** The member of `<base>:time` for a sequence: zero-padded, so ties in time sort by sequence. */
 export const timeMember = `local function timeMember(seq) return string.format('%016.0f', seq) end`;
@@ -83,7 +92,7 @@ if not status then return {'missing'} end
 -- A job was delivered for the event: from now on a duplicate delivery adds none (see insertScript).
 if status == 'done' or status == 'discarded' or status == 'dead' then redis.call('HSET', key, 'enqueued', 1) return {'settled'} end
 if status == 'processing' and tonumber(leased or '0') > now then redis.call('HSET', key, 'enqueued', 1) return {'busy', tonumber(leased) - now + 100} end
-local stale = 0
+local stale, holds = 0, '0'
 if ARGV[5] == '1' and object ~= '' then
   local okey = base .. ':o:' .. object
   local holder, held, doneCreated = unpack(redis.call('HMGET', okey, 'holder', 'leaseUntil', 'doneCreated'))
@@ -95,10 +104,14 @@ if ARGV[5] == '1' and object ~= '' then
     return {'busy', 200}
   end
   redis.call('HSET', okey, 'holder', id, 'leaseUntil', now + lease)
+  holds = '1'
   if tonumber(created) < tonumber(doneCreated or '0') then stale = 1 end
 end
-local attempt = redis.call('RPUSH', base .. ':a:' .. id, string.format('{"startedAt":%.0f}', now))
-redis.call('HSET', key, 'status', 'processing', 'token', token, 'leaseUntil', now + lease, 'updatedAt', now, 'enqueued', 1)
+local attempt = redis.call('RPUSH', base .. ':a:' .. id, '{"startedAt":' .. nowText .. '}')
+-- The attempt's start and whether the event holds its object are kept beside the token, so that
+-- the settle reads them with the fields it reads anyway, rather than the attempt and the object.
+redis.call('HSET', key, 'status', 'processing', 'token', token, 'leaseUntil', string.format('%d', now + lease), 'updatedAt', nowText, 'enqueued', '1',
+  'startedAt', nowText, 'holds', holds)
 move(base, id, status, 'processing', seq, at, object, created)
 return {'claimed', payload, stale, at, attempt, trace or ''}`;
 
@@ -108,14 +121,17 @@ ${move}
 ${outcome}
 local base, id, token, status = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local key = base .. ':e:' .. id
-local owner, current, object, created, seq, at = unpack(redis.call('HMGET', key, 'token', 'status', 'object', 'created', 'seq', 'receivedAt'))
+local owner, current, object, created, seq, at, startedAt, holds = unpack(redis.call('HMGET', key, 'token', 'status', 'object', 'created', 'seq', 'receivedAt', 'startedAt', 'holds'))
 if owner ~= token or current ~= 'processing' then return 0 end
 local attempts = base .. ':a:' .. id
-redis.call('LSET', attempts, -1, withOutcome(redis.call('LINDEX', attempts, -1), ARGV[5]))
-redis.call('HSET', key, 'status', status, 'updatedAt', now)
-redis.call('HDEL', key, 'token', 'leaseUntil')
+-- The attempt as its claim wrote it; an event claimed by a version that kept no start is read.
+local attempt = startedAt and ('{"startedAt":' .. startedAt .. '}') or redis.call('LINDEX', attempts, -1)
+redis.call('LSET', attempts, -1, withOutcome(attempt, ARGV[5]))
+-- Emptied rather than deleted, in the same command: every reader of the lease checks the status first.
+redis.call('HSET', key, 'status', status, 'updatedAt', nowText, 'token', '', 'leaseUntil', '0')
 move(base, id, 'processing', status, seq, at, object, created)
-if object ~= '' then
+-- An event claimed without holding its object (ordering 'none') leaves the object alone.
+if object ~= '' and holds ~= '0' then
   local okey = base .. ':o:' .. object
   local holder, doneCreated = unpack(redis.call('HMGET', okey, 'holder', 'doneCreated'))
   if holder == id then
@@ -168,5 +184,4 @@ for _, index in ipairs({ ':all', ':s:' .. status, ':t:' .. type, ':tf' }) do red
 if object and object ~= '' then redis.call('ZREM', base .. ':io:' .. object, id) end
 if order and order ~= '' then redis.call('ZREM', base .. ':or:' .. order, id) end
 redis.call('ZREM', base .. ':time', timeMember(tonumber(seq)))
-redis.call('HINCRBY', base .. ':counts', status, -1)
 return 1`;

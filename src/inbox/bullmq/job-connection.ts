@@ -16,3 +16,17 @@ export async function jobConnection(worker: Worker): Promise<RedisLike | undefin
   const client = (await backend?.client) as Partial<RedisLike> | undefined;
   return typeof client?.evalsha === 'function' && typeof client.eval === 'function' ? (client as RedisLike) : undefined;
 }
+
+/**
+ * Holds what is written on the connection until the current turn of the event loop ends, so that
+ * a settle and the job's completion that follows it (a few promise steps later, in the same turn)
+ * leave in one write: one system call instead of two here, and one read instead of two in Redis.
+ * The order of the commands is the connection's either way; where the client exposes no socket,
+ * each command is written as it is sent.
+ */
+export function holdWrites(connection: RedisLike): void {
+  const socket = connection.stream;
+  if (typeof socket?.cork !== 'function' || typeof socket.uncork !== 'function') return;
+  socket.cork();
+  process.nextTick(() => socket.uncork());
+}

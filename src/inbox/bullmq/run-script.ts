@@ -6,6 +6,8 @@ export interface RedisLike {
   evalsha?(sha: string, numberOfKeys: number, ...args: Array<string | number>): Promise<unknown>;
   /** ioredis's connection state: `ready` while Redis answers. */
   status?: string;
+  /** ioredis's socket to Redis, where it has one: written to in the order commands are sent. */
+  stream?: { cork(): void; uncork(): void };
 }
 
 const scriptHashes = new Map<string, Promise<string>>();

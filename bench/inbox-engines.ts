@@ -256,7 +256,7 @@ async function openBullmq(): Promise<InboxEngineBench> {
     },
     workBare: (concurrency, onJob) => work('bare', concurrency, async () => onJob()),
     keptDetail:
-      'the bare worker, whose job function claims its event with a lean script of its own (SET NX PX of a lease under a random token, the attempt appended with RPUSH, the payload returned and parsed) and settles it with another (status and outcome written only while GET of the lease still answers the token), sent with its text (EVAL, which a lost script cache cannot turn into a second command after the completion) on the connection BullMQ completes the job on just before the completion, so that Redis runs it first and the job does not wait for its answer (as the kit does)',
+      'the bare worker, whose job function claims its event with a lean script of its own (SET NX PX of a lease under a random token, the attempt appended with RPUSH, the payload returned and parsed) and settles it with another (status and outcome written only while GET of the lease still answers the token), sent with its text (EVAL, which a lost script cache cannot turn into a second command after the completion) on the connection BullMQ completes the job on just before the completion, its writes held to the end of the turn so that both leave in one write: Redis runs the settle first and the job does not wait for its answer (as the kit does)',
     async fillKept(events) {
       const pipeline = connection.pipeline();
       for (const event of events) pipeline.hset(`${keptBase}:e:${event.id}`, 'payload', event.body, 'status', 'queued');
@@ -275,6 +275,11 @@ async function openBullmq(): Promise<InboxEngineBench> {
         const payload = (await connection.evalsha(keptClaimSha, 3, ...keys, token, leaseMs)) as string | null;
         if (payload !== null) {
           JSON.parse(payload);
+          // Held to the end of this turn, as the kit holds it: the settle and the completion that
+          // follows it leave in one write.
+          const socket = (completesOn as { stream?: { cork(): void; uncork(): void } }).stream;
+          socket?.cork();
+          if (socket) process.nextTick(() => socket.uncork());
           void completesOn.eval(keptSettle, 3, ...keys, token, 'done', '0').catch(() => undefined);
         }
         onJob();

@@ -10,13 +10,12 @@
 // median (min-max) ms, and the new statement's EXPLAIN (ANALYZE, BUFFERS).
 // writes: events/s of `--clients` concurrent writers (one on PGlite, which has one connection),
 // each event stored (a transaction of the insert and one more round trip, where the inbox sends
-// pg-boss's job), claimed and settled: without counters, with one counter row per status, and
-// with the sharded counters the inbox creates. `--rounds` interleaved rounds: median (min-max).
+// pg-boss's job), claimed and settled: without counters and with the counters the inbox creates. `--rounds` interleaved rounds: median (min-max).
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { parseTableName } from '../src/stores/postgres/table-name.js';
 import { eventLogSchema, eventLogStatements, type EventLogTables } from '../src/inbox/pg-boss/event-log-sql.js';
-import { counterShards, healthCountersStatement, healthIndexStatement, healthStatement } from '../src/inbox/pg-boss/health-sql.js';
+import { healthCountersStatement, healthIndexStatement, healthStatement } from '../src/inbox/pg-boss/health-sql.js';
 import { toSqlDatabase, type SqlDatabase } from '../src/inbox/pg-boss/sql-client.js';
 import { interleave, summarize } from './stats.js';
 
@@ -47,9 +46,9 @@ function tablesFor(name: string): EventLogTables {
   return { events: parseTableName(qualified).quoted, objects: parseTableName(`${qualified}_objects`).quoted, name: qualified };
 }
 
-/** The log as the inbox creates it, with `shards` counter rows per status, or none (0). */
-async function createLog(db: SqlDatabase, tables: EventLogTables, shards: number) {
-  const counters = shards > 0 ? `${healthCountersStatement(tables, shards)};` : '';
+/** The log as the inbox creates it, with its counters or without. */
+async function createLog(db: SqlDatabase, tables: EventLogTables, withCounters: boolean) {
+  const counters = withCounters ? `${healthCountersStatement(tables)};` : '';
   await db.query(`DO $$ BEGIN ${eventLogSchema(tables).join(';\n')}; ${healthIndexStatement(tables)}; ${counters} END $$`);
 }
 
@@ -67,7 +66,7 @@ const shapes = [
 async function healthCost(engine: string, db: SqlDatabase) {
   for (const [index, shape] of shapes.entries()) {
     const tables = tablesFor(`health_${index}`);
-    await createLog(db, tables, counterShards);
+    await createLog(db, tables, true);
     // Statuses by position: queued first, then failed, dead, and the rest done; ten ms apart.
     await db.query(
       `INSERT INTO ${tables.events} (event_id, type, object_id, created, payload, status, received_at, updated_at)
@@ -93,7 +92,7 @@ FROM generate_series(1, $1::int) AS i`,
 }
 
 async function writeCost(engine: string, db: SqlDatabase, writers: number) {
-  const variants: Record<string, number> = { 'no counters': 0, 'one row per status': 1, [`${counterShards} shards per status`]: counterShards };
+  const variants: Record<string, boolean> = { 'no counters': false, counters: true };
   const names = Object.keys(variants);
   const logs = Object.fromEntries(names.map((name, index) => [name, tablesFor(`writes_${index}`)]));
   for (const name of names) await createLog(db, logs[name]!, variants[name]!);

@@ -1,15 +1,17 @@
 // inbox.health() on pg-boss reads its counts from counters that triggers on the event log keep:
 // they must equal a count of the log after every move an event makes (insert, claim, settle, fail,
-// dead, replay, retention delete), under concurrent workers, and for a log made before the counters
-// existed. The statements are the engine's own, run on PGlite and on PostgreSQL.
+// dead, replay, retention delete), under concurrent workers, once the moves are folded into the
+// counts, and for a log made before the counters existed or whose counters an earlier version
+// kept. The statements are the engine's own, run on PGlite and on PostgreSQL.
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTableName } from '../../src/stores/postgres/table-name.js';
 import { ensureEventLogStatement, eventLogSchema, eventLogStatements, type EventLogTables } from '../../src/inbox/pg-boss/event-log-sql.js';
-import { pgBossHealth } from '../../src/inbox/pg-boss/health-sql.js';
+import { foldEvery, pgBossHealth } from '../../src/inbox/pg-boss/health-sql.js';
 import { toSqlDatabase, type SqlClient } from '../../src/inbox/pg-boss/sql-client.js';
 import { pgUrl, serviceAvailable, uniqueName } from '../support/services.js';
+import { earlierHealthCountersStatement } from './fixtures/earlier-health-counters.js';
 
 const postgres = await serviceAvailable('PostgreSQL');
 type Counts = Record<'queued' | 'processing' | 'failed' | 'dead', number>;
@@ -31,6 +33,17 @@ async function expectCounts(db: SqlClient, tables: EventLogTables, expected: Cou
   const { health, log } = await countsOf(db, tables);
   expect(log).toEqual(expected);
   expect(health).toEqual(expected);
+}
+
+/** A table or sequence the counters keep beside the log (`count_moves`, `count_folds`, `counts`). */
+function beside(tables: EventLogTables, suffix: string): string {
+  const [schema, table] = tables.name.includes('.') ? tables.name.split('.') : [undefined, tables.name];
+  return `${schema ? `${schema}.` : ''}"${table}_${suffix}"`;
+}
+
+async function movesLeft(db: SqlClient, tables: EventLogTables): Promise<number> {
+  const { rows } = await db.query(`SELECT count(*)::int AS n FROM ${beside(tables, 'count_moves')}`);
+  return Number((rows[0] as { n: number }).n);
 }
 
 function eventRow(id: string) {
@@ -85,6 +98,63 @@ function countsContract(open: () => Promise<{ db: SqlClient; name: (base: string
 
     await db.query(`TRUNCATE ${tables.events}`);
     await expectCounts(db, tables, { queued: 0, processing: 0, failed: 0, dead: 0 });
+  });
+
+  it('the moves are folded into the counts as they come, and the counts stay exact', async () => {
+    const { db, name } = await open();
+    const tables = tablesFor(name('folds'));
+    const sql = eventLogStatements(tables);
+    await db.query(ensureEventLogStatement(tables));
+    // Three statements per event: 3 * 200 statements fold at least twice.
+    for (let index = 0; index < 200; index++) {
+      const id = `evt_${index}`;
+      await db.query(sql.insert, eventRow(id));
+      await db.query(sql.claimFree, [id, `token_${id}`, 60_000]);
+      if (index % 4 !== 0) await db.query(sql.settle, [id, `token_${id}`, index % 4 === 1 ? 'failed' : 'done', '{}']);
+    }
+    await expectCounts(db, tables, { queued: 0, processing: 50, failed: 50, dead: 0 });
+    // What is left to sum is what the statements since the last fold appended: two moves at most each.
+    expect(await movesLeft(db, tables)).toBeLessThan(2 * foldEvery);
+    const { rows } = await db.query(`SELECT sum(n)::int AS n FROM ${beside(tables, 'counts')}`);
+    expect(Number((rows[0] as { n: number }).n)).toBeGreaterThan(0);
+
+    // A replay of many events in one statement, folded with the rest.
+    await db.query(sql.requeue, [Array.from({ length: 200 }, (_, index) => `evt_${index}`), true]);
+    await expectCounts(db, tables, { queued: 150, processing: 50, failed: 0, dead: 0 });
+  });
+
+  it('a log whose counters an earlier version kept is taken over with exact counts, and stays so during a rolling upgrade', async () => {
+    const { db, name } = await open();
+    const tables = tablesFor(name('upgraded'));
+    const sql = eventLogStatements(tables);
+    await db.query(`DO $$ BEGIN ${eventLogSchema(tables).join('; ')}; ${earlierHealthCountersStatement(tables)}; END $$`);
+    const settle = (id: string, status: string) => db.query(sql.settle, [id, `token_${id}`, status, '{}']);
+    for (const id of ['evt_a', 'evt_b', 'evt_c', 'evt_d', 'evt_e']) await db.query(sql.insert, eventRow(id));
+    for (const id of ['evt_a', 'evt_b', 'evt_c']) await db.query(sql.claimFree, [id, `token_${id}`, 60_000]);
+    await settle('evt_a', 'failed');
+    await settle('evt_b', 'dead');
+    // Before the upgrade, health (of that version) read the counts table alone.
+    const { rows } = await db.query(`SELECT status, sum(n)::int AS n FROM ${beside(tables, 'counts')} GROUP BY status ORDER BY status`);
+    expect(rows).toEqual([
+      { status: 'dead', n: 1 },
+      { status: 'failed', n: 1 },
+      { status: 'processing', n: 1 },
+      { status: 'queued', n: 2 },
+    ]);
+
+    await Promise.all([db.query(ensureEventLogStatement(tables)), db.query(ensureEventLogStatement(tables))]);
+    await db.query(ensureEventLogStatement(tables));
+    await expectCounts(db, tables, { queued: 2, processing: 1, failed: 1, dead: 1 });
+    // The new triggers count: moves are appended.
+    await settle('evt_c', 'done');
+    expect(await movesLeft(db, tables)).toBe(1);
+    await expectCounts(db, tables, { queued: 2, processing: 0, failed: 1, dead: 1 });
+
+    // A process of the earlier version starting now finds its triggers' names and leaves them be.
+    await db.query(`DO $$ BEGIN ${earlierHealthCountersStatement(tables)}; END $$`);
+    await db.query(sql.insert, eventRow('evt_f'));
+    await db.query(sql.requeue, [['evt_a', 'evt_b'], false]);
+    await expectCounts(db, tables, { queued: 5, processing: 0, failed: 0, dead: 0 });
   });
 
   it('a log made before the counters gets them, counted once, however many processes start; a new log its own', async () => {
@@ -152,5 +222,66 @@ describe.skipIf(!postgres)('health counters on PostgreSQL', () => {
     const { health, log } = await countsOf(pool, tables);
     expect(health).toEqual(log);
     expect(log.queued + log.failed + log.processing).toBeGreaterThan(0);
+  });
+
+  it('workers neither wait for nor skew the counts of a replay left open, even one holding the right to fold', async () => {
+    const tables = tablesFor(`${schema}.open_replay`);
+    const sql = eventLogStatements(tables);
+    await pool.query(ensureEventLogStatement(tables));
+    const replayed = Array.from({ length: 40 }, (_, index) => `evt_old_${index}`);
+    for (const id of replayed) {
+      await pool.query(sql.insert, eventRow(id));
+      await pool.query(sql.claimFree, [id, `token_${id}`, 60_000]);
+      await pool.query(sql.settle, [id, `token_${id}`, 'failed', '{}']);
+    }
+    const replay = await pool.connect();
+    try {
+      await replay.query('BEGIN');
+      // The replay's statement takes a multiple of foldEvery from the sequence: it folds, and holds
+      // the right to fold until it commits.
+      await replay.query(`SELECT setval('${beside(tables, 'count_folds')}', ${foldEvery - 1})`);
+      await replay.query(sql.requeue, [replayed, false]);
+      // Meanwhile workers store, claim and settle other events, more than foldEvery statements:
+      // with counter rows the replay locked, the first of them would wait for its COMMIT.
+      for (let index = 0; index < 120; index++) {
+        const id = `evt_new_${index}`;
+        await pool.query(sql.insert, eventRow(id));
+        await pool.query(sql.claimFree, [id, `token_${id}`, 60_000]);
+        await pool.query(sql.settle, [id, `token_${id}`, index % 2 === 0 ? 'done' : 'dead', '{}']);
+      }
+      await expectCounts(pool, tables, { queued: 0, processing: 0, failed: 40, dead: 60 });
+      await replay.query('COMMIT');
+    } finally {
+      replay.release();
+    }
+    await expectCounts(pool, tables, { queued: 40, processing: 0, failed: 0, dead: 60 });
+    // The next fold takes everything committed since.
+    await pool.query(`SELECT setval('${beside(tables, 'count_folds')}', ${10 * foldEvery - 1})`);
+    await pool.query(sql.insert, eventRow('evt_last'));
+    expect(await movesLeft(pool, tables)).toBe(0);
+    await expectCounts(pool, tables, { queued: 41, processing: 0, failed: 0, dead: 60 });
+  });
+
+  it('a move in a repeatable read transaction does not fold, so a fold committed since its snapshot cannot fail it', async () => {
+    const tables = tablesFor(`${schema}.isolation`);
+    const sql = eventLogStatements(tables);
+    await pool.query(ensureEventLogStatement(tables));
+    await pool.query(sql.insert, eventRow('evt_a'));
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      await client.query(`SELECT count(*) FROM ${beside(tables, 'count_moves')}`);
+      // Another writer folds, deleting moves this transaction's snapshot still sees.
+      await pool.query(`SELECT setval('${beside(tables, 'count_folds')}', ${foldEvery - 1})`);
+      await pool.query(sql.insert, eventRow('evt_b'));
+      expect(await movesLeft(pool, tables)).toBe(0);
+      await client.query(`SELECT setval('${beside(tables, 'count_folds')}', ${2 * foldEvery - 1})`);
+      await client.query(sql.insert, eventRow('evt_c'));
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+    expect(await movesLeft(pool, tables)).toBe(1);
+    await expectCounts(pool, tables, { queued: 3, processing: 0, failed: 0, dead: 0 });
   });
 });

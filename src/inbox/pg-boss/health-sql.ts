@@ -3,9 +3,10 @@ import { judgeHealth, resolveHealthOptions, type InboxHealth, type InboxHealthOp
 
 /*
  * What `inbox.health()` reads on PostgreSQL, at the same cost at any size of the log: the counts
- * come from a small table of counters that triggers on the event log keep exact, the oldest queued
- * event is the first entry of the status index's `queued` range, and the last done event the last
- * entry of the `(status, updated_at)` index's `done` range. Counting index ranges instead grows
+ * come from a small table of counters and the moves not yet folded into it, which triggers on the
+ * event log keep exact (see healthCountersStatement), the oldest queued event is the first entry
+ * of the status index's `queued` range, and the last done event the last entry of the
+ * `(status, updated_at)` index's `done` range. Counting index ranges instead grows
  * with the events not done: a 100,000-event backlog during an outage, exactly when a probe must
  * answer fast.
  */
@@ -20,11 +21,11 @@ interface HealthTables {
 const countedStatuses = ['queued', 'processing', 'failed', 'dead'];
 
 /**
- * Each status has this many counter rows, an event's row chosen by a hash of its id: concurrent
- * workers then rarely wait on one row lock, which a single row per status would make them do from
- * their status change to their COMMIT (ingress transactions included). Health sums them.
+ * The moves are folded into the counts once per this many statements that moved events (the one
+ * whose number from a sequence is a multiple of it folds): what health sums stays small whatever
+ * the traffic, and the cost of a fold is shared by that many statements.
  */
-export const counterShards = 16;
+export const foldEvery = 256;
 
 /** The name of an index, function or trigger of the log, without its schema. */
 function localName(tables: HealthTables, suffix: string): string {
@@ -41,6 +42,14 @@ function countsTable(tables: HealthTables): string {
   return parseTableName(`${tables.name}_counts`).quoted;
 }
 
+function movesTable(tables: HealthTables): string {
+  return objectName(tables, 'count_moves');
+}
+
+function foldSequence(tables: HealthTables): string {
+  return objectName(tables, 'count_folds');
+}
+
 /** The index behind `lastDoneAt`: created with the log, and once for a log made before it. */
 export function healthIndexStatement(tables: HealthTables): string {
   return `IF to_regclass('${objectName(tables, 'status_updated_idx')}') IS NULL THEN
@@ -52,22 +61,33 @@ export function healthIndexStatement(tables: HealthTables): string {
 /**
  * The counters (a PL/pgSQL block's statements): created with the log, and once for a log made
  * before them, whose counts are then read from it once. The lock on the log keeps writers out
- * between the trigger's creation and that count, so no event is counted twice or missed.
- * `shards` exists for the bench, which measures what they save.
+ * between that count and the triggers' creation, so no event is counted twice or missed. A log
+ * whose counters an earlier version keeps (its triggers updated the counts rows themselves) is
+ * counted again the same way and gets the triggers below.
+ *
+ * Each statement that moves events between statuses appends its moves (+1 or -1 per event and
+ * status) to a table of moves, and health sums the counts and the moves. Appending takes no lock
+ * that another writer waits for. Counter rows that the writers updated stayed locked from each
+ * status change to its COMMIT, so concurrent workers queued behind each other's commits, and a
+ * statement of many rows (a replay, a retention delete) had to lock them in one order not to
+ * deadlock; updating them also cost PostgreSQL about twice the CPU per status change.
+ *
+ * One writer at a time folds the committed moves into the counts (see foldEvery), in its own
+ * statement's transaction: one that would have to wait for that right does not fold, nor does a
+ * transaction in a stricter isolation, where deleting moves that a concurrent fold deleted would
+ * fail it. The counts keep the earlier version's key (status, shard), one row per status: shard 0.
  */
-export function healthCountersStatement(tables: HealthTables, shards = counterShards): string {
+export function healthCountersStatement(tables: HealthTables): string {
   const counts = countsTable(tables);
+  const moves = movesTable(tables);
   const fn = objectName(tables, 'count_statuses');
   const counted = countedStatuses.map((status) => `'${status}'`).join(', ');
-  // One statement's moves summed by counter, applied in one order (status, shard): statements that
-  // touch the same counters then lock them in the same order and cannot deadlock on them, and a
-  // statement of many rows (a replay, a retention delete) writes each counter once.
-  const apply = (moves: string) => `FOR moved IN SELECT status, hashtext(event_id) & ${shards - 1} AS shard, sum(delta) AS delta FROM (${moves}) m
-      WHERE status IN (${counted}) GROUP BY 1, 2 HAVING sum(delta) <> 0 ORDER BY 1, 2 LOOP
-      UPDATE ${counts} SET n = n + moved.delta WHERE status = moved.status AND shard = moved.shard;
-    END LOOP`;
-  const added = 'SELECT status, event_id, 1 AS delta FROM new_rows';
-  const removed = 'SELECT status, event_id, -1 AS delta FROM old_rows';
+  const folds = foldSequence(tables);
+  const append = (rows: string) => `INSERT INTO ${moves} (status, n) ${rows}; fold := nextval('${folds}') % ${foldEvery} = 0`;
+  const added = `SELECT status, 1 FROM new_rows WHERE status IN (${counted})`;
+  const removed = `SELECT status, -1 FROM old_rows WHERE status IN (${counted})`;
+  // The right to fold is an advisory lock of its own: the one above serializes the creation.
+  const foldLock = `pg_try_advisory_xact_lock(1398229811, hashtext('${tables.events}'))`;
   const triggers = Object.entries({ insert: 'NEW TABLE AS new_rows', update: 'OLD TABLE AS old_rows NEW TABLE AS new_rows', delete: 'OLD TABLE AS old_rows', truncate: '' })
     .map(([event, rows]) => {
       const trigger = `"${localName(tables, `counts_${event}`)}"`;
@@ -76,30 +96,41 @@ export function healthCountersStatement(tables: HealthTables, shards = counterSh
       CREATE TRIGGER ${trigger} AFTER ${event.toUpperCase()} ON ${tables.events}${referencing} FOR EACH STATEMENT EXECUTE FUNCTION ${fn}();`;
     })
     .join('\n      ');
-  // Missing when the counters or the log (dropped and created again) are new: both are checked.
-  const missing = `to_regclass('${counts}') IS NULL OR NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '${tables.events}'::regclass AND tgname = '${localName(tables, 'counts_update')}')`;
+  // Missing when the counters or the log (dropped and created again) are new, or the log's
+  // triggers are an earlier version's (no table of moves): all are checked. The triggers keep
+  // their names, so that a process of an earlier version starting during a rolling upgrade finds
+  // them and leaves them be.
+  const updateTrigger = `SELECT 1 FROM pg_trigger WHERE tgrelid = '${tables.events}'::regclass AND tgname = '${localName(tables, 'counts_update')}'`;
+  const missing = `to_regclass('${counts}') IS NULL OR to_regclass('${moves}') IS NULL OR to_regclass('${folds}') IS NULL OR NOT EXISTS (${updateTrigger})`;
   return `IF ${missing} THEN
     PERFORM pg_advisory_xact_lock(1398229810, hashtext('${tables.events}'));
     IF ${missing} THEN
       LOCK TABLE ${tables.events} IN SHARE ROW EXCLUSIVE MODE;
       CREATE TABLE IF NOT EXISTS ${counts} (status text NOT NULL, shard integer NOT NULL, n bigint NOT NULL, PRIMARY KEY (status, shard));
+      CREATE TABLE IF NOT EXISTS ${moves} (status text NOT NULL, n integer NOT NULL);
+      CREATE SEQUENCE IF NOT EXISTS ${folds};
+      DELETE FROM ${counts};
+      DELETE FROM ${moves};
+      INSERT INTO ${counts} (status, shard, n)
+        SELECT s.status, 0, (SELECT count(*) FROM ${tables.events} e WHERE e.status = s.status) FROM unnest(ARRAY[${counted}]) AS s (status);
       CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $swk_counts$
-  DECLARE moved record;
+  DECLARE fold boolean;
   BEGIN
-    IF TG_OP = 'INSERT' THEN ${apply(added)};
-    ELSIF TG_OP = 'UPDATE' THEN ${apply(`${added} UNION ALL ${removed}`)};
-    ELSIF TG_OP = 'DELETE' THEN ${apply(removed)};
-    ELSE UPDATE ${counts} SET n = 0 WHERE n <> 0;
+    IF TG_OP = 'INSERT' THEN ${append(added)};
+    ELSIF TG_OP = 'UPDATE' THEN ${append(`${added} UNION ALL ${removed}`)};
+    ELSIF TG_OP = 'DELETE' THEN ${append(removed)};
+    ELSE
+      DELETE FROM ${moves};
+      UPDATE ${counts} SET n = 0 WHERE n <> 0;
+    END IF;
+    IF fold AND current_setting('transaction_isolation') = 'read committed' AND ${foldLock} THEN
+      WITH folded AS (DELETE FROM ${moves} RETURNING status, n)
+      UPDATE ${counts} c SET n = c.n + f.n FROM (SELECT status, sum(n) AS n FROM folded GROUP BY status) f WHERE c.status = f.status AND c.shard = 0;
     END IF;
     RETURN NULL;
   END
   $swk_counts$;
       ${triggers}
-      DELETE FROM ${counts};
-      INSERT INTO ${counts} (status, shard, n)
-        SELECT s.status, g.shard, COALESCE(c.n, 0) FROM unnest(ARRAY[${counted}]) AS s (status) CROSS JOIN generate_series(0, ${shards - 1}) AS g (shard)
-        LEFT JOIN (SELECT status, hashtext(event_id) & ${shards - 1} AS shard, count(*) AS n FROM ${tables.events} WHERE status IN (${counted}) GROUP BY 1, 2) c
-          ON c.status = s.status AND c.shard = g.shard;
     END IF;
   END IF`;
 }
@@ -111,7 +142,7 @@ export function healthStatement(tables: HealthTables): string {
   (SELECT floor(extract(epoch FROM min(received_at)) * 1000) FROM ${events} WHERE status = 'queued')::float8 AS oldest_queued_at,
   (SELECT floor(extract(epoch FROM max(updated_at)) * 1000) FROM ${events} WHERE status = 'done')::float8 AS last_done_at,
   floor(extract(epoch FROM statement_timestamp()) * 1000)::float8 AS now
-FROM ${countsTable(tables)}`;
+FROM (SELECT status, n FROM ${countsTable(tables)} UNION ALL SELECT status, n FROM ${movesTable(tables)}) c`;
 }
 
 interface HealthRow {

@@ -57,8 +57,11 @@ function indexName(tables: EventLogTables, suffix: string): string {
   return `"${tables.name.split('.').pop()!.slice(0, 40)}_${suffix}_idx"`;
 }
 
-/** Creates both tables once across processes starting together (see postgresStore's guard). */
-export function ensureEventLogStatement(tables: EventLogTables): string {
+/**
+ * Creates both tables once across processes starting together (see postgresStore's guard).
+ * `embedded`: the database is PGlite (see healthCountersStatement).
+ */
+export function ensureEventLogStatement(tables: EventLogTables, embedded = false): string {
   return `DO $swk_inbox$
 BEGIN
   IF to_regclass('${tables.objects}') IS NULL THEN
@@ -66,7 +69,7 @@ BEGIN
     ${eventLogSchema(tables).join(';\n    ')};
   END IF;
   ${healthIndexStatement(tables)};
-  ${healthCountersStatement(tables)};
+  ${healthCountersStatement(tables, embedded)};
 END
 $swk_inbox$`;
 }

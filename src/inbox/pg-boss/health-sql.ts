@@ -77,7 +77,7 @@ export function healthIndexStatement(tables: HealthTables): string {
  * transaction in a stricter isolation, where deleting moves that a concurrent fold deleted would
  * fail it. The counts keep the earlier version's key (status, shard), one row per status: shard 0.
  */
-export function healthCountersStatement(tables: HealthTables): string {
+export function healthCountersStatement(tables: HealthTables, embedded = false): string {
   const counts = countsTable(tables);
   const moves = movesTable(tables);
   const fn = objectName(tables, 'count_statuses');
@@ -86,6 +86,13 @@ export function healthCountersStatement(tables: HealthTables): string {
   const append = (rows: string) => `INSERT INTO ${moves} (status, n) ${rows}; fold := nextval('${folds}') % ${foldEvery} = 0`;
   const added = `SELECT status, 1 FROM new_rows WHERE status IN (${counted})`;
   const removed = `SELECT status, -1 FROM old_rows WHERE status IN (${counted})`;
+  // PGlite runs no autovacuum: deleted moves would keep their space for ever, and health and each
+  // fold would scan all of it. It also has one session, so no reader can see the moves table
+  // emptied under it, and the fold empties it with TRUNCATE, which gives the space back at once.
+  const foldByDelete = `WITH folded AS (DELETE FROM ${moves} RETURNING status, n)
+      UPDATE ${counts} c SET n = c.n + f.n FROM (SELECT status, sum(n) AS n FROM folded GROUP BY status) f WHERE c.status = f.status AND c.shard = 0`;
+  const foldByTruncate = `UPDATE ${counts} c SET n = c.n + f.n FROM (SELECT status, sum(n) AS n FROM ${moves} GROUP BY status) f WHERE c.status = f.status AND c.shard = 0;
+      TRUNCATE ${moves}`;
   // The right to fold is an advisory lock of its own: the one above serializes the creation.
   const foldLock = `pg_try_advisory_xact_lock(1398229811, hashtext('${tables.events}'))`;
   const triggers = Object.entries({ insert: 'NEW TABLE AS new_rows', update: 'OLD TABLE AS old_rows NEW TABLE AS new_rows', delete: 'OLD TABLE AS old_rows', truncate: '' })
@@ -124,8 +131,7 @@ export function healthCountersStatement(tables: HealthTables): string {
       UPDATE ${counts} SET n = 0 WHERE n <> 0;
     END IF;
     IF fold AND current_setting('transaction_isolation') = 'read committed' AND ${foldLock} THEN
-      WITH folded AS (DELETE FROM ${moves} RETURNING status, n)
-      UPDATE ${counts} c SET n = c.n + f.n FROM (SELECT status, sum(n) AS n FROM folded GROUP BY status) f WHERE c.status = f.status AND c.shard = 0;
+      ${embedded ? foldByTruncate : foldByDelete};
     END IF;
     RETURN NULL;
   END

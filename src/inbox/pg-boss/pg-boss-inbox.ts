@@ -14,6 +14,7 @@ import { ensureEventLogStatement, eventLogStatements, type EventLogTables } from
 import { cursorAfter, entryColumns, filterQuery } from './list-query.js';
 import { pgBossHealth } from './health-sql.js';
 import { preparedClient } from './prepared-client.js';
+import { isPglite } from '../../stores/postgres/transaction-runner.js';
 import { engineConnection, toSqlDatabase, type SqlClient, type SqlDatabase } from './sql-client.js';
 import { jobStatements, pgBossSchema, type JobStatements } from './job-sql.js';
 import { reportToEngine, startJobWorker, type HeldJob } from './job-worker.js';
@@ -97,7 +98,7 @@ export function pgBossInbox(boss: PgBossLike, options: PgBossInboxOptions = {}):
       const client = options.db ?? (boss.getDb() as { pool?: unknown } | undefined)?.pool;
       const db = toSqlDatabase(client);
       perJob = preparedClient(client as SqlClient);
-      await db.query(ensureEventLogStatement(tables));
+      await db.query(ensureEventLogStatement(tables, isPglite(client)));
       await boss.createQueue(deadLetterQueue);
       await boss.createQueue(queue, jobOptions);
       return db;

@@ -30,14 +30,14 @@ const backgroundEveryMs = 1_000;
 export function createStoreCalls({ store, leaseMs, logger, storeDeadline }: StoreCallsOptions) {
   const storeTimeoutMs = storeDeadline.ms;
   const call = <T>(step: () => Promise<T>) => storeDeadline(settle(step));
+  const memory = immediateStore(store);
 
   /** Claims `eventId` under a token of its own; answers at once when the store does (`memoryStore()`). */
   function claim(eventId: string): ClaimAttempt | Promise<ClaimAttempt> {
     const token = claimToken();
-    const atOnce = immediateStore(store);
-    if (atOnce === undefined) return claimWithin(eventId, token);
+    if (memory === undefined || store.claim !== memory.own.claim) return claimWithin(eventId, token);
     try {
-      return attemptOf(atOnce.claim(eventId, leaseMs, token), token);
+      return attemptOf(memory.claim(eventId, leaseMs, token), token);
     } catch (error) {
       return claimFailed(eventId, error);
     }
@@ -70,10 +70,9 @@ export function createStoreCalls({ store, leaseMs, logger, storeDeadline }: Stor
    * store that answers at once and fails is retried as any store is, from its first attempt.
    */
   function complete(eventId: string, token: string): void | Promise<void> {
-    const atOnce = immediateStore(store);
-    if (atOnce !== undefined) {
+    if (memory !== undefined && store.complete === memory.own.complete) {
       try {
-        atOnce.complete(eventId, token);
+        memory.complete(eventId, token);
         return;
       } catch {
         // Retried below, with the logging and backoff of any store.
@@ -127,10 +126,9 @@ export function createStoreCalls({ store, leaseMs, logger, storeDeadline }: Stor
 
   /** Gives this claim's lease up; on failure the lease simply runs out (Stripe's retry waits for it). */
   function release(eventId: string, token: string): void | Promise<void> {
-    const atOnce = immediateStore(store);
-    if (atOnce === undefined) return releaseWithin(eventId, token);
+    if (memory === undefined || store.release !== memory.own.release) return releaseWithin(eventId, token);
     try {
-      atOnce.release(eventId, token);
+      memory.release(eventId, token);
     } catch (error) {
       releaseFailed(eventId, error);
     }

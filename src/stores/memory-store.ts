@@ -53,10 +53,16 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     if (++writesSinceSweep >= Math.max(1024, entries.size >> 2)) sweepExpired();
   };
 
+  // Oldest first, up to the first done event still remembered: done events are in the order of
+  // their claims, a moment before their completions, so the ones after it end later (give or take
+  // handlers' durations; what a sweep leaves, the next one or a claim's own check takes).
   const sweepExpired = () => {
     writesSinceSweep = 0;
     const time = now();
-    for (const [eventId, entry] of entries) if (expiresAtOf(entry) <= time) entries.delete(eventId);
+    for (const [eventId, entry] of entries) {
+      if (expiresAtOf(entry) <= time) entries.delete(eventId);
+      else if (typeof entry === 'number') return;
+    }
   };
 
   // Nothing awaits between the read and the write, so a claim is atomic within the process.
@@ -111,17 +117,18 @@ export interface ImmediateStore {
   claim(eventId: string, leaseMs: number, token?: string): ClaimResult;
   complete(eventId: string, token?: string): void;
   release(eventId: string, token?: string): void;
+  /** The methods `memoryStore()` gave the store: a call answers at once only while the store still has its own. */
+  own: Pick<IdempotencyStore, 'claim' | 'complete' | 'release'>;
 }
 
 /**
- * The memory store's calls as they answer, synchronously, while `store` still has the methods
- * `memoryStore()` gave it (a test's spy or an app's wrapper replaces them): the handler then
- * skips the promises, the store deadline and the event-loop turns around each call, which cost
- * several times the Map lookups themselves. `undefined` for any other store.
+ * The memory store's calls as they answer, synchronously, when `store` is `memoryStore()`'s own
+ * object (a copy is not): the handler then skips the promises, the store deadline and the
+ * event-loop turns around each call, which cost several times the Map lookups themselves. Asked
+ * once per handler; each call still checks that the store keeps that method (`own`), since a
+ * test's spy or an app's wrapper may replace it at any time. `undefined` for any other store.
  */
 export function immediateStore(store: IdempotencyStore): ImmediateStore | undefined {
-  const immediate = (store as { [answersAtOnce]?: ImmediateStore & { of: MemoryStore; own: Pick<IdempotencyStore, 'claim' | 'complete' | 'release'> } })[answersAtOnce];
-  if (immediate === undefined || immediate.of !== store) return undefined;
-  const { own } = immediate;
-  return store.claim === own.claim && store.complete === own.complete && store.release === own.release ? immediate : undefined;
+  const immediate = (store as { [answersAtOnce]?: ImmediateStore & { of: MemoryStore } })[answersAtOnce];
+  return immediate !== undefined && immediate.of === store ? immediate : undefined;
 }

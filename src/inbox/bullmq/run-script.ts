@@ -7,7 +7,12 @@ export interface RedisLike {
   /** ioredis's connection state: `ready` while Redis answers. */
   status?: string;
   /** ioredis's socket to Redis, where it has one: written to in the order commands are sent. */
-  stream?: { cork(): void; uncork(): void };
+  stream?: {
+    /** Holds what is written until `uncork`. */
+    cork(): void;
+    /** Writes what `cork` held, in one write. */
+    uncork(): void;
+  };
 }
 
 const scriptHashes = new Map<string, Promise<string>>();

@@ -14,6 +14,14 @@ name=$1; shift
 cache="${SWK_RUNTIME_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/swk-runtimes}"
 prefix="$cache/$name"
 stamp="$prefix/.installed"
+# Test files running side by side may ask for the same folder at once on a fresh machine: one
+# installs while the others wait for it (without the lock, each removed the folder the other was
+# building into). flock is util-linux's; where it is missing, installs are not serialized.
+mkdir -p "$cache"
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$cache/$name.lock"
+  flock 9
+fi
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$*" ]; then
   echo "install-runtime: installing $* into $prefix" >&2
   rm -rf "$prefix"; mkdir -p "$prefix"

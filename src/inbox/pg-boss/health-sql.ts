@@ -12,7 +12,7 @@ import { judgeHealth, resolveHealthOptions, type InboxHealth, type InboxHealthOp
  */
 
 /** The event log's quoted table and its name as given (see event-log-sql.ts). */
-interface HealthTables {
+export interface HealthTables {
   events: string;
   name: string;
 }
@@ -28,17 +28,17 @@ const countedStatuses = ['queued', 'processing', 'failed', 'dead'];
 export const foldEvery = 256;
 
 /** The name of an index, function or trigger of the log, without its schema. */
-function localName(tables: HealthTables, suffix: string): string {
+export function localName(tables: HealthTables, suffix: string): string {
   return `${tables.name.split('.').pop()!.slice(0, 40)}_${suffix}`;
 }
 
 /** The same, in the log's schema. */
-function objectName(tables: HealthTables, suffix: string): string {
+export function objectName(tables: HealthTables, suffix: string): string {
   const schema = tables.events.includes('.') ? `${tables.events.split('.')[0]}.` : '';
   return `${schema}"${localName(tables, suffix)}"`;
 }
 
-function countsTable(tables: HealthTables): string {
+export function countsTable(tables: HealthTables): string {
   return parseTableName(`${tables.name}_counts`).quoted;
 }
 

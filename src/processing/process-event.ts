@@ -1,7 +1,7 @@
 import type { WebhookRouter } from '../router/create-webhook-router.js';
 import { deduplicationKey, type RoutableEvent } from '../event-types.js';
 import type { IdempotencyStore, WebhookLogger } from '../types.js';
-import { settle, sharedDeadline } from './deadline.js';
+import { sharedDeadline } from './deadline.js';
 import { untracedDelivery, type DeliveryTrace } from '../telemetry/delivery-trace.js';
 import { createStoreCalls, type StoreCalls } from './store-calls.js';
 import { createHandlerRunner, type HandlerVerdict } from './run-handlers.js';
@@ -58,7 +58,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
       type: event.type,
       event: () => event,
       logger,
-      ...(trace !== untracedDelivery && { step: (run) => settle(() => trace.step('dispatch', run)) }),
+      ...(trace !== untracedDelivery && { trace }),
       ...(inTransaction && owned && { transaction: (work, signal) => inTransaction(eventId, owned.token, work, signal) }),
       next: next[inTransaction ? 'transactional' : owned ? 'lease' : 'none'],
     });

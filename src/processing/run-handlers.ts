@@ -6,6 +6,7 @@ import { settle, sharedDeadline } from './deadline.js';
 import { handlerErrorDetails } from '../describe-error-stack.js';
 import { describeError } from '../describe-error.js';
 import { defineLazySignal } from '../router/context.js';
+import type { DispatchTrace } from '../telemetry/delivery-trace.js';
 
 /** Why an attempt was abandoned before its handlers settled; it is `ctx.signal.reason`. */
 export class HandlerAbandonedError extends Error {
@@ -49,8 +50,8 @@ export interface HandlerRun {
   transaction?: (work: (db: TransactionClient) => Promise<void>, signal: AbortSignal) => Promise<unknown>;
   /** Abandons the run from outside (a stopping worker's grace ended): aborts `ctx.signal`. */
   signal?: AbortSignal;
-  /** Wraps the dispatch in the caller's telemetry span. */
-  step?: <T>(run: () => Promise<T>) => Promise<T>;
+  /** The caller's telemetry span: it times the dispatch, and the handlers run in its context. */
+  trace?: DispatchTrace;
   /** What follows a failure and a timeout, for the log lines ("Stripe will retry", ...). */
   next: { failed: string; timedOut: string };
 }
@@ -92,11 +93,19 @@ export function createHandlerRunner(router: WebhookRouter, handlerTimeoutMs: num
         handlerRejection = { error };
         throw error;
       });
-    // Started inside the step, so that the handlers run in its context (their spans nest under it).
+    // Started by the trace, so that the handlers run in its context (their spans nest under it);
+    // it learns how they ended in the callbacks below, rather than through a promise of its own.
+    const { trace } = run;
     const start = () => (transaction ? settle(() => transaction(dispatch, signal())) : dispatch());
-    const running: Promise<Settled> = (run.step ? run.step(start) : start()).then(
-      (): Settled => ({ ok: true }),
-      (error: unknown): Settled => ({ ok: false, error, handlers: handlerRejection !== undefined && handlerRejection.error === error }),
+    const running: Promise<Settled> = (trace ? trace.dispatch(start) : start()).then(
+      (): Settled => {
+        trace?.dispatched();
+        return { ok: true };
+      },
+      (error: unknown): Settled => {
+        trace?.dispatched({ error });
+        return { ok: false, error, handlers: handlerRejection !== undefined && handlerRejection.error === error };
+      },
     );
     return new Promise<HandlerVerdict>((resolve) => {
       let over = false;

@@ -2,11 +2,23 @@
 /** The steps of a delivery that `stripe.webhook receive` times (`stripe.webhook.<step>.duration_ms`). */
 export type DeliveryStep = 'verify' | 'claim' | 'dispatch' | 'complete' | 'release';
 
+/** How the handlers' run reports to a delivery's trace: their start, in its context, and their end. */
+export interface DispatchTrace {
+  /**
+   * Runs `start` (which starts the handlers) at once, inside the delivery's span, and starts
+   * timing them. Not a wrapper around their promise: the caller, which waits for them anyway,
+   * reports their end with `dispatched`, so that timing them costs no promise of its own.
+   */
+  dispatch<T>(start: () => T): T;
+  /** The handlers settled: `failure` holds what they rejected with, when they did. */
+  dispatched(failure?: { error: unknown }): void;
+}
+
 /**
  * What the handler tells telemetry about one delivery. The core calls it whether or not
  * OpenTelemetry is there: without it, `untracedDelivery` does nothing and costs nothing.
  */
-export interface DeliveryTrace {
+export interface DeliveryTrace extends DispatchTrace {
   /**
    * The event passed verification: its id, type, livemode and account become attributes.
    * `driftedApiVersion` is the event's `api_version` when it differs from the handler's.
@@ -19,7 +31,7 @@ export interface DeliveryTrace {
    * a step that answers at once (`verifyAndParse`, `memoryStore()`) answers at once, with no
    * promise and no turn of the event loop, so callers await only an answer that is a promise.
    */
-  step<T>(name: DeliveryStep, run: () => T | Promise<T>): T | Promise<T>;
+  step<T>(name: Exclude<DeliveryStep, 'dispatch'>, run: () => T | Promise<T>): T | Promise<T>;
   /** What became of the verified event (a `ProcessOutcome`, or `queued` for the inbox). */
   outcome(outcome: string): void;
   /**
@@ -33,6 +45,8 @@ export const untracedDelivery: DeliveryTrace = {
   verified() {},
   rejected() {},
   step: (_name, run) => run(),
+  dispatch: (start) => start(),
+  dispatched() {},
   outcome() {},
   traceContext: () => undefined,
 };

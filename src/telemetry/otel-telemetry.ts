@@ -48,7 +48,9 @@ export function createOtelTelemetry(api: Api, options: WebhookTelemetryOptions =
    */
   const probe = api.ROOT_CONTEXT.setValue(api.createContextKey('stripe-webhook-kit.probe'), true);
   const isProbe = () => api.context.active() === probe;
-  const propagates = () => api.context.with(probe, isProbe);
+  // Once one is there it stays (only `context.disable()` at shutdown removes it): asked until then.
+  let propagating = false;
+  const propagates = () => propagating || (propagating = api.context.with(probe, isProbe));
 
   const receive: ReceiveTools = { api, tracer, metrics, propagates };
   /**
@@ -131,6 +133,7 @@ class ReceiveSpan implements ObservedDelivery {
   private final: string | undefined = undefined;
   private rejectedCode: string | undefined = undefined;
   private ended = false;
+  private dispatchStarted = 0;
 
   constructor(
     private readonly tools: ReceiveTools,
@@ -154,16 +157,23 @@ class ReceiveSpan implements ObservedDelivery {
     if (isVerificationCode(code)) this.tools.metrics.verificationFailures.add(() => ({ 'error.type': code }), code);
   }
 
-  step<T>(name: DeliveryStep, run: () => T | Promise<T>): T | Promise<T> {
-    // Untimed when nothing records it, except the handlers: their histogram is a metric.
-    // The handlers run with this span active, so that theirs nest under it; also when it is
-    // not recording, so that a sampling decision carries over to them. Without a context
-    // manager nothing can carry the span to them, and making its context is skipped.
-    if (name === 'dispatch') {
-      const { api } = this.tools;
-      return this.timed(name, this.tools.propagates() ? () => api.context.with(api.trace.setSpan(this.parent, this.span), run) : run);
-    }
+  step<T>(name: Exclude<DeliveryStep, 'dispatch'>, run: () => T | Promise<T>): T | Promise<T> {
+    // Untimed when nothing records it (the handlers are timed for their histogram, a metric).
     return this.recording ? this.timed(name, run) : run();
+  }
+
+  dispatch<T>(start: () => T): T {
+    this.dispatchStarted = performance.now();
+    // The handlers run with this span active, so that theirs nest under it; also when it is not
+    // recording, so that a sampling decision carries over to them. Without a context manager
+    // nothing can carry the span to them, and making its context is skipped.
+    if (!this.tools.propagates()) return start();
+    const { api } = this.tools;
+    return api.context.with(api.trace.setSpan(this.parent, this.span), start);
+  }
+
+  dispatched(failure?: { error: unknown }): void {
+    this.stepEnded('dispatch', this.dispatchStarted, failure === undefined ? undefined : (failure.error ?? null));
   }
 
   outcome(value: string): void {
